@@ -1,0 +1,131 @@
+"""Command line: parse options, call the library, turn SummarizerError into one line + exit 2."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .config import load_settings
+from .errors import SummarizerError
+
+app = typer.Typer(
+    help="Turn a folder of Chinese news articles into a Word briefing (简报), grouped by region.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+Inputs = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/).", show_default=False)]
+Files = Annotated[list[Path], typer.Argument(help="Article files or folders.")]
+Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto | extractive | seq2seq | chat")]
+Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local folder or .gguf file.")]
+MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def handles_errors(func: F) -> F:
+    """Run a command; a SummarizerError becomes one clear line on stderr and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
+        try:
+            return func(*args, **kwargs)
+        except SummarizerError as exc:
+            _fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@handles_errors
+def brief(
+    inputs: Inputs = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file; format from its suffix.")] = Path(
+        "outputs/briefing.docx"
+    ),
+    backend: Backend = None,
+    model: Model = None,
+    max_chars: MaxChars = None,
+    title: Annotated[str | None, typer.Option("--title", help="Briefing title (default 新闻简报).")] = None,
+    template: Annotated[Path | None, typer.Option("--template", help="Your own .docx styles template.")] = None,
+) -> None:
+    """Write a briefing from articles, grouped by province and city."""
+    from .pipeline import brief_paths
+
+    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title)
+    result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
+                         max_chars=s.max_chars, title=s.title)
+    path = result.write(output, template=template or s.template)
+    typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
+    for section in result.sections:
+        cities = "、".join(f"{c.name} {len(c.items)}" for c in section.cities if c.name)
+        typer.echo(f"  {section.name}: {len(section.items)} 篇" + (f"（{cities}）" if cities else "")
+                   + f" — {section.items[0].article.title}")
+    for skipped in result.skipped:
+        typer.echo(f"  skipped {skipped.path}: {skipped.reason}")
+
+
+@app.command()
+@handles_errors
+def summarize(
+    files: Files,
+    backend: Backend = None,
+    model: Model = None,
+    max_chars: MaxChars = None,
+    as_json: AsJson = False,
+) -> None:
+    """Print one summary per article."""
+    from .ingest import load_articles
+    from .pipeline import summarize_articles
+
+    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
+    articles = load_articles(files)
+    summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars)
+    if as_json:
+        rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
+                for a, x in zip(articles, summaries, strict=True)]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for a, x in zip(articles, summaries, strict=True):
+        typer.echo(f"{a.name}  {a.title}\n  {x.text}\n  [{x.method}]\n")
+
+
+def _article_json(article: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(article)
+    data["path"] = str(article.path) if article.path else None
+    data["date"] = article.date.isoformat() if article.date else None
+    data["region"]["label"] = article.region.label()
+    return data
+
+
+@app.command()
+@handles_errors
+def ingest(files: Files, as_json: AsJson = False) -> None:
+    """Print what the reader understood: title, source, date, region and clean text."""
+    from .ingest import load_articles
+    from .pipeline import with_regions
+
+    articles = with_regions(load_articles(files))
+    if as_json:
+        typer.echo(json.dumps([_article_json(a) for a in articles], ensure_ascii=False, indent=2))
+        return
+    for a in articles:
+        typer.echo(f"== {a.name}\n标题: {a.title}{'（生成）' if a.title_derived else ''}")
+        typer.echo(f"来源: {a.source or '-'}  日期: {a.date or '-'}  作者: {'、'.join(a.authors) or '-'}")
+        typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})\n{a.text}\n")

@@ -1,0 +1,49 @@
+"""Compose: ``briefing.build_briefing`` makes a Briefing (pure); renderers write it to a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import OutputError
+from ..types import Briefing
+
+
+def _docx(briefing: Briefing, path: Path, template: str | Path | None) -> None:
+    from .docx import render_docx
+
+    render_docx(briefing, path, template=template)
+
+
+RENDERERS: dict[str, Callable[[Briefing, Path, str | Path | None], None]] = {".docx": _docx}
+
+
+def write_briefing(briefing: Briefing, path: Path, *, template: str | Path | None = None) -> Path:
+    """Render ``briefing`` by the suffix of ``path``, atomically: a temp file, then a rename.
+
+    Raises:
+        OutputError: unknown suffix, or the file cannot be written.
+    """
+    render = RENDERERS.get(path.suffix.lower())
+    if render is None:
+        raise OutputError(
+            f"cannot write {path.name}: unknown output format {path.suffix or '(none)'}; "
+            f"use one of {', '.join(sorted(RENDERERS))}"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
+    try:
+        render(briefing, Path(tmp), template)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

@@ -1,0 +1,62 @@
+"""Settings: defaults in code, a TOML file overrides only the keys it sets.
+
+The file is ``summarizer.toml`` in the working directory, or the path in
+``$SUMMARIZER_CONFIG``. Example::
+
+    [brief]
+    title = "物业行业新闻简报"
+    backend = "auto"
+    max_chars = 150
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = Path("summarizer.toml")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    title: str = "新闻简报"
+    backend: str = "auto"
+    model: str | None = None
+    max_chars: int = 150
+    template: str | None = None
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given keys replaced; None values mean "not given" and are ignored."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read settings from ``path`` (or the default locations); missing file → defaults.
+
+    Raises:
+        ConfigError: the file is not valid TOML or sets an unknown key or a wrong type.
+    """
+    explicit = path is not None or "SUMMARIZER_CONFIG" in os.environ
+    file = Path(path or os.environ.get("SUMMARIZER_CONFIG") or DEFAULT_CONFIG)
+    if not file.is_file():
+        if explicit:
+            raise ConfigError(f"config file not found: {file}")
+        return Settings()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: not valid TOML ({exc})") from exc
+    section = data.get("brief", {})
+    known = {f.name: f for f in fields(Settings)}
+    for key, value in section.items():
+        if key not in known:
+            raise ConfigError(f"{file}: unknown key [brief].{key}; known keys: {', '.join(known)}")
+        expected = int if key == "max_chars" else str
+        if not isinstance(value, expected):
+            raise ConfigError(f"{file}: [brief].{key} must be {expected.__name__}, got {value!r}")
+    return Settings().with_overrides(**section)

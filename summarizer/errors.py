@@ -1,0 +1,50 @@
+"""Errors raised by summarizer. Their messages are written to be shown to people as they are.
+
+    SummarizerError
+    ├── InputError            a path is missing, a folder is empty, nothing could be read
+    │   └── UnreadableFileError   one file is binary, undecodable or empty (skipped, not fatal)
+    ├── BackendError          an engine is unknown, cannot be loaded, or failed
+    │   ├── UnknownBackendError
+    │   └── ModelLoadError
+    ├── ConfigError           the config file is malformed
+    └── OutputError           the output format is unknown or the file cannot be written
+
+The library raises and logs; only the CLI prints and picks exit codes.
+"""
+
+
+class SummarizerError(Exception):
+    """Base class: anything the CLI turns into one clear line and a non-zero exit."""
+
+
+class InputError(SummarizerError):
+    pass
+
+
+class UnreadableFileError(InputError):
+    """One input file cannot be used. The pipeline skips it and lists it in the briefing."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class BackendError(SummarizerError):
+    pass
+
+
+class UnknownBackendError(BackendError):
+    pass
+
+
+class ModelLoadError(BackendError):
+    pass
+
+
+class ConfigError(SummarizerError):
+    pass
+
+
+class OutputError(SummarizerError):
+    pass

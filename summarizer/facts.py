@@ -1,0 +1,120 @@
+"""Figures in text: extraction with units, normalisation (6万 = 六万 = 60000), and the
+faithfulness check that every figure in a summary appears in its source.
+
+Generated summaries change numbers (2836 → 2863); a summary whose figures are not all in the
+source is not used as is (see pipeline).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .text import split_sentences
+from .types import KeyFigure
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+_UNITS = (
+    "户|份|名|人次|人|个|家|栋|幢|条|批次|批|次|项|所|座|辆|台|套|件|箱|袋|吨|公斤|千克|斤|米|公里|平方米|亩|"
+    "元|美元|块|年|月|日|天|小时|分钟|岁|倍|%|％|‰|组|支|场|轮|期|处|间|床|单元|社区|小区"
+)
+_NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
+FIGURE_RE = re.compile(
+    rf"(?P<qual>近|约|超过|超|逾)?(?P<num>{_NUM})\s*(?P<big>[万亿])?(?P<more>余|多)?\s*(?P<unit>{_UNITS})?"
+)
+_DATE_RE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?:(?P<d>{_NUM})[日号])?")
+
+
+def chinese_to_int(text: str) -> int | None:
+    """二十五 → 25, 六 → 6, 一百零八 → 108; None if ``text`` is not a Chinese numeral."""
+    if not text or any(c not in _CN_DIGITS and c not in _CN_UNITS for c in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        else:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+    return total + current
+
+
+def parse_number(num: str, big: str | None = None) -> float | None:
+    value: float | None
+    if num[0].isdigit():
+        try:
+            value = float(num.replace(",", ""))
+        except ValueError:
+            return None
+    else:
+        value = chinese_to_int(num)
+    if value is None:
+        return None
+    return value * _BIG.get(big or "", 1)
+
+
+def figures(text: str) -> list[KeyFigure]:
+    """Every number with its unit in ``text``; dates (8月4日) become one figure with unit 日期."""
+    out: list[KeyFigure] = []
+    for sentence in split_sentences(text) or [text]:
+        taken: list[tuple[int, int]] = []
+        for m in _DATE_RE.finditer(sentence):
+            month = parse_number(m.group("m"))
+            if month is None or not 1 <= month <= 12:
+                continue
+            day = parse_number(m.group("d")) if m.group("d") else None
+            value = (month * 100 + (day or 0)) if day is None or 1 <= day <= 31 else None
+            out.append(KeyFigure(m.group(0), value, "日期", sentence))
+            taken.append(m.span())
+        for m in FIGURE_RE.finditer(sentence):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            if not (m.group("unit") or m.group("big")) and not m.group("num")[0].isdigit():
+                continue  # a bare Chinese numeral (一位, 三个) is language, not a figure
+            value = parse_number(m.group("num"), m.group("big"))
+            if value is None:
+                continue
+            if m.group("unit") == "年" and 1900 <= value <= 2100 and not m.group("big"):
+                continue  # a year, not an amount
+            out.append(KeyFigure(m.group(0).strip(), value, m.group("unit") or "", sentence))
+    return out
+
+
+def _values(items: Iterable[KeyFigure]) -> set[tuple[float, str]]:
+    return {(f.value, f.unit) for f in items if f.value is not None} | {
+        (f.value, "") for f in items if f.value is not None
+    }
+
+
+def unsupported_figures(summary: str, source: str) -> list[str]:
+    """Figures in ``summary`` whose value (with its unit, or as a bare number) is not in ``source``."""
+    known = _values(figures(source))
+    missing = []
+    for fig in figures(summary):
+        if fig.value is None:
+            continue
+        if (fig.value, fig.unit) not in known and (fig.value, "") not in known:
+            missing.append(fig.text)
+    return missing
+
+
+def key_figures(text: str, limit: int = 5) -> list[KeyFigure]:
+    """The article's headline figures: amounts with a unit (not dates), first mention of each value.
+
+    Small Chinese numerals (一天, 一名) are language rather than data, so a key figure needs
+    Arabic digits or a 万/亿 multiplier.
+    """
+    seen: set[tuple[float | None, str]] = set()
+    out = []
+    for fig in figures(text):
+        numeric = any(c.isdigit() for c in fig.text) or any(c in _BIG for c in fig.text)
+        if not numeric or fig.unit in {"", "日期"} or (fig.value, fig.unit) in seen:
+            continue
+        seen.add((fig.value, fig.unit))
+        out.append(fig)
+        if len(out) == limit:
+            break
+    return out

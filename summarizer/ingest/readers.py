@@ -1,0 +1,142 @@
+"""Format readers: one file → one or more ``RawDocument`` (text or HTML, plus metadata found).
+
+Readers only undo the container (front matter, Word XML, JSON records); cleaning the words is
+``clean``'s job and finding title/source/date is ``meta``'s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import UnreadableFileError
+from .encoding import decode
+
+# Front matter: a YAML block fenced by --- lines at the very top (blank lines before it allowed).
+_FRONT_MATTER_RE = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+# A body is treated as HTML when it holds block-level tags, even inside a .txt/.md file (seed 000).
+_HTML_HINT_RE = re.compile(r"<(p|div|br|img|h[1-6]|span|table|article|section)\b[^>]*>", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    path: Path
+    body: str
+    is_html: bool = False
+    meta: Mapping[str, str] = field(default_factory=dict)
+    encoding: str = "utf-8"
+    record: int = 0  # index within a .json/.jsonl file
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split YAML front matter from a document; malformed front matter is left in the body."""
+    m = _FRONT_MATTER_RE.match(text)
+    if not m:
+        return {}, text
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(data, dict):
+        return {}, text
+    meta = {str(k).lower(): _flatten(v) for k, v in data.items() if v is not None}
+    return meta, text[m.end():]
+
+
+def _flatten(value: object) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _read_text(path: Path, data: bytes) -> list[RawDocument]:
+    text, enc = decode(data, path)
+    meta, body = split_front_matter(text)
+    return [RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc)]
+
+
+def _read_html(path: Path, data: bytes) -> list[RawDocument]:
+    text, enc = decode(data, path)
+    return [RawDocument(path, text, True, {}, enc)]
+
+
+_TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
+
+
+def _read_json(path: Path, data: bytes) -> list[RawDocument]:
+    text, enc = decode(data, path)
+    try:
+        if path.suffix.lower() == ".jsonl":
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        else:
+            loaded = json.loads(text)
+            records = loaded if isinstance(loaded, list) else [loaded]
+    except json.JSONDecodeError as exc:
+        raise UnreadableFileError(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    docs = []
+    for i, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            continue
+        body = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
+        if body is None:
+            continue
+        meta = {str(k).lower(): _flatten(v) for k, v in rec.items() if k not in _TEXT_KEYS and v is not None}
+        docs.append(RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc, i))
+    if not docs:
+        raise UnreadableFileError(path, f"no record with a text field ({', '.join(_TEXT_KEYS)})")
+    return docs
+
+
+def _read_docx(path: Path, data: bytes) -> list[RawDocument]:
+    import io
+    import zipfile
+
+    import docx  # python-docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UnreadableFileError(path, f"not a readable Word file ({exc})") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text.strip() for cell in row.cells if cell.text.strip()))
+    core = document.core_properties
+    meta = {k: v for k, v in {"title": core.title, "author": core.author}.items() if v}
+    return [RawDocument(path, "\n".join(lines), False, meta, "docx")]
+
+
+READERS: dict[str, Callable[[Path, bytes], list[RawDocument]]] = {
+    ".txt": _read_text,
+    ".md": _read_text,
+    ".markdown": _read_text,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".json": _read_json,
+    ".jsonl": _read_json,
+    ".docx": _read_docx,
+}
+SUPPORTED_SUFFIXES = frozenset(READERS)
+
+
+def read_file(path: Path) -> list[RawDocument]:
+    """Read one file with the reader for its suffix.
+
+    Raises:
+        UnreadableFileError: unsupported suffix, unreadable, binary, undecodable or empty.
+    """
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UnreadableFileError(path, f"unsupported file type {path.suffix or '(none)'}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(path, f"cannot read file ({exc.strerror})") from exc
+    if not data.strip():
+        raise UnreadableFileError(path, "empty file")
+    return reader(path, data)

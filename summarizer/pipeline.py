@@ -1,0 +1,170 @@
+"""The whole run: ingest → regions → summarise (with its fallback chain) → compose.
+
+The fallback chain is one function with numbered steps (``summarize_articles``); every fallback
+leaves its reason in ``Summary.fallback`` so the briefing can show it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from . import facts, regions
+from .backends import BACKENDS, Summarizer, get_backend
+from .errors import BackendError, ModelLoadError, UnknownBackendError
+from .ingest import read_inputs
+from .types import Article, Briefing, SkippedFile, Summary
+
+log = logging.getLogger(__name__)
+
+
+def model_engine(model: str) -> str:
+    """Which engine fits a model: ``seq2seq`` for encoder-decoder configs, else ``chat``.
+
+    A local folder is inspected (config.json ``is_encoder_decoder``); a .gguf file or a hub id
+    whose config is not on disk is taken as a chat model.
+    """
+    config = Path(model) / "config.json"
+    if config.is_file():
+        try:
+            if json.loads(config.read_text(encoding="utf-8")).get("is_encoder_decoder"):
+                return "seq2seq"
+        except (OSError, json.JSONDecodeError):
+            pass
+    return "chat"
+
+
+def choose_engine(backend: str, model: str | None, **options: object) -> tuple[Summarizer, str | None]:
+    """Resolve ``backend`` to a loaded engine; returns (engine, reason for a fallback or None).
+
+    1. ``extractive``, or ``auto`` without a model: the extractive engine.
+    2. ``seq2seq``/``chat``: that engine with ``model``; a load failure is an error.
+    3. ``auto`` with a model: the engine the model fits; if it cannot be loaded, the extractive
+       engine, with the reason.
+
+    Raises:
+        UnknownBackendError: ``backend`` is not a known engine.
+        BackendError: an explicitly requested engine cannot be loaded.
+    """
+    if backend != "auto" and backend not in BACKENDS:
+        raise UnknownBackendError(f"unknown backend {backend!r}; choose one of: auto, {', '.join(BACKENDS)}")
+    if backend == "extractive" or (backend == "auto" and not model):
+        return get_backend("extractive"), None
+    if backend != "auto":
+        return get_backend(backend, model=model, **options), None
+    assert model is not None
+    try:
+        return get_backend(model_engine(model), model=model, **options), None
+    except BackendError as exc:
+        log.warning("model %s unavailable, using the extractive engine: %s", model, exc)
+        return get_backend("extractive"), f"model {model} could not be loaded: {exc}"
+
+
+def summarize_articles(
+    articles: Sequence[Article],
+    *,
+    backend: str = "auto",
+    model: str | None = None,
+    max_chars: int = 150,
+    **options: object,
+) -> list[Summary]:
+    """Summarise every article, falling back per article where a model's summary can't be used.
+
+    1. Choose and load the engine (``choose_engine``).
+    2. Run it over all articles at once (engines batch internally).
+    3. Check each model summary: every figure must appear in its source, and it must not be empty.
+    4. Replace a summary that fails step 3 — or all of them, if step 2 raised — with the
+       extractive one, recording why.
+    """
+    if max_chars < 10:
+        raise ValueError(f"max_chars must be at least 10, got {max_chars}")
+    engine, reason = choose_engine(backend, model, **options)
+    extractive = engine if engine.name == "extractive" else get_backend("extractive")
+    try:
+        summaries = engine.summarize(articles, max_chars=max_chars)
+    except BackendError as exc:
+        log.warning("engine %s failed, using the extractive engine: %s", engine.name, exc)
+        summaries, reason = extractive.summarize(articles, max_chars=max_chars), f"{engine.name} failed: {exc}"
+    if reason:
+        return [dataclasses.replace(s, fallback=reason) for s in summaries]
+    checked = []
+    for article, summary in zip(articles, summaries, strict=True):
+        problem = None if summary.engine == "extractive" else _problem(summary, article)
+        if problem:
+            log.warning("%s: %s; using the extractive summary", article.name, problem)
+            fallback = extractive.summarize([article], max_chars=max_chars)[0]
+            summary = dataclasses.replace(fallback, fallback=problem)
+        checked.append(summary)
+    return checked
+
+
+def _problem(summary: Summary, article: Article) -> str | None:
+    if not summary.text.strip():
+        return "模型摘要为空"
+    missing = facts.unsupported_figures(summary.text, article.text)
+    if missing:
+        return f"模型摘要中的 {'、'.join(missing)} 不见于原文"
+    return None
+
+
+def summarize(
+    text_or_article: str | Article,
+    *,
+    backend: str = "auto",
+    model: str | None = None,
+    max_chars: int = 150,
+) -> Summary:
+    """Summarise one text or article.
+
+    Args:
+        text_or_article: plain text (its first sentence serves as title) or an ``Article``.
+        backend: ``auto``, ``extractive``, ``seq2seq`` or ``chat`` (or a registered name).
+        model: hub id, local folder or .gguf file for the model engines.
+        max_chars: the summary's length budget in characters.
+
+    Raises:
+        UnknownBackendError, BackendError: see ``choose_engine``.
+    """
+    article = text_or_article if isinstance(text_or_article, Article) else Article(title="", text=text_or_article)
+    return summarize_articles([article], backend=backend, model=model, max_chars=max_chars)[0]
+
+
+def with_regions(articles: Iterable[Article]) -> list[Article]:
+    return [dataclasses.replace(a, region=regions.resolve(a)) for a in articles]
+
+
+def brief(
+    articles: Sequence[Article],
+    *,
+    backend: str = "auto",
+    model: str | None = None,
+    max_chars: int = 150,
+    title: str = "新闻简报",
+    date: dt.date | None = None,
+    skipped: Sequence[SkippedFile] = (),
+) -> Briefing:
+    """Resolve regions (where not known yet), summarise, and compose a ``Briefing``."""
+    from .compose.briefing import build_briefing
+
+    located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a)) for a in articles]
+    summaries = summarize_articles(located, backend=backend, model=model, max_chars=max_chars)
+    return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped)
+
+
+def brief_paths(paths: Iterable[str | Path], **options: object) -> Briefing:
+    """``brief`` over files and folders; unreadable files end up in ``Briefing.skipped``."""
+    articles, skipped = read_inputs(paths)
+    if not articles:
+        from .errors import InputError
+
+        reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped)
+        raise InputError(f"no article could be read ({reasons})")
+    return brief(articles, skipped=skipped, **options)  # type: ignore[arg-type]
+
+
+__all__ = ["BackendError", "ModelLoadError", "brief", "brief_paths", "choose_engine", "summarize",
+           "summarize_articles", "with_regions"]

@@ -1,0 +1,66 @@
+import json
+import subprocess
+import sys
+
+import docx
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from tests.conftest import ROOT, SEEDS
+
+runner = CliRunner()
+
+
+def test_help_lists_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("brief", "summarize", "ingest"):
+        assert command in result.output
+
+
+def test_brief_writes_docx_and_reports_regions(tmp_path):
+    out = tmp_path / "b.docx"
+    result = runner.invoke(app, ["brief", str(SEEDS), "-o", str(out), "--title", "物业简报", "--max-chars", "80"])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.output and "海南省: 1 篇（海口市 1）" in result.output
+    doc = docx.Document(str(out))
+    assert doc.paragraphs[0].text == "物业简报"
+
+
+def test_brief_lists_skipped_file_and_still_succeeds(tmp_path):
+    (tmp_path / "a.txt").write_text((SEEDS / "000_3a66c6915ed1d9f5.txt").read_text(encoding="utf-8"),
+                                    encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
+    result = runner.invoke(app, ["brief", str(tmp_path), "-o", str(tmp_path / "o.docx")])
+    assert result.exit_code == 0
+    assert "skipped" in result.output and "bad.txt" in result.output
+
+
+def test_errors_exit_2_with_one_line(tmp_path):
+    for args in (["brief", str(tmp_path / "missing")], ["brief", str(tmp_path)],
+                 ["brief", str(SEEDS), "--backend", "nope", "-o", str(tmp_path / "x.docx")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, args
+        assert result.output.strip().startswith("error: ") and len(result.output.strip().splitlines()) == 1
+
+
+def test_summarize_and_ingest_json():
+    result = runner.invoke(app, ["summarize", str(SEEDS), "--json", "-n", "60"])
+    rows = json.loads(result.output)
+    assert len(rows) == 5 and all(len(r["summary"]) <= 60 and r["method"] == "extractive" for r in rows)
+    result = runner.invoke(app, ["ingest", str(SEEDS / "003_2f9438cd7a0b0f1b.txt"), "--json"])
+    (row,) = json.loads(result.output)
+    assert row["region"]["county"] == "秀英区" and row["title_derived"] is True
+
+
+def test_python_dash_m_works():
+    result = subprocess.run([sys.executable, "-m", "summarizer", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0 and "brief" in result.stdout
+
+
+def test_import_and_extractive_path_do_not_load_torch():
+    code = ("import sys, summarizer; summarizer.brief(summarizer.load_articles('seeds'));"
+            "print(sorted(m for m in ('torch', 'transformers', 'pandas') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,29 @@
+from summarizer.facts import chinese_to_int, figures, key_figures, parse_number, unsupported_figures
+
+SOURCE = "一天时间，物业就为2836户业主配送物资近6万份。8月4日，组织126名党员。覆盖率达80%。"
+
+
+def test_chinese_numerals():
+    assert [chinese_to_int(x) for x in ("六", "十", "二十五", "一百零八", "两千")] == [6, 10, 25, 108, 2000]
+    assert chinese_to_int("abc") is None
+
+
+def test_normalised_values_match_across_forms():
+    assert parse_number("6", "万") == parse_number("六", "万") == 60000
+
+
+def test_figures_with_units_and_dates():
+    found = {(f.text, f.unit) for f in figures(SOURCE)}
+    assert {("2836户", "户"), ("近6万份", "份"), ("8月4日", "日期"), ("126名", "名"), ("80%", "%")} <= found
+
+
+def test_invented_figure_is_reported_and_equivalent_forms_are_not():
+    assert unsupported_figures("物业为2863户业主配送物资近六万份。", SOURCE) == ["2863户"]
+    assert unsupported_figures("8月4日，126名党员为2836户业主配送近六万份物资。", SOURCE) == []
+    assert unsupported_figures("8月5日开展工作。", SOURCE) == ["8月5日"]
+
+
+def test_key_figures_skip_plain_words_and_carry_sentence():
+    keys = key_figures(SOURCE)
+    assert [k.text for k in keys] == ["2836户", "近6万份", "126名", "80%"]
+    assert all(k.text in k.sentence and k.sentence in SOURCE for k in keys)

@@ -1,0 +1,75 @@
+import dataclasses
+
+import pytest
+
+from summarizer import UnknownBackendError, brief, register_backend, summarize
+from summarizer.backends import BACKENDS
+from summarizer.errors import BackendError, ModelLoadError
+from summarizer.pipeline import choose_engine, model_engine, summarize_articles
+from tests.conftest import FakeEngine, make_article
+
+ARTICLE = make_article("悦山国际小区封闭管理。一天时间，物业就为2836户业主配送物资近6万份。业主普遍认可。")
+
+
+@pytest.fixture
+def fake_backend():
+    def install(**kwargs):
+        register_backend("fake", lambda **_: FakeEngine(**kwargs))
+
+    yield install
+    BACKENDS.pop("fake", None)
+
+
+def test_summarize_text_default_is_extractive():
+    s = summarize("悦山国际小区封闭管理。物业为2836户业主配送物资近6万份。", max_chars=40)
+    assert s.engine == "extractive" and s.method == "extractive" and len(s.text) <= 40
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(UnknownBackendError, match="choose one of"):
+        summarize("文本。", backend="nope")
+
+
+def test_auto_with_unloadable_model_falls_back_with_reason(tmp_path):
+    engine, reason = choose_engine("auto", str(tmp_path / "missing.gguf"))
+    assert engine.name == "extractive" and "could not be loaded" in reason
+    s = summarize(ARTICLE, model=str(tmp_path / "missing.gguf"))
+    assert s.engine == "extractive" and s.fallback and "fallback" in s.method
+
+
+def test_explicit_engine_that_cannot_load_raises(tmp_path):
+    with pytest.raises(ModelLoadError, match="not a model folder"):
+        choose_engine("chat", str(tmp_path))
+
+
+def test_model_engine_reads_config(tmp_path):
+    (tmp_path / "config.json").write_text('{"is_encoder_decoder": true}')
+    assert model_engine(str(tmp_path)) == "seq2seq"
+    assert model_engine("Qwen/Qwen2.5-1.5B-Instruct") == "chat"
+
+
+def test_invented_figure_falls_back_to_extractive(fake_backend):
+    fake_backend(texts=["物业为2863户业主配送物资。"])
+    (s,) = summarize_articles([ARTICLE], backend="fake", max_chars=60)
+    assert s.engine == "extractive" and "2863" in s.fallback and "2836户" in s.text
+
+
+def test_faithful_model_summary_is_kept(fake_backend):
+    fake_backend(texts=["物业一天为2836户业主配送物资近六万份。"])
+    (s,) = summarize_articles([ARTICLE], backend="fake", max_chars=60)
+    assert s.engine == "fake" and s.fallback is None and s.model == "fake-model"
+
+
+def test_engine_failure_falls_back_for_all(fake_backend):
+    fake_backend(fail=BackendError("out of memory"))
+    out = summarize_articles([ARTICLE, ARTICLE], backend="fake", max_chars=60)
+    assert [s.engine for s in out] == ["extractive", "extractive"]
+    assert all("out of memory" in s.fallback for s in out)
+
+
+def test_brief_orders_provinces_by_code_and_unknown_last(seed_articles):
+    unknown = dataclasses.replace(seed_articles[0], title="无地名", text="物业为业主配送物资。业主点赞。",
+                                  source=None, path=None)
+    result = brief([unknown, *seed_articles], date=None)
+    assert [s.name for s in result.sections] == ["黑龙江省", "山东省", "河南省", "海南省", "四川省", "其他地区"]
+    assert len(result.items) == len(seed_articles) + 1

@@ -1,0 +1,22 @@
+from summarizer.text import split_clauses, split_sentences, truncate_at_boundary
+
+
+def test_closing_quote_stays_with_its_sentence():
+    assert split_sentences("他说：“我们到了。”随后离开。") == ["他说：“我们到了。”", "随后离开。"]
+
+
+def test_no_split_inside_book_title():
+    assert split_sentences("《再见！朋友》上映了。好看吗？") == ["《再见！朋友》上映了。", "好看吗？"]
+
+
+def test_newlines_end_sentences_and_clauses_keep_marks():
+    assert split_sentences("标题\n正文一句。") == ["标题", "正文一句。"]
+    assert split_clauses("甲，乙；丙。") == ["甲，", "乙；", "丙。"]
+
+
+def test_truncate_prefers_sentence_then_clause_and_never_exceeds():
+    text = "第一句很短。第二句稍微长一些，有逗号。"
+    assert truncate_at_boundary(text, 8) == "第一句很短。"
+    assert truncate_at_boundary("一二三四五，六七八九十。", 8) == "一二三四五，"
+    for n in range(1, len(text) + 2):
+        assert len(truncate_at_boundary(text, n)) <= n
