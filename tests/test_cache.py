@@ -1,0 +1,43 @@
+from summarizer.cache import SummaryCache, cache_key, default_dir
+from summarizer.types import Summary
+from tests.conftest import make_article
+
+SUMMARY = Summary("物业为2836户业主配送物资。", "chat", "m", None, ("分段摘要",))
+
+
+def test_roundtrip_and_clear(tmp_path):
+    cache = SummaryCache(tmp_path)
+    key = cache_key(make_article(), "chat|m|prompt-v1", 150)
+    assert cache.get(key) is None
+    cache.put(key, SUMMARY)
+    assert cache.get(key) == SUMMARY and cache.size() == 1
+    assert cache.clear() == 1 and cache.get(key) is None
+
+
+def test_key_changes_with_text_engine_and_budget():
+    a, b = make_article("甲。"), make_article("乙。")
+    keys = {cache_key(a, "f1", 150), cache_key(b, "f1", 150), cache_key(a, "f2", 150), cache_key(a, "f1", 100)}
+    assert len(keys) == 4
+    assert cache_key(a, "f1", 150) == cache_key(make_article("甲。"), "f1", 150)
+
+
+def test_corrupt_entry_is_a_miss_and_removed(tmp_path):
+    cache = SummaryCache(tmp_path)
+    key = cache_key(make_article(), "f", 150)
+    cache.put(key, SUMMARY)
+    path = next(tmp_path.glob("*/*.json"))
+    path.write_text('{"text": "half', encoding="utf-8")  # as if the machine died mid-write without rename
+    assert cache.get(key) is None and not path.exists()
+
+
+def test_unwritable_cache_is_not_fatal(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cache = SummaryCache(blocker / "sub")  # a directory under a regular file cannot be created
+    cache.put("ab" * 32, SUMMARY)
+    assert cache.get("ab" * 32) is None
+
+
+def test_env_overrides_location(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path))
+    assert default_dir() == tmp_path
