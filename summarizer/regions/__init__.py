@@ -1,0 +1,267 @@
+"""Article → Region: which province, city and county a story is about.
+
+Every mention of a division (full name 秀英区, short name 秀英, old name 襄樊, a town such as
+古楼街道) adds a weight that depends on where it appears — front-matter ``region`` wins outright;
+then dateline, headline, lead, body, and the outlet name as weak evidence — to the division and
+every level above it. The best province is chosen first, then the best city inside it, then the
+best county inside that city. A story spread over several provinces is ``multi`` (or ``national``
+when it speaks of the whole country), never forced into one province.
+
+Names that are often something else only count where the article supports their province
+otherwise: short county names (平安, 南部, 合作 are ordinary words), town names, nicknames (水城 for
+聊城, 北市 for 台北市) and words such as 东区 in 小区 names. A mention inside an outlet or company
+name (东方今报, 宁波远洋), a street name (南京东路), or a person's name (宁波同志) is dropped or weakened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from ..types import Article, Region
+from .data import CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, renamed
+
+__all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
+
+WEIGHTS = {"region": 100.0, "alias": 3.0, "title": 3.0, "dateline": 3.0, "lead": 2.0, "body": 1.0, "source": 0.5}
+LEAD_CHARS = 150  # the lead is the first paragraph, at most this long; the rest is body
+
+# Suffixes removed to form short names, longest first.
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "盟", "旗")
+_ETHNIC_RE = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,6}族)+(?:自治区|自治州|自治县|自治旗)$")
+# Short names of cities that are ordinary words, brands or people more often than places
+# (长治久安, 白银, 来宾, 三明治, 中山路, 阿里巴巴): they count only with other support.
+_WORDLIKE_SHORT = {"东方", "白银", "来宾", "安康", "长治", "大同", "三明", "中山", "黄山", "普洱", "阿里",
+                   "玉树", "海东", "和田", "永康", "吉安", "开封", "通化", "金华", "江门", "南平", "丽江",
+                   "清远", "长春", "平安", "武威", "新余", "辽源", "双鸭山", "七台河", "鹤岗"}
+# Full names that are also ordinary words or parts of estate names (XX小区东区).
+_GENERIC_FULL = {"东区", "西区", "南区", "北区", "城区", "郊区", "新区", "矿区", "中区", "城中区", "城东区",
+                 "城西区", "城南区", "城北区", "市中区", "开发区", "高新区", "和平区", "新华区"}
+# Nicknames and the abbreviations of Taiwanese news; they count only with other support.
+NICKNAMES = {"水城": "聊城市", "江城": "武汉市", "北市": "台北市", "中市": "台中市", "高市": "高雄市",
+             "桃市": "桃园市", "南市": "台南市", "竹市": "新竹市", "鹏城": "深圳市", "榕城": "福州市",
+             "羊城": "广州市", "蓉城": "成都市", "泉城": "济南市", "冰城": "哈尔滨市", "鹭岛": "厦门市"}
+# What follows a name when it is part of an outlet, company, street or person (东方今报, 宁波远洋,
+# 南京东路, 宁波同志): the mention is then not about the place.
+_NOT_PLACE_AFTER = re.compile(
+    r"(?:今报|日报|晚报|晨报|早报|商报|时报|都市报|青年报|电视台|卫视|广播|远洋|集团|银行|航空|证券|控股|股份"
+    r"|巴巴|大学|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士)")
+_NATIONAL = re.compile(r"全国|我国|国务院|中央|各省|多地|各地|多个省份")
+# Datelines: 新华社福州8月1日电, 本报上海讯, 中新网北京3月2日电.
+_DATELINE = re.compile(
+    r"^\W{0,3}(?:[^\s，。]{0,8}?(?:社|网|报|台))?([\u4e00-\u9fff]{2,8}?)(?:\d{1,2}月\d{1,2}日)?[电讯]")
+
+MULTI_SHARE = 0.5  # below this share of the province evidence, with a strong second: several provinces
+MIN_TEXT_SCORE = 2.0  # less text evidence than one lead mention: a passing mention, not the story's place
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    division: Division
+    gated: bool  # counts only when its province has other support
+
+
+def short_name(name: str) -> str | None:
+    """内江市 → 内江, 广西壮族自治区 → 广西, 秀英区 → 秀英; None when too short to be safe."""
+    if m := _ETHNIC_RE.match(name):
+        short = m.group(1)
+    else:
+        short = next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s)), name)
+    if len(short) < 2 or short == name or name in _GENERIC_FULL:
+        return None
+    return short
+
+
+@cache
+def _index() -> tuple[dict[str, tuple[_Name, ...]], frozenset[str], int]:
+    """Name → candidates, the set of 2-character prefixes (to skip fast), the longest name."""
+    index: dict[str, list[_Name]] = defaultdict(list)
+
+    def add(name: str, div: Division, gated: bool) -> None:
+        if all(n.division is not div for n in index[name]):
+            index[name].append(_Name(div, gated))
+
+    for div in divisions():
+        if div.level == CITY and div.name in MUNICIPALITIES:
+            continue  # the municipality's city row repeats the province
+        if div.level == TOWN:
+            if len(div.name) >= 3:
+                add(div.name, div, gated=True)
+            continue
+        add(div.name, div, gated=div.name in _GENERIC_FULL)
+        if short := short_name(div.name):
+            add(short, div, gated=div.level == COUNTY or short in _WORDLIKE_SHORT)
+    for old, divs in renamed().items():
+        for div in divs:
+            add(old, div, gated=False)
+            if (short := short_name(old)) and short not in index:
+                add(short, div, gated=True)
+    full = by_full_name()
+    for nick, name in NICKNAMES.items():
+        for div in full.get(name, []):
+            add(nick, div, gated=True)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    return frozen, frozenset(k[:2] for k in frozen), max(map(len, frozen))
+
+
+def mentions(text: str) -> list[tuple[str, int, tuple[_Name, ...]]]:
+    """Division names in ``text`` (longest match, left to right): (name, end offset, candidates)."""
+    index, prefixes, longest = _index()
+    out = []
+    i, n = 0, len(text)
+    while i < n - 1:
+        if text[i : i + 2] not in prefixes:
+            i += 1
+            continue
+        for j in range(min(n, i + longest), i + 1, -1):
+            if (cands := index.get(text[i:j])) is not None:
+                out.append((text[i:j], j, cands))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+def _fields(article: Article) -> list[tuple[str, str]]:
+    paras = [p.strip() for p in article.text.splitlines() if p.strip()]
+    lead = paras[0][:LEAD_CHARS] if paras else ""
+    body = "\n".join([paras[0][LEAD_CHARS:], *paras[1:]]) if paras else ""
+    out = [("title", article.title), ("lead", lead), ("body", body)]
+    if m := _DATELINE.match(lead):
+        out.append(("dateline", m.group(1)))
+    if article.source:
+        out.append(("source", article.source))
+    if hint := article.meta.get("region"):
+        out.append(("region", hint))
+    return out
+
+
+def _alias_divisions(value: str) -> list[Division]:
+    """The most specific division named in an alias target such as 山东省聊城市东昌府区."""
+    found = [c.division for _, _, cands in mentions(value) for c in cands if not c.gated]
+    if not found:
+        return []
+    deepest = max(d.level for d in found)
+    return [d for d in found if d.level == deepest]
+
+
+def _scan(article: Article, aliases: Mapping[str, str]) -> list[tuple[str, str, float, tuple[_Name, ...]]]:
+    """Every mention as (where, name, weight, candidates), with aliases applied first."""
+    out = []
+    for where, text in _fields(article):
+        for alias, target in aliases.items():
+            if alias in text:
+                divs = _alias_divisions(target)
+                if divs and where != "region":
+                    out.append(("alias", alias, WEIGHTS["alias"] * text.count(alias),
+                                tuple(_Name(d, False) for d in divs)))
+                text = text.replace(alias, "〇")  # an alias (with an empty target) hides a name
+        for name, end, cands in mentions(text):
+            weight = WEIGHTS[where]
+            if where not in ("source", "region") and _NOT_PLACE_AFTER.match(text, end):
+                continue
+            out.append((where, name, weight, cands))
+    return out
+
+
+def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Region:
+    """The region an article is about, with confidence and human-readable evidence.
+
+    Args:
+        article: the article; ``article.meta["region"]`` (front matter, a JSON column) wins.
+        aliases: extra names → the region they stand for, e.g. ``{"铁塔社区": "聊城市东昌府区"}``;
+            an empty target means the name is not a place (``{"东方今报": ""}``).
+
+    Returns:
+        A ``Region``: ``scope`` is ``local`` (one province), ``multi`` (several), ``national``
+        (the whole country) or ``unknown`` (no place found).
+    """
+    found = _scan(article, aliases or {})
+    supported = {c.division.province for w, _, _, cands in found for c in cands if not c.gated}
+    prov: dict[str, float] = defaultdict(float)
+    city: dict[tuple[str, str], float] = defaultdict(float)
+    county: dict[tuple[str, str | None, str], float] = defaultdict(float)
+    text_score: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[str]] = defaultdict(list)
+    for where, name, weight, cands in found:
+        live = [c.division for c in cands if not c.gated or c.division.province in supported]
+        for div in live:
+            share = weight / len(live)
+            prov[div.province] += share
+            if where not in ("source", "region"):
+                text_score[div.province] += share
+            if div.city:
+                city[(div.province, div.city)] += share
+            if div.county:
+                county[(div.province, div.city, div.county)] += share
+            evidence[div.province].append(f"{where}:{name}")
+    if not prov:
+        return Region(scope="unknown", evidence=("no place name found",))
+    total = sum(prov.values())
+    ranked = sorted(prov, key=lambda p: (-prov[p], p))
+    top = ranked[0]
+    share = prov[top] / total
+    hinted = any(w in ("region", "alias") for w, *_ in found)
+    if not hinted and text_score:
+        text_total = sum(text_score.values())
+        second = sorted(text_score.values(), reverse=True)[1] if len(text_score) > 1 else 0.0
+        if prov[top] < MULTI_SHARE * total and second >= 0.25 * text_total:
+            scope = "national" if len(_national_cues(article)) >= 2 else "multi"
+            return Region(scope=scope, confidence=round(1 - share, 3), evidence=_summary(ranked, prov))
+        if text_score.get(top, 0.0) < MIN_TEXT_SCORE:
+            return Region(scope="unknown", confidence=round(share, 3),
+                          evidence=(f"only passing mentions: {', '.join(_summary(ranked, prov))}",))
+    best_city = _best({c: s for c, s in city.items() if c[0] == top})
+    city_name = best_city[1] if best_city else None
+    best_county = _best({c: s for c, s in county.items() if c[:2] == (top, city_name)}, floor=1.0)
+    county_name = best_county[2] if best_county else None
+    if top in MUNICIPALITIES:
+        city_name = top
+    elif top in SARS:
+        city_name = None
+    return Region(
+        province=top, city=city_name, county=county_name, confidence=round(share, 3),
+        evidence=tuple(dict.fromkeys(evidence[top]))[:8],
+        code=_code(top, city_name, county_name), scope="local",
+    )
+
+
+def _best(scores: Mapping[tuple, float], floor: float = 0.0):  # type: ignore[type-arg]
+    """The key with the highest score (ties by name), if it holds enough of the mass below its parent."""
+    if not scores:
+        return None
+    key = min(scores, key=lambda k: (-scores[k], k))
+    if scores[key] < floor or scores[key] < 0.4 * sum(scores.values()):
+        return None
+    return key
+
+
+def _national_cues(article: Article) -> list[str]:
+    return _NATIONAL.findall(article.title + "\n" + article.text)
+
+
+def _summary(ranked: Iterable[str], scores: Mapping[str, float]) -> tuple[str, ...]:
+    return tuple(f"{p} {scores[p]:.1f}" for p in list(ranked)[:5])
+
+
+@cache
+def _codes() -> dict[tuple[str, str | None, str | None], str]:
+    out = {}
+    for d in divisions():
+        if d.code and d.level <= COUNTY:
+            out[(d.province, d.city if d.level >= CITY else None, d.county if d.level == COUNTY else None)] = d.code
+    return out
+
+
+def _code(province: str, city: str | None, county: str | None) -> str | None:
+    codes = _codes()
+    if province in MUNICIPALITIES and city == province:
+        # The tree keeps the municipality's city row: 上海市/上海市/嘉定区.
+        return codes.get((province, city, county)) or codes.get((province, None, None))
+    return codes.get((province, city, county)) or codes.get((province, city, None)) or codes.get(
+        (province, None, None))
+
