@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..types import Article, Region
-from .data import CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, renamed
+from .data import (
+    ABROAD, CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, foreign, renamed)
 
 __all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
 
 WEIGHTS = {"region": 100.0, "alias": 3.0, "title": 3.0, "dateline": 3.0, "lead": 2.0, "body": 1.0, "source": 0.5}
 LEAD_CHARS = 150  # the lead is the first paragraph, at most this long; the rest is body
+BODY_HALF_WEIGHT_AT = 2000  # a body mention this many characters in weighs half
 
 # Suffixes removed to form short names, longest first.
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "盟", "旗")
@@ -48,13 +50,17 @@ NICKNAMES = {"水城": "聊城市", "江城": "武汉市", "北市": "台北市"
 # 南京东路, 宁波同志): the mention is then not about the place.
 _NOT_PLACE_AFTER = re.compile(
     r"(?:今报|日报|晚报|晨报|早报|商报|时报|都市报|青年报|电视台|卫视|广播|远洋|集团|银行|航空|证券|控股|股份"
-    r"|巴巴|大学|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士)")
+    r"|巴巴|大学|(?:新闻)?网|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士)")
 _NATIONAL = re.compile(r"全国|我国|国务院|中央|各省|多地|各地|多个省份")
 # Datelines: 新华社福州8月1日电, 本报上海讯, 中新网北京3月2日电.
 _DATELINE = re.compile(
     r"^\W{0,3}(?:[^\s，。]{0,8}?(?:社|网|报|台))?([\u4e00-\u9fff]{2,8}?)(?:\d{1,2}月\d{1,2}日)?[电讯]")
 
+_TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
+_SENTENCE_PUNCT = re.compile(r"[。，！？；：,.!?;]")
+_OUTSIDE = {"台湾省", *SARS}
 MULTI_SHARE = 0.5  # below this share of the province evidence, with a strong second: several provinces
+COUNTY_FLOOR = 0.5  # a county needs at least one early body mention (or a gated one twice)
 MIN_TEXT_SCORE = 2.0  # less text evidence than one lead mention: a passing mention, not the story's place
 
 
@@ -88,10 +94,13 @@ def _index() -> tuple[dict[str, tuple[_Name, ...]], frozenset[str], int]:
         if div.level == CITY and div.name in MUNICIPALITIES:
             continue  # the municipality's city row repeats the province
         if div.level == TOWN:
-            if len(div.name) >= 3:
+            if len(div.name) >= 3 and div.name.endswith(_TOWN_SUFFIXES):
                 add(div.name, div, gated=True)
             continue
-        add(div.name, div, gated=div.name in _GENERIC_FULL)
+        # Districts of Taiwan, Hong Kong and Macau (大社区, 中山区, 东区) are words or share names
+        # with mainland districts; they count once the article names their region.
+        outside = div.level == COUNTY and div.province in _OUTSIDE
+        add(div.name, div, gated=div.name in _GENERIC_FULL or outside)
         if short := short_name(div.name):
             add(short, div, gated=div.level == COUNTY or short in _WORDLIKE_SHORT)
     for old, divs in renamed().items():
@@ -103,6 +112,10 @@ def _index() -> tuple[dict[str, tuple[_Name, ...]], frozenset[str], int]:
     for nick, name in NICKNAMES.items():
         for div in full.get(name, []):
             add(nick, div, gated=True)
+    for name, country in foreign().items():
+        # Foreign places only make a story "abroad"; a Chinese division of the same name wins.
+        if name not in index:
+            add(name, Division(-1, name, ABROAD, None, country), gated=False)
     frozen = {k: tuple(v) for k, v in index.items()}
     return frozen, frozenset(k[:2] for k in frozen), max(map(len, frozen))
 
@@ -126,10 +139,16 @@ def mentions(text: str) -> list[tuple[str, int, tuple[_Name, ...]]]:
     return out
 
 
+def _is_menu(line: str) -> bool:
+    """A short line with no sentence punctuation: a menu item or link left by a web page."""
+    return len(line) < 16 and not _SENTENCE_PUNCT.search(line)
+
+
 def _fields(article: Article) -> list[tuple[str, str]]:
     paras = [p.strip() for p in article.text.splitlines() if p.strip()]
-    lead = paras[0][:LEAD_CHARS] if paras else ""
-    body = "\n".join([paras[0][LEAD_CHARS:], *paras[1:]]) if paras else ""
+    prose = [p for p in paras if not _is_menu(p)] or paras
+    lead = prose[0][:LEAD_CHARS] if prose else ""
+    body = "\n".join([prose[0][LEAD_CHARS:], *prose[1:]]) if prose else ""
     out = [("title", article.title), ("lead", lead), ("body", body)]
     if m := _DATELINE.match(lead):
         out.append(("dateline", m.group(1)))
@@ -162,6 +181,10 @@ def _scan(article: Article, aliases: Mapping[str, str]) -> list[tuple[str, str, 
                 text = text.replace(alias, "〇")  # an alias (with an empty target) hides a name
         for name, end, cands in mentions(text):
             weight = WEIGHTS[where]
+            if where == "body":
+                # Later mentions count less: the story's own place comes early, passing
+                # mentions and related-story links late.
+                weight /= 1 + end / BODY_HALF_WEIGHT_AT
             if where not in ("source", "region") and _NOT_PLACE_AFTER.match(text, end):
                 continue
             out.append((where, name, weight, cands))
@@ -181,24 +204,11 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
         (the whole country) or ``unknown`` (no place found).
     """
     found = _scan(article, aliases or {})
-    supported = {c.division.province for w, _, _, cands in found for c in cands if not c.gated}
-    prov: dict[str, float] = defaultdict(float)
-    city: dict[tuple[str, str], float] = defaultdict(float)
-    county: dict[tuple[str, str | None, str], float] = defaultdict(float)
-    text_score: dict[str, float] = defaultdict(float)
-    evidence: dict[str, list[str]] = defaultdict(list)
-    for where, name, weight, cands in found:
-        live = [c.division for c in cands if not c.gated or c.division.province in supported]
-        for div in live:
-            share = weight / len(live)
-            prov[div.province] += share
-            if where not in ("source", "region"):
-                text_score[div.province] += share
-            if div.city:
-                city[(div.province, div.city)] += share
-            if div.county:
-                county[(div.province, div.city, div.county)] += share
-            evidence[div.province].append(f"{where}:{name}")
+    live = _live(found)
+    # Two passes: first every candidate of a shared name (朝阳区 in Beijing and Changchun) gets an
+    # equal share; then the share follows the support the article gives each candidate's city.
+    first = _tally(found, live, None)
+    prov, city, county, text_score, evidence, abroad = _tally(found, live, first[1])
     if not prov:
         return Region(scope="unknown", evidence=("no place name found",))
     total = sum(prov.values())
@@ -208,8 +218,13 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
     hinted = any(w in ("region", "alias") for w, *_ in found)
     if not hinted and text_score:
         text_total = sum(text_score.values())
-        second = sorted(text_score.values(), reverse=True)[1] if len(text_score) > 1 else 0.0
-        if prov[top] < MULTI_SHARE * total and second >= 0.25 * text_total:
+        shares = sorted((v / text_total for v in text_score.values()), reverse=True)
+        if sum(abroad.values()) > text_score.get(top, 0.0):
+            where = max(abroad, key=lambda c: abroad[c])
+            return Region(scope="unknown", confidence=round(share, 3), evidence=(f"story abroad: {where}",))
+        # Several provinces: a strong second, or three or more with a real share each.
+        spread = (len(shares) > 1 and shares[1] >= 0.25) or sum(x >= 0.1 for x in shares) >= 3
+        if prov[top] < MULTI_SHARE * total and spread:
             scope = "national" if len(_national_cues(article)) >= 2 else "multi"
             return Region(scope=scope, confidence=round(1 - share, 3), evidence=_summary(ranked, prov))
         if text_score.get(top, 0.0) < MIN_TEXT_SCORE:
@@ -217,7 +232,7 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
                           evidence=(f"only passing mentions: {', '.join(_summary(ranked, prov))}",))
     best_city = _best({c: s for c, s in city.items() if c[0] == top})
     city_name = best_city[1] if best_city else None
-    best_county = _best({c: s for c, s in county.items() if c[:2] == (top, city_name)}, floor=1.0)
+    best_county = _best({c: s for c, s in county.items() if c[:2] == (top, city_name)}, floor=COUNTY_FLOOR)
     county_name = best_county[2] if best_county else None
     if top in MUNICIPALITIES:
         city_name = top
@@ -230,12 +245,67 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
     )
 
 
+Tally = tuple[dict[str, float], dict[tuple[str, str], float], dict[tuple[str, str | None, str], float],
+              dict[str, float], dict[str, list[str]], dict[str, float]]
+
+
+def _live(found: list[tuple[str, str, float, tuple[_Name, ...]]]) -> list[list[Division]]:
+    """Per mention, the candidates that count: gated ones only where the article supports them.
+
+    A province is supported by any ungated mention, or by two different gated names that agree
+    on the city (北市 and 士林区 in a Taiwanese story that never says 台湾).
+    """
+    supported = {c.division.province for _, _, _, cands in found for c in cands if not c.gated}
+    names_by_city: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for _, name, _, cands in found:
+        for c in cands:
+            if c.gated:
+                names_by_city[(c.division.province, c.division.city)].add(name)
+    supported |= {p for (p, c), names in names_by_city.items() if c and len(names) >= 2}
+    return [[c.division for c in cands if not c.gated or c.division.province in supported]
+            for _, _, _, cands in found]
+
+
+def _tally(found: list[tuple[str, str, float, tuple[_Name, ...]]], live: list[list[Division]],
+           prior: Mapping[tuple[str, str], float] | None) -> Tally:
+    prov: dict[str, float] = defaultdict(float)
+    city: dict[tuple[str, str], float] = defaultdict(float)
+    county: dict[tuple[str, str | None, str], float] = defaultdict(float)
+    text_score: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[str]] = defaultdict(list)
+    abroad: dict[str, float] = defaultdict(float)
+    for (where, name, weight, _), divs in zip(found, live, strict=True):
+        if not divs:
+            continue
+        if prior is not None and len(divs) > 1:
+            support = [prior.get((d.province, d.city or ""), 0.0) + 0.01 for d in divs]
+        else:
+            support = [1.0] * len(divs)
+        for div, part in zip(divs, support, strict=True):
+            share = weight * part / sum(support)
+            if div.level == ABROAD:
+                if where not in ("source", "region"):
+                    abroad[div.province] += share
+                continue
+            prov[div.province] += share
+            if where not in ("source", "region"):
+                text_score[div.province] += share
+            if div.city:
+                city[(div.province, div.city)] += share
+            if div.county:
+                county[(div.province, div.city, div.county)] += share
+            evidence[div.province].append(f"{where}:{name}")
+    return prov, city, county, text_score, evidence, abroad
+
+
 def _best(scores: Mapping[tuple, float], floor: float = 0.0):  # type: ignore[type-arg]
     """The key with the highest score (ties by name), if it holds enough of the mass below its parent."""
     if not scores:
         return None
     key = min(scores, key=lambda k: (-scores[k], k))
-    if scores[key] < floor or scores[key] < 0.4 * sum(scores.values()):
+    second = max((v for k, v in scores.items() if k != key), default=0.0)
+    # Enough of the mass below the parent, or clearly ahead of the runner-up.
+    if scores[key] < floor or (scores[key] < 0.4 * sum(scores.values()) and scores[key] < 2 * second):
         return None
     return key
 

@@ -109,3 +109,21 @@ def renamed() -> dict[str, list[Division]]:
             if {div.province, div.city or div.province} >= parents and div not in out[before[-1]]:
                 out[before[-1]].append(div)
     return dict(out)
+
+
+ABROAD = 0  # the level of a foreign country or city in the name index
+
+
+@cache
+def foreign() -> dict[str, str]:
+    """Names of foreign countries, their capitals and big cities → the country (东京 → 日本)."""
+    out: dict[str, str] = {}
+    for line in (_data_dir() / "world_location.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.strip().split("\t")
+        if len(parts) < 2 or parts[0] == "中国":
+            continue  # continent headings, and China itself
+        country = parts[0]
+        for name in [*parts[:3], *(parts[3].split("/") if len(parts) > 3 else [])]:
+            if len(name) >= 2:
+                out.setdefault(name, country)
+    return out
