@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..types import Article, Region
-from .data import (
-    ABROAD, CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, foreign, renamed)
+from .data import ABROAD, CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, foreign, renamed
 
 __all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
 
@@ -51,6 +50,9 @@ NICKNAMES = {"水城": "聊城市", "江城": "武汉市", "北市": "台北市"
 _NOT_PLACE_AFTER = re.compile(
     r"(?:今报|日报|晚报|晨报|早报|商报|时报|都市报|青年报|电视台|卫视|广播|远洋|集团|银行|航空|证券|控股|股份"
     r"|巴巴|大学|(?:新闻)?网|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士)")
+# The commonest surnames: a word-like short name right after one is a person's given name.
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁"
+                "沈姚卢姜崔钟谭陆汪范廖贾夏韦邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤")
 _NATIONAL = re.compile(r"全国|我国|国务院|中央|各省|多地|各地|多个省份")
 # Datelines: 新华社福州8月1日电, 本报上海讯, 中新网北京3月2日电.
 _DATELINE = re.compile(
@@ -181,6 +183,9 @@ def _scan(article: Article, aliases: Mapping[str, str]) -> list[tuple[str, str, 
                 text = text.replace(alias, "〇")  # an alias (with an empty target) hides a name
         for name, end, cands in mentions(text):
             weight = WEIGHTS[where]
+            start = end - len(name)
+            if start and text[start - 1] in _SURNAMES and all(c.gated for c in cands):
+                continue  # 郑板桥, 王平安: a person's given name, not the district
             if where == "body":
                 # Later mentions count less: the story's own place comes early, passing
                 # mentions and related-story links late.
@@ -219,8 +224,9 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
     if not hinted and text_score:
         text_total = sum(text_score.values())
         shares = sorted((v / text_total for v in text_score.values()), reverse=True)
-        if sum(abroad.values()) > text_score.get(top, 0.0):
-            where = max(abroad, key=lambda c: abroad[c])
+        where = max(abroad, key=lambda c: abroad[c], default="")
+        if where and abroad[where] > text_score.get(top, 0.0):
+            # One foreign country named more than any province: a story abroad.
             return Region(scope="unknown", confidence=round(share, 3), evidence=(f"story abroad: {where}",))
         # Several provinces: a strong second, or three or more with a real share each.
         spread = (len(shares) > 1 and shares[1] >= 0.25) or sum(x >= 0.1 for x in shares) >= 3
