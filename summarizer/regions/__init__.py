@@ -26,7 +26,9 @@ from .data import ABROAD, CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by
 
 __all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
 
-WEIGHTS = {"region": 100.0, "alias": 3.0, "title": 3.0, "dateline": 3.0, "lead": 2.0, "body": 1.0, "source": 0.5}
+WEIGHTS = {"region": 100.0, "alias": 3.0, "title": 3.0, "dateline": 3.0, "lead": 2.0, "body": 1.0, "source": 0.5,
+           "aside": 0.2}
+MENU_CHARS, ASIDE_CHARS = 16, 40  # lines without punctuation shorter than these: menus, headlines
 LEAD_CHARS = 150  # the lead is the first paragraph, at most this long; the rest is body
 BODY_HALF_WEIGHT_AT = 2000  # a body mention this many characters in weighs half
 
@@ -54,9 +56,11 @@ _NOT_PLACE_AFTER = re.compile(
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁"
                 "沈姚卢姜崔钟谭陆汪范廖贾夏韦邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤")
 _NATIONAL = re.compile(r"全国|我国|国务院|中央|各省|多地|各地|多个省份")
-# Datelines: 新华社福州8月1日电, 本报上海讯, 中新网北京3月2日电.
+# Datelines near the start: 新华社福州8月1日电, 中新网陕西汉中8月4日电, 本报上海讯.
 _DATELINE = re.compile(
-    r"^\W{0,3}(?:[^\s，。]{0,8}?(?:社|网|报|台))?([\u4e00-\u9fff]{2,8}?)(?:\d{1,2}月\d{1,2}日)?[电讯]")
+    r"(?:新华社|中新社|中新网|[\u4e00-\u9fff]{1,6}(?:社|网|报|台))([\u4e00-\u9fff]{2,8}?)\s?"
+    r"(?:\d{1,2}月\d{1,2}日\s?电|讯)")
+DATELINE_WITHIN = 80  # characters from the start of the lead
 
 _TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
 _SENTENCE_PUNCT = re.compile(r"[。，！？；：,.!?;]")
@@ -141,18 +145,26 @@ def mentions(text: str) -> list[tuple[str, int, tuple[_Name, ...]]]:
     return out
 
 
-def _is_menu(line: str) -> bool:
-    """A short line with no sentence punctuation: a menu item or link left by a web page."""
-    return len(line) < 16 and not _SENTENCE_PUNCT.search(line)
+def _kind(line: str) -> str:
+    """``menu`` (a menu item), ``aside`` (a link or headline of another story) or ``prose``.
+
+    Web pages leave menus and lists of other stories' headlines in the text; neither has
+    sentence punctuation, and neither is about this story.
+    """
+    if _SENTENCE_PUNCT.search(line):
+        return "prose"
+    return "menu" if len(line) < MENU_CHARS else "aside" if len(line) < ASIDE_CHARS else "prose"
 
 
 def _fields(article: Article) -> list[tuple[str, str]]:
     paras = [p.strip() for p in article.text.splitlines() if p.strip()]
-    prose = [p for p in paras if not _is_menu(p)] or paras
+    kinds = [_kind(p) for p in paras]
+    prose = [p for p, k in zip(paras, kinds, strict=True) if k == "prose"] or paras
     lead = prose[0][:LEAD_CHARS] if prose else ""
     body = "\n".join([prose[0][LEAD_CHARS:], *prose[1:]]) if prose else ""
-    out = [("title", article.title), ("lead", lead), ("body", body)]
-    if m := _DATELINE.match(lead):
+    aside = "\n".join(p for p, k in zip(paras, kinds, strict=True) if k == "aside")
+    out = [("title", article.title), ("lead", lead), ("body", body), ("aside", aside)]
+    if m := _DATELINE.search(lead[:DATELINE_WITHIN]):
         out.append(("dateline", m.group(1)))
     if article.source:
         out.append(("source", article.source))
