@@ -46,7 +46,8 @@ def load_items() -> list[tuple[str, Article, Triple]]:
     if plain.is_file():
         for line in plain.read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
-            items.append((d["id"], Article(title="", text=d["text"]), (d["province"], d["city"], d["county"])))
+            items.append((f"dev/{d['id']}", Article(title="", text=d["text"]),
+                          (d["province"], d["city"], d["county"])))
     pages = EVAL / "html" / "regions.jsonl"
     if pages.is_file():
         for line in pages.read_text(encoding="utf-8").splitlines():
@@ -57,7 +58,7 @@ def load_items() -> list[tuple[str, Article, Triple]]:
                 print(f"skip {d['id']}: {exc}", file=sys.stderr)
                 continue
             if articles:
-                items.append((d["id"], articles[0], (d["province"], d["city"], d["county"])))
+                items.append((f"html/{d['id']}", articles[0], (d["province"], d["city"], d["county"])))
     return items
 
 
@@ -142,18 +143,26 @@ def main() -> int:
         print(f"no evaluation data under {EVAL}; nothing to measure")
         return 0
     print(f"{len(items)} labelled articles from {EVAL}")
-    print(f"{'method':8} {'province':>14} {'city':>14} {'district':>14} {'articles/s':>11}")
+    print(f"{'method':8} {'set':5} {'province':>14} {'city':>14} {'district':>14} {'articles/s':>11}")
     results = {}
     for name in args.only:
         try:
+            start = time.perf_counter()
             run = METHODS[name]()
+            run(items[0][1])  # warm-up: load tables and dictionaries outside the timing
+            setup = time.perf_counter() - start
         except ImportError as exc:
             print(f"{name:8} not installed ({exc.name}); pip install -e '.[bench]'")
             continue
-        run(items[0][1])  # warm-up: load tables and dictionaries outside the timing
-        res = results[name] = score(run, items)
-        cells = [f"{h}/{n} {100 * h / n:5.1f}%" if n else "-" for h, n in res["hits"].values()]  # type: ignore[union-attr]
-        print(f"{name:8} {cells[0]:>14} {cells[1]:>14} {cells[2]:>14} {res['rate']:11.0f}")
+        for part in ("dev", "html", "all"):
+            subset = [it for it in items if part == "all" or it[0].startswith(part + "/")]
+            res = score(run, subset)
+            if part == "all":
+                results[name] = res
+            cells = [f"{h}/{n} {100 * h / n:5.1f}%" if n else "-" for h, n in res["hits"].values()]  # type: ignore[union-attr]
+            rate = f"{res['rate']:11.0f}" if part == "all" else ""
+            print(f"{name:8} {part:5} {cells[0]:>14} {cells[1]:>14} {cells[2]:>14} {rate}")
+        print(f"{'':8} (setup and first article: {setup:.1f} s)")
     for name, res in results.items():
         if name == "ours" or args.wrong:
             print(f"\nwrong ({name}): {len(res['wrong'])}")  # type: ignore[arg-type]

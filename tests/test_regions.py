@@ -147,3 +147,13 @@ def test_division_table_has_every_province_and_recent_divisions():
     assert ("海南省", "海口市", "秀英区") in names
     assert ("浙江省", "杭州市", "临平区") in names  # created in 2021, after cpca 0.5.5's table
     assert ("台湾省", "台北市", "士林区") in names
+
+
+def test_region_column_of_json_input_wins(tmp_path):
+    from summarizer import load_articles
+
+    path = tmp_path / "a.json"
+    path.write_text('[{"title": "物业开展消杀", "text": "商丘市物业开展消杀。商丘市居民点赞。", "region": "海口市秀英区"}]',
+                    encoding="utf-8")
+    (article,) = load_articles(path)
+    assert resolve(article).label() == "海南省海口市秀英区"
