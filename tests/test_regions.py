@@ -153,7 +153,7 @@ def test_region_column_of_json_input_wins(tmp_path):
     from summarizer import load_articles
 
     path = tmp_path / "a.json"
-    path.write_text('[{"title": "物业开展消杀", "text": "商丘市物业开展消杀。商丘市居民点赞。", "region": "海口市秀英区"}]',
-                    encoding="utf-8")
+    record = '{"title": "物业开展消杀", "text": "商丘市物业开展消杀。商丘市居民点赞。", "region": "海口市秀英区"}'
+    path.write_text(f"[{record}]", encoding="utf-8")
     (article,) = load_articles(path)
     assert resolve(article).label() == "海南省海口市秀英区"
