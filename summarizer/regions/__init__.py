@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from ..types import Article, Region
 from .data import ABROAD, CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, foreign, renamed
@@ -263,6 +264,7 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
     )
 
 
+K = TypeVar("K", bound=tuple)  # type: ignore[type-arg]
 Tally = tuple[dict[str, float], dict[tuple[str, str], float], dict[tuple[str, str | None, str], float],
               dict[str, float], dict[str, list[str]], dict[str, float]]
 
@@ -316,7 +318,7 @@ def _tally(found: list[tuple[str, str, float, tuple[_Name, ...]]], live: list[li
     return prov, city, county, text_score, evidence, abroad
 
 
-def _best(scores: Mapping[tuple, float], floor: float = 0.0):  # type: ignore[type-arg]
+def _best(scores: Mapping[K, float], floor: float = 0.0) -> K | None:
     """The key with the highest score (ties by name), if it holds enough of the mass below its parent."""
     if not scores:
         return None
@@ -346,10 +348,8 @@ def _codes() -> dict[tuple[str, str | None, str | None], str]:
 
 
 def _code(province: str, city: str | None, county: str | None) -> str | None:
+    """The code of the most specific level known (Taiwan's districts have none in the tree)."""
     codes = _codes()
-    if province in MUNICIPALITIES and city == province:
-        # The tree keeps the municipality's city row: 上海市/上海市/嘉定区.
-        return codes.get((province, city, county)) or codes.get((province, None, None))
     return codes.get((province, city, county)) or codes.get((province, city, None)) or codes.get(
         (province, None, None))
 
