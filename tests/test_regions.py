@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer.config import load_settings
 from summarizer.errors import ConfigError
@@ -157,3 +159,13 @@ def test_region_column_of_json_input_wins(tmp_path):
     path.write_text(f"[{record}]", encoding="utf-8")
     (article,) = load_articles(path)
     assert resolve(article).label() == "海南省海口市秀英区"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["北京市", "朝阳区", "水城", "北市", "东区", "日本", "全国", "宁波同志", "，", "。",
+                                 "\n", "物业", "长沙镇", "阿里巴巴", "南部"]), max_size=40))
+def test_any_text_gives_a_consistent_region(parts):
+    r = resolve(make_article("".join(parts)))
+    assert r.scope in {"local", "multi", "national", "unknown"}
+    assert (r.province is not None) == (r.scope == "local")
+    assert 0 <= r.confidence <= 1

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-PROVINCE, CITY, COUNTY, TOWN = 1, 2, 3, 4
+# Levels; ABROAD marks a foreign country or city in the name index.
+ABROAD, PROVINCE, CITY, COUNTY, TOWN = 0, 1, 2, 3, 4
 # Grouping rows of the tree that are not places: their children move up one level.
 _PLACEHOLDERS = {"省直辖行政区划", "市直辖行政区划", "自治区直辖县级行政区划", "省直辖县级行政区划", "市辖区"}
 MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
@@ -109,9 +110,6 @@ def renamed() -> dict[str, list[Division]]:
             if {div.province, div.city or div.province} >= parents and div not in out[before[-1]]:
                 out[before[-1]].append(div)
     return dict(out)
-
-
-ABROAD = 0  # the level of a foreign country or city in the name index
 
 
 @cache
