@@ -87,6 +87,7 @@ def test_traps_do_not_pick_the_wrong_province(text, wrong):
 
 
 def test_estate_parts_and_street_names_are_not_districts():
+    assert not resolve(make_article("社区核酸采样点设在阳光小区东区，西区居民排队有序。")).known
     r = resolve(make_article("海口市秀英区阳光小区东区物业开展消杀，秀英区居民在南京路上排队。"))
     assert (r.province, r.city, r.county) == ("海南省", "海口市", "秀英区")
 

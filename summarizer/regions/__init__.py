@@ -278,6 +278,8 @@ def _live(found: list[tuple[str, str, float, tuple[_Name, ...]]]) -> list[list[D
     supported = {c.division.province for _, _, _, cands in found for c in cands if not c.gated}
     names_by_city: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     for _, name, _, cands in found:
+        if name in _GENERIC_FULL:
+            continue  # 东区 and 西区 of one estate must not vouch for 台中市东区/西区
         for c in cands:
             if c.gated:
                 names_by_city[(c.division.province, c.division.city)].add(name)
