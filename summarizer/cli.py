@@ -70,7 +70,7 @@ def brief(
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
-                         max_chars=s.max_chars, title=s.title)
+                         max_chars=s.max_chars, title=s.title, region_aliases=s.region_aliases)
     path = result.write(output, template=template or s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
@@ -121,7 +121,7 @@ def ingest(files: Files, as_json: AsJson = False) -> None:
     from .ingest import load_articles
     from .pipeline import with_regions
 
-    articles = with_regions(load_articles(files))
+    articles = with_regions(load_articles(files), load_settings().region_aliases)
     if as_json:
         typer.echo(json.dumps([_article_json(a) for a in articles], ensure_ascii=False, indent=2))
         return

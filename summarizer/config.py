@@ -7,13 +7,18 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     title = "物业行业新闻简报"
     backend = "auto"
     max_chars = 150
+
+    [regions]            # names the region resolver should read as a place (or "" for: not a place)
+    "铁塔社区" = "山东省聊城市东昌府区"
+    "东方今报" = ""
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,8 @@ class Settings:
     model: str | None = None
     max_chars: int = 150
     template: str | None = None
+    # [regions]: a name (estate, outlet, nickname) → the region it stands for; "" = not a place.
+    region_aliases: Mapping[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given keys replaced; None values mean "not given" and are ignored."""
@@ -52,11 +59,16 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: not valid TOML ({exc})") from exc
     section = data.get("brief", {})
-    known = {f.name: f for f in fields(Settings)}
+    aliases = data.get("regions", {})
+    bad = {k: v for k, v in aliases.items() if not isinstance(v, str)} if isinstance(aliases, dict) else aliases
+    if bad:
+        raise ConfigError(f"{file}: [regions] maps a name to a region written as text, e.g. "
+                          f'"铁塔社区" = "聊城市东昌府区"; got {bad!r}')
+    known = {f.name: f for f in fields(Settings) if f.name != "region_aliases"}
     for key, value in section.items():
         if key not in known:
             raise ConfigError(f"{file}: unknown key [brief].{key}; known keys: {', '.join(known)}")
         expected = int if key == "max_chars" else str
         if not isinstance(value, expected):
             raise ConfigError(f"{file}: [brief].{key} must be {expected.__name__}, got {value!r}")
-    return Settings().with_overrides(**section)
+    return Settings().with_overrides(**section, region_aliases=aliases or None)

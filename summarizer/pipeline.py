@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from . import facts, regions
@@ -133,8 +133,8 @@ def summarize(
     return summarize_articles([article], backend=backend, model=model, max_chars=max_chars)[0]
 
 
-def with_regions(articles: Iterable[Article]) -> list[Article]:
-    return [dataclasses.replace(a, region=regions.resolve(a)) for a in articles]
+def with_regions(articles: Iterable[Article], aliases: Mapping[str, str] | None = None) -> list[Article]:
+    return [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in articles]
 
 
 def brief(
@@ -146,11 +146,13 @@ def brief(
     title: str = "新闻简报",
     date: dt.date | None = None,
     skipped: Sequence[SkippedFile] = (),
+    region_aliases: Mapping[str, str] | None = None,
 ) -> Briefing:
     """Resolve regions (where not known yet), summarise, and compose a ``Briefing``."""
     from .compose.briefing import build_briefing
 
-    located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a)) for a in articles]
+    located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=region_aliases))
+               for a in articles]
     summaries = summarize_articles(located, backend=backend, model=model, max_chars=max_chars)
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped)
 
