@@ -111,12 +111,14 @@ def _looks_like_headline(line: str) -> bool:
     return 6 <= len(line) <= 40 and not re.search(r"[。！？!?：:，,；;]$", line)
 
 
-def pop_title(lines: list[str]) -> tuple[str | None, list[str], list[str]]:
+def pop_title(lines: list[str], known_title: str | None = None) -> tuple[str | None, list[str], list[str]]:
     """Find the headline among the lines before the body starts.
 
     A Markdown heading wins (the highest level, then the first); else the first short line
     without closing punctuation, if it comes before the first body paragraph. Headings above
-    the title are kickers (a series or column name) and are returned apart.
+    the title are kickers (a series or column name) and are returned apart. When the title is
+    already known (front matter, a web page's <h1>), a plain line is taken only if it repeats
+    that title, so a short first paragraph is never lost.
 
     Returns:
         (title or None, the remaining lines without heading marks, kickers)
@@ -125,6 +127,8 @@ def pop_title(lines: list[str]) -> tuple[str | None, list[str], list[str]]:
     title_at: int | None = None
     if headings:
         title_at = min(headings, key=lambda h: (h[1], h[0]))[0]
+    elif known_title:
+        title_at = next((i for i, ln in enumerate(lines[:5]) if ln.strip() == known_title.strip()), None)
     else:
         for i, line in enumerate(lines):
             if _looks_like_headline(line):

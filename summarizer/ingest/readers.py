@@ -16,6 +16,7 @@ import yaml
 
 from ..errors import UnreadableFileError
 from .encoding import decode
+from .html import extract_page, looks_like_page
 
 # Front matter: a YAML block fenced by --- lines at the very top (blank lines before it allowed).
 _FRONT_MATTER_RE = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
@@ -31,6 +32,8 @@ class RawDocument:
     meta: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     record: int = 0  # index within a .json/.jsonl file
+    # False when lines are already paragraphs (a web page's blocks): no OCR line joining.
+    wrapped: bool = True
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -56,13 +59,24 @@ def _flatten(value: object) -> str:
 
 def _read_text(path: Path, data: bytes) -> list[RawDocument]:
     text, enc = decode(data, path)
+    if looks_like_page(text):  # a saved web page with a .txt name
+        return _page_document(path, text, enc)
     meta, body = split_front_matter(text)
     return [RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc)]
 
 
 def _read_html(path: Path, data: bytes) -> list[RawDocument]:
     text, enc = decode(data, path)
-    return [RawDocument(path, text, True, {}, enc)]
+    if not looks_like_page(text):  # a fragment: every block is the article
+        return [RawDocument(path, text, True, {}, enc)]
+    return _page_document(path, text, enc)
+
+
+def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument]:
+    page = extract_page(markup)
+    meta = {k: v for k, v in {"title": page.title, "date": page.date, "site": page.site, "url": page.url,
+                              "extractor": page.extractor}.items() if v}
+    return [RawDocument(path, page.text, False, meta, enc, wrapped=False)]
 
 
 _TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
