@@ -8,7 +8,7 @@ from ..errors import UnreadableFileError
 from ..text import cjk_ratio
 from ..types import Article
 from .clean import clean_body, to_simplified
-from .meta import derive_title, parse_date, pop_title, split_furniture, split_source_label
+from .meta import derive_title, parse_date, pop_title, split_furniture, split_source_label, trim_tail
 from .readers import RawDocument
 from .split import split_page
 
@@ -27,9 +27,12 @@ def build_articles(docs: list[RawDocument]) -> list[Article]:
 
 
 def _build(doc: RawDocument) -> Article | None:
-    cleaned = clean_body(doc.body, is_html=doc.is_html, wrapped=doc.wrapped)
+    cleaned = clean_body(doc.body, is_html=doc.is_html, wrapped=not doc.from_page)
     text, original = cleaned.text, cleaned.original
     lines, furniture = split_furniture(text.splitlines())
+    if doc.from_page:
+        lines, tail = trim_tail(lines)
+        furniture.dropped.extend(tail)
     meta = dict(doc.meta)
     headline, body_lines, kickers = pop_title(lines, meta.get("title"))
     body = "\n".join(body_lines)
@@ -42,7 +45,7 @@ def _build(doc: RawDocument) -> Article | None:
     # A byline's 来源 names the outlet that wrote the story; a web page's site name may be a portal
     # that reposted it, so it comes last.
     source = meta.get("source") or source or furniture.outlet or meta.get("site")
-    date = parse_date(meta.get("date")) or label_date
+    date = parse_date(meta.get("date")) or label_date or parse_date(furniture.labels.get("日期"))
     authors = tuple(dict.fromkeys(furniture.authors)) or _front_matter_authors(meta)
 
     title = meta.get("title")

@@ -102,7 +102,8 @@ def extract_page(markup: str) -> Page:
         import trafilatura
 
         doc = trafilatura.bare_extraction(
-            markup, with_metadata=True, include_comments=False, include_tables=True, output_format="python"
+            markup, with_metadata=True, include_comments=False, include_tables=True,
+            output_format="python",
         )
     except Exception as exc:  # a third-party parser on arbitrary markup: any failure means "use the fallback"
         log.info("trafilatura failed (%s); using the plain block reader", exc)

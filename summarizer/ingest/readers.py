@@ -32,8 +32,9 @@ class RawDocument:
     meta: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     record: int = 0  # index within a .json/.jsonl file
-    # False when lines are already paragraphs (a web page's blocks): no OCR line joining.
-    wrapped: bool = True
+    # True for a web page's extracted blocks: lines are paragraphs already (no OCR line joining)
+    # and trailing widgets are trimmed.
+    from_page: bool = False
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -76,7 +77,7 @@ def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument]:
     page = extract_page(markup)
     meta = {k: v for k, v in {"title": page.title, "date": page.date, "site": page.site, "url": page.url,
                               "extractor": page.extractor}.items() if v}
-    return [RawDocument(path, page.text, False, meta, enc, wrapped=False)]
+    return [RawDocument(path, page.text, False, meta, enc, from_page=True)]
 
 
 _TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
@@ -111,18 +112,33 @@ def _read_docx(path: Path, data: bytes) -> list[RawDocument]:
     import zipfile
 
     import docx  # python-docx
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableFileError(path, f"not a readable Word file ({exc})") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text.strip() for cell in row.cells if cell.text.strip()))
+    lines = []
+    for block in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(block, Table):
+            lines.extend(_table_rows(block))
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        level = 1 if style == "Title" else int(m.group(1)) if (m := re.match(r"Heading (\d)", style)) else 0
+        lines.append("#" * level + " " + block.text if level and block.text.strip() else block.text)
     core = document.core_properties
     meta = {k: v for k, v in {"title": core.title, "author": core.author}.items() if v}
     return [RawDocument(path, "\n".join(lines), False, meta, "docx")]
+
+
+def _table_rows(table: object) -> list[str]:
+    """One line per row, cells joined by a space; merged cells (repeated by python-docx) once."""
+    rows = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
+        if cells:
+            rows.append(" ".join(cells))
+    return rows
 
 
 READERS: dict[str, Callable[[Path, bytes], list[RawDocument]]] = {

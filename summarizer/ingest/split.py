@@ -34,7 +34,7 @@ _INNER_PUNCT = re.compile(r"[，,；;：:]")
 def split_page(doc: RawDocument) -> list[RawDocument]:
     """Cut a newspaper page into stories where the boundaries are clear; else ``[doc]``."""
     lines = doc.body.splitlines()
-    if doc.is_html or not doc.wrapped or "title" in doc.meta or not is_hard_wrapped(lines):
+    if doc.is_html or doc.from_page or "title" in doc.meta or not is_hard_wrapped(lines):
         return [doc]
     pieces = _merge_short([lines[a:b] for a, b in zip(*_bounds(story_starts(lines), len(lines)), strict=True)])
     if len(pieces) < 2:
