@@ -114,6 +114,8 @@ def extract_page(markup: str) -> Page:
     title = page_title(markup, getattr(doc, "title", None))
     if title:
         text = drop_lines_before_title(text, title)
+        if byline := byline_near_title(markup, title):
+            text = byline + "\n" + text
     return Page(
         text=text,
         title=title,
@@ -122,6 +124,24 @@ def extract_page(markup: str) -> Page:
         url=getattr(doc, "url", None),
         extractor=extractor,
     )
+
+
+def byline_near_title(markup: str, title: str, reach: int = 6) -> str | None:
+    """The byline line under the headline (来源/作者/date), which extractors often leave out.
+
+    It is put back above the body so ``meta.split_furniture`` reads it like any other byline.
+    """
+    from .meta import split_furniture
+
+    lines = [ln for ln in html_to_text(markup).splitlines() if ln.strip()]
+    at = next((i for i, ln in enumerate(lines) if ln.lstrip("# ").strip() == title), None)
+    if at is None:
+        return None
+    for line in lines[at + 1: at + 1 + reach]:
+        body, found = split_furniture([line])
+        if not body and (found.labels.keys() & {"来源", "作者", "记者"}):
+            return line
+    return None
 
 
 def drop_lines_before_title(text: str, title: str, window: int = 40) -> str:

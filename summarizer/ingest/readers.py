@@ -132,12 +132,13 @@ def _read_docx(path: Path, data: bytes) -> list[RawDocument]:
 
 
 def _table_rows(table: object) -> list[str]:
-    """One line per row, cells joined by a space; merged cells (repeated by python-docx) once."""
+    """One line per row, cells joined by ｜ (a space would be dropped next to digits by cleaning);
+    merged cells, which python-docx repeats, once."""
     rows = []
     for row in table.rows:  # type: ignore[attr-defined]
         cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
         if cells:
-            rows.append(" ".join(cells))
+            rows.append("｜".join(cells))
     return rows
 
 
