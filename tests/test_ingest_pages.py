@@ -89,7 +89,8 @@ def test_mark_garbled_leaves_clean_text_and_real_parentheses_alone():
 
 def test_title_from_h1_confirmed_by_title_else_title_minus_site_suffix():
     assert strip_site_suffix("女童眼睛被塞纸，“无法用科学解释”_凤凰网资讯_凤凰网") == "女童眼睛被塞纸，“无法用科学解释”"
-    assert strip_site_suffix("悲慟！北市士林年邁母子 住處上吊自殺身亡 - 社會 - 中時") == "悲慟！北市士林年邁母子 住處上吊自殺身亡"
+    tw = "悲慟！北市士林年邁母子 住處上吊自殺身亡"
+    assert strip_site_suffix(f"{tw} - 社會 - 中時") == tw
     assert strip_site_suffix("法国全国大罢工再次严重影响交通-新华网") == "法国全国大罢工再次严重影响交通"
     piped = "<html><head><title>红色党建引领物业服务｜小区物业配送物资近6万份_哈尔滨新闻网</title></head>" \
             "<body><h1>网站名称</h1><h1>红色党建引领物业服务｜小区物业配送物资近6万份</h1></body></html>"
