@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from summarizer import load_articles
 from summarizer.errors import SummarizerError
 from summarizer.ingest import read_inputs
-from summarizer.ingest.clean import join_hard_breaks, mark_garbled
+from summarizer.ingest.clean import join_hard_breaks, mark_garbled, repair_mojibake
 from summarizer.ingest.html import drop_lines_before_title, extract_page, page_title, strip_site_suffix
 from summarizer.ingest.meta import split_furniture, trim_tail
 from summarizer.ingest.readers import RawDocument
@@ -81,6 +81,13 @@ def test_garbled_spans_of_seed_003_are_marked_and_recorded():
     assert "走向采样点" + GARBLED + "党支部的带领下" in a3.text
 
 
+def test_latin1_mojibake_is_repaired_and_clean_text_untouched():
+    broken = "小区物业为业主配送物资".encode().decode("latin-1")
+    assert repair_mojibake(broken) == "小区物业为业主配送物资"
+    for clean in ("满意度显著提升，iPhone 11售5499元。", "Café 北京", "小區(qū)是城市管理的“細(xì)胞”"):
+        assert repair_mojibake(clean) == clean
+
+
 def test_mark_garbled_leaves_clean_text_and_real_parentheses_alone():
     clean = "（作者:张玉娜）(2020) 物业(物業) 小區(qū) iPhone 11 A股"
     assert mark_garbled(clean) == (clean, ())
@@ -140,8 +147,8 @@ def test_trim_tail_drops_widgets_after_the_last_sentence():
 
 
 def test_json_records_carry_url_region_and_source(tmp_path):
-    rec = {"标题": "无效键", "title": "甲", "content": BODY, "url": "https://example.com/a", "region": "海南省海口市",
-           "source": "海口日报", "date": "2022年8月30日"}
+    rec = {"title": "甲", "content": BODY, "链接": "https://example.com/a", "region": "海南省海口市",
+           "来源": "海口日报", "date": "2022年8月30日"}
     (tmp_path / "a.json").write_text(json.dumps([rec, {"nothing": 1}], ensure_ascii=False), encoding="utf-8")
     (article,) = load_articles(tmp_path / "a.json")
     assert (article.title, article.url, article.source) == ("甲", "https://example.com/a", "海口日报")

@@ -4,11 +4,13 @@
 2. ``strip_markdown``      Markdown markup → plain lines (heading marks kept as a prefix for meta)
 3. ``join_hard_breaks``    OCR / narrow-column line breaks joined back into sentences (not for
                            web-page text, whose lines are already paragraphs)
-4. ``mark_garbled``        mojibake spans (``!霸谛^(qū)``) replaced by ``GARBLED`` (U+FFFD) and
-                           recorded, so no summary quotes them
-5. ``strip_pinyin_notes``  小區(qū) → 小區 (real parentheses untouched)
-6. ``normalize_spacing``   stray spaces between CJK characters and digits removed (``不足 50 人``)
-7. ``to_simplified``       Traditional → Simplified (OpenCC ``tw2s``); the text before it is kept
+4. ``repair_mojibake``     UTF-8 read as Latin-1/cp1252 (``å°åŒº`` → ``小区``) repaired with ftfy,
+                           which only changes text it can decode back exactly
+5. ``mark_garbled``        mojibake that cannot be repaired (``!霸谛^(qū)``) replaced by
+                           ``GARBLED`` (U+FFFD) and recorded, so no summary quotes it
+6. ``strip_pinyin_notes``  小區(qū) → 小區 (real parentheses untouched)
+7. ``normalize_spacing``   stray spaces between CJK characters and digits removed (``不足 50 人``)
+8. ``to_simplified``       Traditional → Simplified (OpenCC ``tw2s``); the text before it is kept
 
 Before these, a whole web page goes through ``html.extract_page`` and a newspaper page is cut
 into stories by ``split.split_page``. Boilerplate and byline lines are separated in
@@ -165,6 +167,20 @@ _BROKEN_NOTE_RE = re.compile(
 _DAMAGE_START_RE = re.compile(r"[!-/:-@\[-`{-~][\u3400-\u9fff]{0,3}$")
 
 
+# A Latin-1 letter followed by a byte from the C1/Latin-1 continuation range: how UTF-8 looks when
+# read as Latin-1 or cp1252. Text without it never needs ftfy (and skips importing it).
+_LATIN_MOJIBAKE_RE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u02dc\u2013-\u2122]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 decoded as Latin-1/cp1252 (``å°åŒº`` → ``小区``) with ftfy's ``fix_encoding``."""
+    if not _LATIN_MOJIBAKE_RE.search(text):
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
 def mark_garbled(text: str) -> tuple[str, tuple[str, ...]]:
     """Replace clearly garbled spans by ``GARBLED`` (U+FFFD); return the text and the spans.
 
@@ -249,7 +265,7 @@ def clean_body(body: str, *, is_html: bool, wrapped: bool = True) -> Cleaned:
     text = strip_markdown(text)
     if wrapped:
         text = join_hard_breaks(text)
-    text, garbled = mark_garbled(text)
+    text, garbled = mark_garbled(repair_mojibake(text))
     text = strip_pinyin_notes(text)
     original = normalize_spacing(text)
     return Cleaned(to_simplified(original), original, garbled)

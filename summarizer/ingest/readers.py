@@ -81,6 +81,10 @@ def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument]:
 
 
 _TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
+# Chinese field names seen in exported records, mapped to the names front matter uses.
+_FIELD_ALIASES = {"标题": "title", "题目": "title", "来源": "source", "媒体": "source", "日期": "date",
+                  "时间": "date", "发布时间": "date", "作者": "author", "记者": "author", "链接": "url",
+                  "网址": "url", "地区": "region", "地域": "region"}
 
 
 def _read_json(path: Path, data: bytes) -> list[RawDocument]:
@@ -100,7 +104,11 @@ def _read_json(path: Path, data: bytes) -> list[RawDocument]:
         body = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
         if body is None:
             continue
-        meta = {str(k).lower(): _flatten(v) for k, v in rec.items() if k not in _TEXT_KEYS and v is not None}
+        meta = {}
+        for key, value in rec.items():
+            if key not in _TEXT_KEYS and value is not None:
+                name = _FIELD_ALIASES.get(str(key).strip(), str(key).lower())
+                meta.setdefault(name, _flatten(value))
         docs.append(RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc, i))
     if not docs:
         raise UnreadableFileError(path, f"no record with a text field ({', '.join(_TEXT_KEYS)})")
