@@ -85,7 +85,7 @@ _SENTENCE_END = tuple("。！？!?…；;：:")
 _CLOSERS = "”’」』）)"
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
     stripped = line.rstrip().rstrip(_CLOSERS)
     return stripped.endswith(_SENTENCE_END) or not stripped
 
@@ -99,7 +99,7 @@ def is_hard_wrapped(lines: list[str]) -> bool:
     if len(filled) < 4:
         return False
     median = statistics.median(len(ln) for ln in filled)
-    open_ended = sum(1 for ln in filled if not _ends_sentence(ln)) / len(filled)
+    open_ended = sum(1 for ln in filled if not ends_sentence(ln)) / len(filled)
     uniform = sum(1 for ln in filled if abs(len(ln) - median) <= 0.25 * median) / len(filled)
     return median < 40 and open_ended >= 0.5 and uniform >= 0.5
 
@@ -141,7 +141,7 @@ def join_hard_breaks(text: str) -> str:
             and not indented
             and not standalone
             and not prev_standalone
-            and not _ends_sentence(prev)
+            and not ends_sentence(prev)
             and (not blank_before or full_width)
         )
         if join:

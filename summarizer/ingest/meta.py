@@ -8,7 +8,7 @@ import email.utils
 import re
 from dataclasses import dataclass, field
 
-from ..text import split_clauses, split_sentences
+from ..text import cjk_ratio, split_clauses, split_sentences
 
 # Lines that are page furniture, never body: breadcrumbs, share/follow prompts, tip-off notices,
 # copyright/ICP lines, disclaimers, section menus.
@@ -25,6 +25,8 @@ _SHORT_FURNITURE_RE = re.compile(
     r"最近文章|知道了|在看|登录|注册)", re.I,
 )
 _SHORT = 40
+_ENDS_SENTENCE_RE = re.compile(r"[。！？!?…][”’」』）)]*$")
+_CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff]")
 # A breadcrumb trail: 新闻 > 国内 > 正文
 _CRUMBS_RE = re.compile(r"^[^。，,]{1,12}(\s*[>＞»]\s*[^。，,>＞»]{1,16}){2,}$")
 # A line that is only a date/time stamp (2020-01-03 18:13, 最新更新：2016/03/19 10:48).
@@ -117,12 +119,6 @@ def split_furniture(lines: list[str]) -> tuple[list[str], Furniture]:
     return body, found
 
 
-_ENDS_SENTENCE_RE = re.compile(r"[。！？!?…][”’」』）)]*$")
-
-
-_CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff]")
-
-
 def _inline_labels(line: str) -> list[tuple[str, str]]:
     """Labels on a short byline line that is not a sentence and holds a date or two labels."""
     if len(line) > 80 or _ENDS_SENTENCE_RE.search(line):
@@ -150,9 +146,8 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     end = len(lines)
     while end > 1:
         line = lines[end - 1].strip()
-        cjk = sum(1 for c in line if "\u3400" <= c <= "\u9fff")
         short_open = len(line) <= _SHORT and not _ENDS_SENTENCE_RE.search(line)
-        if not (line.startswith("- ") or cjk < 0.5 * len(line) or short_open):
+        if not (line.startswith("- ") or cjk_ratio(line) < 0.5 or short_open):
             break
         end -= 1
     return lines[:end], lines[end:]

@@ -22,12 +22,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .clean import is_hard_wrapped
+from .clean import ends_sentence, is_hard_wrapped
 from .readers import RawDocument
 
 MIN_STORY = 200
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
-_SENTENCE_END = re.compile(r"[。！？!?…；;：:][”’」』）)]*$")
 _INNER_PUNCT = re.compile(r"[，,；;：:]")
 
 
@@ -66,7 +65,7 @@ def story_starts(lines: list[str]) -> list[int]:
         if not raw.strip():
             prev = ""
             continue
-        if not prev or _SENTENCE_END.search(prev):
+        if not prev or ends_sentence(prev):
             paragraph_starts += 1
         if raw[:1].isspace():
             indented += 1
@@ -109,7 +108,7 @@ def split_trailing_headlines(lines: list[str]) -> tuple[list[str], list[str]]:
     while i >= 0:
         line = lines[i].strip()
         alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 >= end or not lines[i + 1].strip())
-        if line and (not alone or not 4 <= len(line) <= 40 or _SENTENCE_END.search(line)):
+        if line and (not alone or not 4 <= len(line) <= 40 or ends_sentence(line)):
             break
         if line:
             block.insert(0, line)
