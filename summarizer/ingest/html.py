@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .clean import html_to_text
+from .meta import split_furniture
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,15 @@ def _site_name(raw: str | None) -> str | None:
 
 
 def extract_page(markup: str) -> Page:
-    """Read a web page: article text (trafilatura, or our fallback), title, date, site and url."""
+    """Read a web page: article text (trafilatura, or our fallback), title, date, site and url.
+
+    Args:
+        markup: the whole page, decoded.
+
+    Returns:
+        A ``Page``; its ``text`` still holds bylines and furniture lines for ``meta`` to sort out.
+        Never raises for bad markup: the worst case is a page with empty text.
+    """
     doc = None
     try:
         import trafilatura
@@ -114,7 +123,8 @@ def extract_page(markup: str) -> Page:
     title = page_title(markup, getattr(doc, "title", None))
     if title:
         text = drop_lines_before_title(text, title)
-        if byline := byline_near_title(markup, title):
+        byline = byline_near_title(markup, title)
+        if byline and byline not in text:
             text = byline + "\n" + text
     return Page(
         text=text,
@@ -131,8 +141,6 @@ def byline_near_title(markup: str, title: str, reach: int = 6) -> str | None:
 
     It is put back above the body so ``meta.split_furniture`` reads it like any other byline.
     """
-    from .meta import split_furniture
-
     lines = [ln for ln in html_to_text(markup).splitlines() if ln.strip()]
     at = next((i for i, ln in enumerate(lines) if ln.lstrip("# ").strip() == title), None)
     if at is None:
