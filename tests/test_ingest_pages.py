@@ -184,8 +184,9 @@ _MARKUP = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=600), _MARKUP.map(lambda s: s.encode("utf-8")),
+                      _MARKUP.map(lambda s: f"<!DOCTYPE html><html><body><h1>{s}</h1>{s}</body></html>".encode()),
                       _MARKUP.map(lambda s: s.encode("gb18030", errors="replace"))),
        suffix=st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".docx"]))
 def test_any_bytes_give_articles_or_our_own_error(tmp_path, data, suffix):
