@@ -205,3 +205,14 @@ def test_no_seed_article_keeps_a_boilerplate_line(seed_articles, name):
     for article in (a for a in seed_articles if a.path is not None and a.path.name == name):
         for marker in ("版权所有", "Copyright", "ICP备", "责任编辑", "关注官方微信", "扫一扫", "分享到", "首页 >"):
             assert marker not in article.text
+
+
+@pytest.mark.parametrize(("prefix", "ending"), [
+    ("000", "感觉特别有依靠。”"),
+    ("001", "更是战斗在防疫一线物业人的一个缩影。"),
+    ("003", "仁恒·海棠公园小区也被评为海南省首批“无疫小区”。"),
+    ("004", "成为提升社会治理体系和治理能力现代化水平的有效抓手。"),
+])
+def test_seed_keeps_its_last_paragraph(seed_articles, prefix, ending):
+    article = next(a for a in seed_articles if a.path is not None and a.path.name.startswith(prefix))
+    assert article.text.endswith(ending)
