@@ -61,6 +61,22 @@ def test_page_split_keeps_page_metadata_and_respects_a_front_matter_title():
     assert split_page(prose) == [prose]
 
 
+def _column(text: str, paragraphs: int = 7) -> str:
+    """A story set in a 10-character column, several paragraphs."""
+    para = "\n".join(text[k:k + 10] for k in range(0, len(text), 10))
+    return "\n\n".join([para] * paragraphs)
+
+
+def test_headline_block_goes_to_the_story_sharing_its_words_else_the_next():
+    dumplings = "饭庄董事长带领员工包了二十五公斤水饺送到社区一线工作人员手中大家都很感动。"
+    property_ = "全市物业人克服困难坚守岗位为业主配送物资守护小区居民的生活和健康安全。"
+    page = (f" {_column(dumplings)}\n\n水饺送到一线\n\n {_column(property_)}\n\n"
+            f"全新的标题行\n\n {_column(dumplings)}")
+    stories = split_page(RawDocument(SEEDS / "p.txt", page))
+    assert [s.meta.get("title") for s in stories] == ["水饺送到一线", None, "全新的标题行"]
+    assert all("标题行" not in s.body and "送到一线\n" not in s.body for s in stories)
+
+
 def test_headline_block_main_title_kicker_and_subtitle():
     assert headline_meta(["引题，有逗号", "主标题", "——副标题"]) == {
         "title": "主标题", "kicker": "引题，有逗号", "subtitle": "副标题"}

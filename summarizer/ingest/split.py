@@ -8,8 +8,9 @@ where the page shows its boundaries:
 2. A piece with fewer than ``MIN_STORY`` Chinese characters is a caption or a stray block and
    stays with the story before it.
 3. A headline block — short lines standing alone between blank lines, at the end of a piece —
-   sits between two stories in reading order (OCR reads columns before the headline that spans
-   them). It belongs to the neighbour whose text shares more of its words.
+   sits between two stories in reading order. Usually it heads the story after it, but OCR may
+   read a story's columns before the headline that spans them (seed 002): it belongs to the
+   neighbour whose text shares more of its words, the story after it on a tie.
 4. In a headline block the main title (主题) is the last line without inner punctuation; lines
    above it are kickers (引题), lines below or starting with a dash are subtitles (副题).
 
@@ -20,6 +21,7 @@ is one article, as its author said.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 from .clean import ends_sentence, is_hard_wrapped
@@ -35,21 +37,28 @@ def split_page(doc: RawDocument) -> list[RawDocument]:
     lines = doc.body.splitlines()
     if doc.is_html or doc.from_page or "title" in doc.meta or not is_hard_wrapped(lines):
         return [doc]
-    pieces = _merge_short([lines[a:b] for a, b in zip(*_bounds(story_starts(lines), len(lines)), strict=True)])
+    # The first story runs from the top (a headline above its first indented line belongs to it).
+    edges = [0, *story_starts(lines)[1:], len(lines)]
+    pieces = _merge_short([lines[a:b] for a, b in itertools.pairwise(edges)])
     if len(pieces) < 2:
         return [doc]
-    stories: list[tuple[list[str], list[str]]] = [(piece, []) for piece in pieces]
-    for i, (piece, _) in enumerate(stories):
-        body, block = split_trailing_headlines(piece)
+    split = [split_trailing_headlines(piece) for piece in pieces]
+    bodies = [body for body, _ in split]
+    heads: list[list[str]] = [[] for _ in pieces]
+    for i, (_, block) in enumerate(split):
         if not block:
             continue
-        stories[i] = (body, stories[i][1])
         owner = i
-        if i + 1 < len(stories) and _overlap(block, stories[i + 1][0]) > _overlap(block, body):
+        if i + 1 < len(bodies) and _overlap(block, bodies[i + 1]) >= _overlap(block, bodies[i]):
             owner = i + 1
-        stories[owner] = (stories[owner][0], block)
+        if heads[owner]:  # that story has its headline already
+            owner = i
+        if heads[owner]:  # both neighbours have one: keep the lines as text, lose nothing
+            bodies[i] = bodies[i] + block
+        else:
+            heads[owner] = block
     docs = []
-    for n, (body, block) in enumerate(stories):
+    for n, (body, block) in enumerate(zip(bodies, heads, strict=True)):
         meta = dict(doc.meta)
         meta.update(headline_meta(block))
         docs.append(dataclasses.replace(doc, body="\n".join(body), meta=meta, record=n))
@@ -74,13 +83,6 @@ def story_starts(lines: list[str]) -> list[int]:
     if len(starts) < 2 or indented * 3 > paragraph_starts:
         return []
     return starts
-
-
-def _bounds(starts: list[int], n: int) -> tuple[list[int], list[int]]:
-    if not starts:
-        return [0], [n]
-    begins = [0, *starts[1:]] if starts[0] != 0 else starts
-    return begins, [*begins[1:], n]
 
 
 def _cjk(lines: list[str]) -> int:
