@@ -47,6 +47,10 @@ class Region:
 UNKNOWN_REGION = Region()
 
 
+# Stands in the text for a span the reader found garbled (mojibake); never quote a sentence holding it.
+GARBLED = "\ufffd"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news story as the reader understood it.
@@ -71,6 +75,8 @@ class Article:
     meta: Mapping[str, str] = field(default_factory=dict, compare=False)
     # Position within its file when one file held several stories (a newspaper page), else 0.
     part: int = 0
+    # Spans of the source that were garbled (mojibake); each is ``GARBLED`` in ``text``.
+    garbled: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

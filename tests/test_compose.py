@@ -29,7 +29,10 @@ def test_docx_structure(seed_docx, seed_articles):
     doc = docx.Document(str(path))
     assert doc.paragraphs[0].text == "测试简报" and doc.paragraphs[0].style.name == "Title"
     assert _headings(doc, 1) == ["黑龙江省", "山东省", "河南省", "海南省", "四川省", "附录：未能读取的文件"]
-    assert _headings(doc, 2) == ["哈尔滨市", "聊城市", "商丘市", "海口市", "内江市"]
+    # 002 is a page of three stories; one of them may be placed elsewhere (regions decide).
+    cities = _headings(doc, 2)
+    assert [c for c in cities if c in {"哈尔滨市", "聊城市", "商丘市", "海口市", "内江市"}] == [
+        "哈尔滨市", "聊城市", "商丘市", "海口市", "内江市"]
     titles = " ".join(_headings(doc, 3))
     for article in seed_articles:
         assert article.title in titles

@@ -2,12 +2,19 @@
 
 1. ``html_to_text``        HTML → text, one paragraph per line, entities decoded
 2. ``strip_markdown``      Markdown markup → plain lines (heading marks kept as a prefix for meta)
-3. ``join_hard_breaks``    OCR / narrow-column line breaks joined back into sentences
-4. ``strip_pinyin_notes``  小區(qū) → 小區 (real parentheses untouched)
-5. ``to_simplified``       Traditional → Simplified (OpenCC ``tw2s``)
-6. ``normalize_spacing``   stray spaces between CJK characters and digits removed (``不足 50 人``)
+3. ``join_hard_breaks``    OCR / narrow-column line breaks joined back into sentences (not for
+                           web-page text, whose lines are already paragraphs)
+4. ``repair_mojibake``     UTF-8 read as Latin-1/cp1252 (``å°åŒº`` → ``小区``) repaired with ftfy,
+                           which only changes text it can decode back exactly
+5. ``mark_garbled``        mojibake that cannot be repaired (``!霸谛^(qū)``) replaced by
+                           ``GARBLED`` (U+FFFD) and recorded, so no summary quotes it
+6. ``strip_pinyin_notes``  小區(qū) → 小區 (real parentheses untouched)
+7. ``normalize_spacing``   stray spaces between CJK characters and digits removed (``不足 50 人``)
+8. ``to_simplified``       Traditional → Simplified (OpenCC ``tw2s``); the text before it is kept
 
-Boilerplate and byline lines are separated in ``meta.split_furniture``, after cleaning.
+Before these, a whole web page goes through ``html.extract_page`` and a newspaper page is cut
+into stories by ``split.split_page``. Boilerplate and byline lines are separated in
+``meta.split_furniture``, after cleaning.
 """
 
 from __future__ import annotations
@@ -15,8 +22,11 @@ from __future__ import annotations
 import html
 import re
 import statistics
+from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
+
+from ..types import GARBLED
 
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
@@ -75,32 +85,49 @@ _SENTENCE_END = tuple("。！？!?…；;：:")
 _CLOSERS = "”’」』）)"
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
     stripped = line.rstrip().rstrip(_CLOSERS)
     return stripped.endswith(_SENTENCE_END) or not stripped
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """Short lines (median < 40 characters) of near-uniform length, most not ending a sentence.
+
+    That is a column of OCR or narrow print; a web page's menus are short too, but ragged.
+    """
+    filled = [ln.strip() for ln in lines if ln.strip()]
+    if len(filled) < 4:
+        return False
+    median = statistics.median(len(ln) for ln in filled)
+    open_ended = sum(1 for ln in filled if not ends_sentence(ln)) / len(filled)
+    uniform = sum(1 for ln in filled if abs(len(ln) - median) <= 0.25 * median) / len(filled)
+    return median < 40 and open_ended >= 0.5 and uniform >= 0.5
+
+
+def _standalone(lines: list[str], i: int) -> bool:
+    """A line with a blank line (or the edge) on both sides: a heading, not part of a paragraph."""
+    before = i == 0 or not lines[i - 1].strip()
+    after = i + 1 >= len(lines) or not lines[i + 1].strip()
+    return before and after
 
 
 def join_hard_breaks(text: str) -> str:
     """Join lines broken by a page's column width back into paragraphs (``水\\n饺`` → ``水饺``).
 
-    Only applies to hard-wrapped text, recognised by short lines (median < 40 characters) of
-    near-uniform length (a column), most of which do not end a sentence; a web page's menus are
-    short too, but ragged. Then a line joins the previous one unless the previous ended
-    a sentence or the line is indented (a new paragraph). Across a blank line it joins only when
-    the previous line ran to the full column width, mid-sentence (a column break, not a paragraph).
+    Only applies to hard-wrapped text (``is_hard_wrapped``). Then a line joins the previous one
+    unless the previous ended a sentence or the line is indented (a new paragraph). Across a
+    blank line it joins only when the previous line ran to the full column width, mid-sentence
+    (a column break, not a paragraph). A line standing alone between blank lines is a heading and
+    is never joined to, nor is the next line joined to it.
     """
     lines = text.splitlines()
-    filled = [ln.strip() for ln in lines if ln.strip()]
-    if len(filled) < 4:
+    if not is_hard_wrapped(lines):
         return text
-    median = statistics.median(len(ln) for ln in filled)
-    open_ended = sum(1 for ln in filled if not _ends_sentence(ln)) / len(filled)
-    uniform = sum(1 for ln in filled if abs(len(ln) - median) <= 0.25 * median) / len(filled)
-    if median >= 40 or open_ended < 0.5 or uniform < 0.5:
-        return text
+    median = statistics.median(len(ln.strip()) for ln in lines if ln.strip())
     out: list[str] = []
     blank_before = False
-    for raw in lines:
+    prev_standalone = False
+    for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
             blank_before = True
@@ -108,10 +135,13 @@ def join_hard_breaks(text: str) -> str:
         indented = raw[:1].isspace()
         prev = out[-1] if out else ""
         full_width = len(prev) >= 0.8 * median
+        standalone = _standalone(lines, i)
         join = (
             prev
             and not indented
-            and not _ends_sentence(prev)
+            and not standalone
+            and not prev_standalone
+            and not ends_sentence(prev)
             and (not blank_before or full_width)
         )
         if join:
@@ -119,14 +149,60 @@ def join_hard_breaks(text: str) -> str:
         else:
             out.append(line)
         blank_before = False
+        prev_standalone = standalone
     return "\n".join(out)
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_SYLLABLE = rf"(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}"
 # A pinyin syllable with a tone mark in ASCII or full-width brackets right after a CJK character.
-_PINYIN_NOTE_RE = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（](?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]"
+_PINYIN_NOTE_RE = re.compile(rf"(?<=[\u3400-\u9fff])[(（]{_SYLLABLE}[)）]")
+# Mojibake in pinyin-annotated text (GBK bytes read out of step): a note hanging on a stray ASCII
+# byte (谛^(qū), 轱L(fēng)), or a note that lost its opening bracket (?yōu)).
+_BROKEN_NOTE_RE = re.compile(
+    rf"[!-'*-~][(（]{_SYLLABLE}[)）]|(?<![(（\u3400-\u9fffa-zü{_TONED}]){_SYLLABLE}[)）]"
 )
+# The damage starts where a lead byte lost its high bit: a stray ASCII symbol up to 3 characters
+# before the broken note; the characters between are mis-paired bytes.
+_DAMAGE_START_RE = re.compile(r"[!-/:-@\[-`{-~][\u3400-\u9fff]{0,3}$")
+
+
+# A Latin-1 letter followed by a byte from the C1/Latin-1 continuation range: how UTF-8 looks when
+# read as Latin-1 or cp1252. Text without it never needs ftfy (and skips importing it).
+_LATIN_MOJIBAKE_RE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u02dc\u2013-\u2122]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 decoded as Latin-1/cp1252 (``å°åŒº`` → ``小区``) with ftfy's ``fix_encoding``."""
+    if not _LATIN_MOJIBAKE_RE.search(text):
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
+def mark_garbled(text: str) -> tuple[str, tuple[str, ...]]:
+    """Replace clearly garbled spans by ``GARBLED`` (U+FFFD); return the text and the spans.
+
+    Repairing them is not reliable (the lost bytes are gone), so they are marked instead: a
+    sentence holding ``GARBLED`` must not be quoted. Text that already holds U+FFFD (a decoder
+    gave up there) counts as garbled too.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _BROKEN_NOTE_RE.finditer(text):
+        start = m.start()
+        if d := _DAMAGE_START_RE.search(text, max(0, start - 4), start):
+            start = d.start()
+        if spans and start <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((start, m.end()))
+    garbled = tuple(text[a:b] for a, b in spans)
+    for a, b in reversed(spans):
+        text = text[:a] + GARBLED + text[b:]
+    if GARBLED in text and not garbled:
+        garbled = (GARBLED,)
+    return text, garbled
 
 
 def strip_pinyin_notes(text: str) -> str:
@@ -174,11 +250,22 @@ def normalize_spacing(text: str) -> str:
     return "\n".join(_SPACE_CJK_RE.sub("", line).strip() for line in text.splitlines())
 
 
-def clean_body(body: str, *, is_html: bool) -> tuple[str, str]:
-    """Run the cleaning steps in order; returns (simplified text, text before conversion)."""
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A body after cleaning: Simplified text, the text before conversion, and garbled spans."""
+
+    text: str
+    original: str
+    garbled: tuple[str, ...] = ()
+
+
+def clean_body(body: str, *, is_html: bool, wrapped: bool = True) -> Cleaned:
+    """Run the cleaning steps in the order of this module's docstring."""
     text = html_to_text(body) if is_html else body
     text = strip_markdown(text)
-    text = join_hard_breaks(text)
+    if wrapped:
+        text = join_hard_breaks(text)
+    text, garbled = mark_garbled(repair_mojibake(text))
     text = strip_pinyin_notes(text)
     original = normalize_spacing(text)
-    return to_simplified(original), original
+    return Cleaned(to_simplified(original), original, garbled)

@@ -16,6 +16,7 @@ import yaml
 
 from ..errors import UnreadableFileError
 from .encoding import decode
+from .html import extract_page, looks_like_page
 
 # Front matter: a YAML block fenced by --- lines at the very top (blank lines before it allowed).
 _FRONT_MATTER_RE = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
@@ -31,6 +32,9 @@ class RawDocument:
     meta: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     record: int = 0  # index within a .json/.jsonl file
+    # True for a web page's extracted blocks: lines are paragraphs already (no OCR line joining)
+    # and trailing widgets are trimmed.
+    from_page: bool = False
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -56,16 +60,31 @@ def _flatten(value: object) -> str:
 
 def _read_text(path: Path, data: bytes) -> list[RawDocument]:
     text, enc = decode(data, path)
+    if looks_like_page(text):  # a saved web page with a .txt name
+        return _page_document(path, text, enc)
     meta, body = split_front_matter(text)
     return [RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc)]
 
 
 def _read_html(path: Path, data: bytes) -> list[RawDocument]:
     text, enc = decode(data, path)
-    return [RawDocument(path, text, True, {}, enc)]
+    if not looks_like_page(text):  # a fragment: every block is the article
+        return [RawDocument(path, text, True, {}, enc)]
+    return _page_document(path, text, enc)
+
+
+def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument]:
+    page = extract_page(markup)
+    meta = {k: v for k, v in {"title": page.title, "date": page.date, "site": page.site, "url": page.url,
+                              "extractor": page.extractor}.items() if v}
+    return [RawDocument(path, page.text, False, meta, enc, from_page=True)]
 
 
 _TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
+# Chinese field names seen in exported records, mapped to the names front matter uses.
+_FIELD_ALIASES = {"标题": "title", "题目": "title", "来源": "source", "媒体": "source", "日期": "date",
+                  "时间": "date", "发布时间": "date", "作者": "author", "记者": "author", "链接": "url",
+                  "网址": "url", "地区": "region", "地域": "region"}
 
 
 def _read_json(path: Path, data: bytes) -> list[RawDocument]:
@@ -85,7 +104,11 @@ def _read_json(path: Path, data: bytes) -> list[RawDocument]:
         body = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
         if body is None:
             continue
-        meta = {str(k).lower(): _flatten(v) for k, v in rec.items() if k not in _TEXT_KEYS and v is not None}
+        meta = {}
+        for key, value in rec.items():
+            if key not in _TEXT_KEYS and value is not None:
+                name = _FIELD_ALIASES.get(str(key).strip(), str(key).lower())
+                meta.setdefault(name, _flatten(value))
         docs.append(RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc, i))
     if not docs:
         raise UnreadableFileError(path, f"no record with a text field ({', '.join(_TEXT_KEYS)})")
@@ -97,18 +120,34 @@ def _read_docx(path: Path, data: bytes) -> list[RawDocument]:
     import zipfile
 
     import docx  # python-docx
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableFileError(path, f"not a readable Word file ({exc})") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text.strip() for cell in row.cells if cell.text.strip()))
+    lines = []
+    for block in document.iter_inner_content():  # paragraphs and tables in document order
+        if isinstance(block, Table):
+            lines.extend(_table_rows(block))
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        level = 1 if style == "Title" else int(m.group(1)) if (m := re.match(r"Heading (\d)", style)) else 0
+        lines.append("#" * level + " " + block.text if level and block.text.strip() else block.text)
     core = document.core_properties
     meta = {k: v for k, v in {"title": core.title, "author": core.author}.items() if v}
     return [RawDocument(path, "\n".join(lines), False, meta, "docx")]
+
+
+def _table_rows(table: object) -> list[str]:
+    """One line per row, cells joined by ｜ (a space would be dropped next to digits by cleaning);
+    merged cells, which python-docx repeats, once."""
+    rows = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
+        if cells:
+            rows.append("｜".join(cells))
+    return rows
 
 
 READERS: dict[str, Callable[[Path, bytes], list[RawDocument]]] = {
