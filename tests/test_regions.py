@@ -170,3 +170,10 @@ def test_any_text_gives_a_consistent_region(parts):
     assert r.scope in {"local", "multi", "national", "unknown"}
     assert (r.province is not None) == (r.scope == "local")
     assert 0 <= r.confidence <= 1
+
+
+def test_quote_led_story_takes_its_place_from_the_second_paragraph():
+    text = ("“谢谢你们送来的水饺！”工作人员感谢道。“说谢谢的应该是我们。”董事长说。\n"
+            "东昌府区古楼街道铁塔社区人员密集，每天从早到晚忙碌不停。\n大家积极响应，很快就制作了水饺。")
+    region = resolve(make_article(text, title="送水饺"))
+    assert (region.city, region.county) == ("聊城市", "东昌府区")

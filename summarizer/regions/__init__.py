@@ -157,12 +157,20 @@ def _kind(line: str) -> str:
     return "menu" if len(line) < MENU_CHARS else "aside" if len(line) < ASIDE_CHARS else "prose"
 
 
+def _names_place(text: str) -> bool:
+    return any(not c.gated for _, _, cands in mentions(text) for c in cands)
+
+
 def _fields(article: Article) -> list[tuple[str, str]]:
     paras = [p.strip() for p in article.text.splitlines() if p.strip()]
     kinds = [_kind(p) for p in paras]
     prose = [p for p, k in zip(paras, kinds, strict=True) if k == "prose"] or paras
-    lead = prose[0][:LEAD_CHARS] if prose else ""
-    body = "\n".join([prose[0][LEAD_CHARS:], *prose[1:]]) if prose else ""
+    # A feature may open with a quote that names no place; then its second paragraph, which
+    # says where it happened, serves as the lead.
+    quote_led = len(prose) > 1 and prose[0].startswith(("“", "「", '"'))
+    first = 1 if quote_led and not _names_place(prose[0][:LEAD_CHARS]) else 0
+    lead = prose[first][:LEAD_CHARS] if prose else ""
+    body = "\n".join([*prose[:first], prose[first][LEAD_CHARS:], *prose[first + 1:]]) if prose else ""
     aside = "\n".join(p for p, k in zip(paras, kinds, strict=True) if k == "aside")
     out = [("title", article.title), ("lead", lead), ("body", body), ("aside", aside)]
     if m := _DATELINE.search(lead[:DATELINE_WITHIN]):
