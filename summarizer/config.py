@@ -7,6 +7,9 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     title = "物业行业新闻简报"
     backend = "auto"
     max_chars = 150
+    issue = 12                  # 期号 (shown as 第12期; a text such as "2024年第3期" is kept as is)
+    unit = "某某协会秘书处"      # 编印单位
+    template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ class Settings:
     backend: str = "auto"
     model: str | None = None
     max_chars: int = 150
-    template: str | None = None
+    template: str | None = None  # plain | gongwen | a .docx path (see compose/docx.py)
+    issue: str | None = None  # 期号 on the masthead
+    unit: str | None = None  # 编印单位 on the masthead
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given keys replaced; None values mean "not given" and are ignored."""
@@ -53,6 +58,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError(f"{file}: not valid TOML ({exc})") from exc
     section = data.get("brief", {})
     known = {f.name: f for f in fields(Settings)}
+    if isinstance(section.get("issue"), int) and not isinstance(section["issue"], bool):
+        section["issue"] = str(section["issue"])  # 期号 = 12 is as natural as "12"
     for key, value in section.items():
         if key not in known:
             raise ConfigError(f"{file}: unknown key [brief].{key}; known keys: {', '.join(known)}")
