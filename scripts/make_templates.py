@@ -76,7 +76,8 @@ GONGWEN: dict[str, dict[str, Any]] = {
                         after=6),
     "List Bullet": dict(ea="仿宋", latin="Times New Roman", size=14, first_chars=0, exact=24),
     "Table Text": dict(ea="仿宋", latin="Times New Roman", size=12, first_chars=0, line=1.0, exact=None),
-    "Caption": dict(ea="仿宋", latin="Times New Roman", size=12, align=C, first_chars=0, bold=False, colour=DARK),
+    "Caption": dict(ea="仿宋", latin="Times New Roman", size=12, align=C, first_chars=0, bold=False, colour=DARK,
+                    exact=None),
     "Header": dict(ea="仿宋", latin="Times New Roman", size=10.5, align=C, first_chars=0, exact=None),
     "Footer": dict(ea="宋体", latin="Times New Roman", size=14, align=C, first_chars=0, exact=None),
 }
@@ -95,6 +96,13 @@ def _set_page(doc: Any, top: float, bottom: float, left: float, right: float) ->
     section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
     section.left_margin, section.right_margin = Cm(left), Cm(right)
     section.header_distance, section.footer_distance = Cm(1.5), Cm(1.75)
+
+
+def _no_borders(style: Any) -> None:
+    """Drop borders a base template put on a style (python-docx's Title has a blue bottom rule)."""
+    ppr = style.element.get_or_add_pPr()
+    for borders in ppr.findall(qn("w:pBdr")):
+        ppr.remove(borders)
 
 
 def _bottom_rule(style: Any, colour: RGBColor) -> None:
@@ -119,6 +127,7 @@ def _style(doc: Any, name: str, opts: dict[str, Any], width: float) -> None:
     if name not in [s.name for s in styles]:
         styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
     style = styles[name]
+    _no_borders(style)
     set_east_asian_font(style, opts["ea"], opts["latin"])
     style.font.size = Pt(opts["size"])
     for key in ("bold", "italic"):

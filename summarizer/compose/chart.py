@@ -65,7 +65,7 @@ def province_chart(counts: Sequence[tuple[str, int]]) -> bytes | None:
             ax.spines[side].set_visible(False)
         fig.tight_layout()
         out = io.BytesIO()
-        fig.savefig(out, format="png", metadata={"Software": None})
+        fig.savefig(out, format="png", metadata={"Software": None}, transparent=True)
         return out.getvalue()
     finally:
         plt.close(fig)

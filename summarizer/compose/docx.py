@@ -17,7 +17,7 @@ from typing import Any
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from ..errors import OutputError
 from ..types import Briefing, BriefingItem
@@ -114,14 +114,17 @@ def _overview(doc: Any, briefing: Briefing) -> None:
     rows = layout.region_rows(briefing)
     if rows:
         doc.add_paragraph("表1　各地区新闻篇数", style="Caption")
-        _table(doc, ("地区", "城市", "篇数"), rows, widths=(4.0, 7.5, 2.0))
+        _table(doc, ("地区", "城市", "篇数"), rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= 20)
     counts = layout.province_counts(briefing)
     if counts:
         from .chart import province_chart
 
         png = province_chart(counts)
         if png is not None:
-            doc.add_paragraph(style="Caption").add_run().add_picture(io.BytesIO(png), width=Cm(14))
+            holder = doc.add_paragraph(style="Caption")
+            # Single spacing and a gap: LibreOffice otherwise lets the picture cover the table's last rule.
+            holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
+            holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
             doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
 
 
@@ -153,21 +156,23 @@ def _appendix(doc: Any, briefing: Briefing) -> None:
         doc.add_paragraph(layout.skipped_line(skipped), style="List Bullet")
 
 
-def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
+def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...],
+           keep_together: bool = False) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     if "Table Grid" in {s.name for s in doc.styles}:
         table.style = doc.styles["Table Grid"]
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)  # the grid LibreOffice reads; cells carry it too, for Word
-    for row_cells, values, is_header in [(table.rows[0].cells, header, True)] + [
-        (table.add_row().cells, r, False) for r in rows
-    ]:
+    all_rows = [(table.rows[0].cells, header)] + [(table.add_row().cells, r) for r in rows]
+    for n, (row_cells, values) in enumerate(all_rows):
         for cell, value, width in zip(row_cells, values, widths, strict=True):
             cell.width = Cm(width)
             paragraph = cell.paragraphs[0]
             paragraph.style = doc.styles["Table Text"]
-            paragraph.add_run(value).bold = is_header or None
+            paragraph.add_run(value).bold = n == 0 or None
+            # A short table stays on one page (keep-with-next on every row but the last).
+            paragraph.paragraph_format.keep_with_next = keep_together and n < len(all_rows) - 1
     # Repeat the header row on every page the table spans.
     trpr = table.rows[0]._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
