@@ -82,6 +82,12 @@ GONGWEN: dict[str, dict[str, Any]] = {
     "Footer": dict(ea="宋体", latin="Times New Roman", size=14, align=C, first_chars=0, exact=None),
 }
 
+PBDR_SUCCESSORS = tuple(f"w:{t}" for t in (
+    "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+    "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+    "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+    "cnfStyle", "rPr", "sectPr", "pPrChange"))
+
 # An article's lines stay together down to its engine note; a caption stays with its table or chart.
 KEEP_WITH_NEXT = {"Title", "Subtitle", "Meta", "Key Figure", "Keywords", "Caption", "TOC Heading"}
 
@@ -112,7 +118,8 @@ def _bottom_rule(style: Any, colour: RGBColor) -> None:
     for key, value in (("val", "single"), ("sz", "12"), ("space", "4"), ("color", str(colour))):
         bottom.set(qn(f"w:{key}"), value)
     borders.append(bottom)
-    ppr.append(borders)
+    # Word refuses pPr children out of schema order (ECMA-376 CT_PPrBase): pBdr goes before these.
+    ppr.insert_element_before(borders, *PBDR_SUCCESSORS)
 
 
 def _first_line_chars(style: Any, chars: int) -> None:

@@ -148,3 +148,13 @@ def test_cli_rejects_a_bad_date_and_template(tmp_path):
     result = runner.invoke(app, ["brief", str(SEEDS), "-o", str(tmp_path / "b.docx"), "--template", "nope"])
     assert result.exit_code == 2 and "template nope not found" in result.output
     assert not (tmp_path / "b.docx").exists()
+
+
+def test_masthead_settings_from_the_config_file(tmp_path):
+    from summarizer.config import load_settings
+
+    path = tmp_path / "s.toml"
+    path.write_text('[brief]\nissue = 12\nunit = "秘书处"\ntemplate = "gongwen"\n', encoding="utf-8")
+    s = load_settings(path)
+    assert (s.issue, s.unit, s.template) == ("12", "秘书处", "gongwen")
+    assert layout.issue_label(s.issue) == "第12期" and layout.issue_label("2024年第3期") == "2024年第3期"

@@ -23,11 +23,11 @@ _AFTER_UPDATE_FIELDS = {
 }
 
 
-def _fld_char(paragraph: Any, kind: str) -> None:
+def _fld_char(paragraph: Any, kind: str, dirty: bool = False) -> None:
     run = paragraph.add_run()
     char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), kind)
-    if kind == "begin":
+    if dirty:
         char.set(qn("w:dirty"), "true")  # ask the reader to recompute it on open
     run._r.append(char)
 
@@ -55,7 +55,7 @@ def add_toc(doc: Any, entries: Sequence[tuple[int, str]]) -> None:
     for i, (level, text) in enumerate(entries):
         paragraph = doc.add_paragraph(style=f"toc {level}")
         if i == 0:
-            _fld_char(paragraph, "begin")
+            _fld_char(paragraph, "begin", dirty=True)
             _instruction(paragraph, TOC_INSTRUCTION)
             _fld_char(paragraph, "separate")
         paragraph.add_run(text)
