@@ -10,6 +10,7 @@ Run with the system Python that has the ``uno`` module (Debian: python3-uno):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -55,10 +56,8 @@ def convert(src: Path, dst: Path, profile: Path) -> None:
             print(f"{dst}: {indexes.getCount()} index(es) updated")
         finally:
             doc.close(True)
-        try:
+        with contextlib.suppress(Exception):  # the bridge drops while LibreOffice exits
             desktop.terminate()
-        except Exception:  # the bridge drops while LibreOffice exits
-            pass
     finally:
         try:
             office.wait(timeout=20)
