@@ -199,3 +199,20 @@ def test_masthead_without_issue_or_unit(seed_briefing, tmp_path):
     bare.write(tmp_path / "b.docx")
     texts = [p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs[:3]]
     assert texts == ["测试简报", "\t2024年5月18日", "目录"]
+
+
+def test_municipality_gets_no_repeated_city_heading_and_a_long_toc_lists_provinces_only(tmp_path):
+    def art(province, city, code):
+        return make_article(title=city, region=make_region(province, city, code))
+
+    articles = [art("北京市", "北京市", "110100")]
+    articles += [art("山东省", f"测试{i}市", f"37{i:02d}00") for i in range(1, 32)]
+    result = build_briefing(articles, [Summary("摘要。", "extractive")] * len(articles), title="t", date=DATE)
+    result.write(tmp_path / "m.docx")
+    doc = docx.Document(str(tmp_path / "m.docx"))
+    assert _headings(doc, 1)[:3] == ["综述", "北京市", "山东省"]
+    assert "北京市" not in _headings(doc, 2) and len(_headings(doc, 2)) == 31 + 2
+    assert any(i.startswith('TOC \\o "1-1"') for i in instructions(doc.element.body))
+    assert [p.text for p in doc.paragraphs if p.style.name == "toc 1"] == _headings(doc, 1)
+    assert not [p for p in doc.paragraphs if p.style.name == "toc 2"]
+    assert "：北京市1篇，山东省（测试1市、测试2市、测试3市等31个城市）31篇。" in result.overview.text

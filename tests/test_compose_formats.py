@@ -158,3 +158,16 @@ def test_masthead_settings_from_the_config_file(tmp_path):
     s = load_settings(path)
     assert (s.issue, s.unit, s.template) == ("12", "秘书处", "gongwen")
     assert layout.issue_label(s.issue) == "第12期" and layout.issue_label("2024年第3期") == "2024年第3期"
+
+
+def test_overview_of_many_regions_names_the_largest(tmp_path):
+    from summarizer.compose.briefing import build_briefing
+    from summarizer.types import Summary
+    from tests.conftest import make_article, make_region
+
+    codes = ["110100", "120100", "130100", "140100", "150100", "210100", "220100"]
+    articles = [make_article(region=make_region(f"省{c[:2]}", f"市{c[:4]}", c)) for c in codes]
+    articles.append(make_article(region=make_region("省22", "市2202", "220200")))
+    result = build_briefing(articles, [Summary("摘要。", "extractive")] * 8, title="t", date=DATE)
+    assert result.overview.text.startswith("本期共收录新闻8篇，涉及7个省份、8个城市，其中篇数较多的是省222篇、省111篇")
+    assert "300户" in result.overview.text  # the headline figure of make_article's text

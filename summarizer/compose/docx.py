@@ -70,15 +70,15 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
     _page_furniture(doc, briefing.title)
     _masthead(doc, briefing)
     doc.add_paragraph("目录", style="TOC Heading")
-    add_toc(doc, layout.headings(briefing))
+    add_toc(doc, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
     update_fields_on_open(doc)
     _overview(doc, briefing)
     for i, section in enumerate(briefing.sections):
         heading = doc.add_heading(section.name, level=1)
         heading.paragraph_format.page_break_before = i == 0  # the news starts on a fresh page
         for city in section.cities:
-            if city.name:
-                doc.add_heading(city.name, level=2)
+            if name := layout.city_heading(section, city):
+                doc.add_heading(name, level=2)
             for item in city.items:
                 _add_item(doc, item)
     _appendix(doc, briefing)

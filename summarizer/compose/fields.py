@@ -13,7 +13,6 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 # CT_Settings children that follow w:updateFields (ECMA-376 part 1, 17.15.1.78).
 _AFTER_UPDATE_FIELDS = {
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
@@ -49,14 +48,14 @@ def add_field(paragraph: Any, instruction: str, placeholder: str) -> None:
     _fld_char(paragraph, "end")
 
 
-def add_toc(doc: Any, entries: Sequence[tuple[int, str]]) -> None:
-    """A TOC field over headings 1–2 whose current result lists ``entries`` as (level, text)."""
+def add_toc(doc: Any, entries: Sequence[tuple[int, str]], levels: int = 2) -> None:
+    """A TOC field over heading levels 1–``levels`` whose current result lists ``entries`` (level, text)."""
     entries = list(entries) or [(1, "（更新域以生成目录）")]
     for i, (level, text) in enumerate(entries):
         paragraph = doc.add_paragraph(style=f"toc {level}")
         if i == 0:
             _fld_char(paragraph, "begin", dirty=True)
-            _instruction(paragraph, TOC_INSTRUCTION)
+            _instruction(paragraph, f'TOC \\o "1-{levels}" \\h \\z \\u')
             _fld_char(paragraph, "separate")
         paragraph.add_run(text)
         if i == len(entries) - 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..types import Briefing, BriefingItem, KeyFigure, Overview, SkippedFile
+from ..types import Briefing, BriefingItem, CitySection, KeyFigure, Overview, ProvinceSection, SkippedFile
 
 OVERVIEW = "综述"
 APPENDIX = "附录"
@@ -12,6 +12,7 @@ SOURCES = "一、来源列表"
 SKIPPED = "二、未能读取的文件"
 LOW_CONFIDENCE = 0.5
 EXCERPT_CHARS = 24  # context either side of a key figure in its quoted sentence
+TOC_MAX_ENTRIES = 30  # beyond this the 目录 lists provinces only, so it stays about a page
 
 
 def chinese_date(date: dt.date) -> str:
@@ -23,13 +24,28 @@ def issue_label(issue: str) -> str:
     return issue if "期" in issue else f"第{issue}期"
 
 
+def city_heading(section: ProvinceSection, city: CitySection) -> str | None:
+    """The Heading 2 for ``city``: None for no city, or a municipality's repeat (北京市 under 北京市)."""
+    return city.name if city.name and city.name != section.name else None
+
+
 def headings(briefing: Briefing) -> list[tuple[int, str]]:
-    """(level, text) of the Heading 1/2 paragraphs, in document order — the TOC's entries."""
+    """(level, text) of the Heading 1/2 paragraphs, in document order."""
     out = [(1, OVERVIEW)]
     for section in briefing.sections:
         out.append((1, section.name))
-        out.extend((2, city.name) for city in section.cities if city.name)
+        out.extend((2, name) for city in section.cities if (name := city_heading(section, city)))
     return [*out, (1, APPENDIX), (2, SOURCES), (2, SKIPPED)]
+
+
+def toc_levels(briefing: Briefing) -> int:
+    """How many heading levels the 目录 lists: 2, or 1 when that would make it longer than a page."""
+    return 2 if len(headings(briefing)) <= TOC_MAX_ENTRIES else 1
+
+
+def toc_entries(briefing: Briefing) -> list[tuple[int, str]]:
+    levels = toc_levels(briefing)
+    return [(level, text) for level, text in headings(briefing) if level <= levels]
 
 
 def overview_note(overview: Overview) -> str:

@@ -40,7 +40,7 @@ def to_markdown(briefing: Briefing) -> str:
     masthead = [layout.issue_label(briefing.issue)] if briefing.issue else []
     masthead += [m for m in (briefing.unit, layout.chinese_date(briefing.date)) if m]
     lines = [f"# {briefing.title}", "", " · ".join(masthead), "", "## 目录", ""]
-    lines += [f"{'  ' * (level - 1)}- [{text}](#{anchor(text)})" for level, text in layout.headings(briefing)]
+    lines += [f"{'  ' * (level - 1)}- [{text}](#{anchor(text)})" for level, text in layout.toc_entries(briefing)]
     lines += ["", f"## {layout.OVERVIEW}", ""]
     if briefing.overview:
         lines += [briefing.overview.text, "", f"<small>{layout.overview_note(briefing.overview)}</small>", ""]
@@ -49,8 +49,8 @@ def to_markdown(briefing: Briefing) -> str:
     for section in briefing.sections:
         lines += [f"## {section.name}", ""]
         for city in section.cities:
-            if city.name:
-                lines += [f"### {city.name}", ""]
+            if name := layout.city_heading(section, city):
+                lines += [f"### {name}", ""]
             for item in city.items:
                 lines += ["#" + line if line.startswith("### ") else line for line in _item(item)]
     lines += [f"## {layout.APPENDIX}", "", f"### {layout.SOURCES}", ""]

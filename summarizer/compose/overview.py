@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 300
 MAX_FIGURES = 4
 MAX_THEMES = 5
+MAX_REGIONS = 6
+# Units of a point in time (20日, 9时): dates, not amounts, so not headline figures.
+TIME_UNITS = {"年", "月", "日", "天", "小时", "分钟", "日期"}
+# Keywords made only of number words and units (亿元, 万人) say nothing about a theme.
+_NUMBER_WORD = set("零一二两三四五六七八九十百千万亿元人次个名户份年月日")
 CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
 
 
@@ -51,8 +56,13 @@ def _figure_clause(figure: KeyFigure) -> str:
 
 
 def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) -> list[tuple[BriefingItem, KeyFigure]]:
-    """The first key figure of each article, the articles taken in briefing order, up to ``limit``."""
-    return [(item, item.key_figures[0]) for item in items if item.key_figures][:limit]
+    """The first amount (not a time) of each article, the articles taken in briefing order, up to ``limit``."""
+    out = []
+    for item in items:
+        amounts = [f for f in item.key_figures if f.unit not in TIME_UNITS]
+        if amounts:
+            out.append((item, amounts[0]))
+    return out[:limit]
 
 
 def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
@@ -60,14 +70,20 @@ def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
     score: Counter[str] = Counter()
     for item in items:
         for rank, word in enumerate(item.keywords):
-            score[word] += 10 - rank  # shared by two articles beats first place in one
+            if not set(word) <= _NUMBER_WORD:
+                score[word] += 10 - rank  # shared by two articles beats first place in one
     return [w for w, _ in score.most_common(limit)]
 
 
 def _region_list(sections: Sequence[ProvinceSection]) -> str:
+    """Every region with its cities, or — past ``MAX_REGIONS`` — the regions with the most articles."""
+    if len(sections) > MAX_REGIONS:
+        top = sorted(sections, key=lambda s: -len(s.items))[:MAX_REGIONS - 1]
+        return "其中篇数较多的是" + "、".join(f"{s.name}{len(s.items)}篇" for s in top)
     parts = []
     for s in sections:
-        cities = "、".join(c.name for c in s.cities if c.name)
+        names = [c.name for c in s.cities if c.name and c.name != s.name]
+        cities = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个城市"
         parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{len(s.items)}篇")
     return "，".join(parts)
 
@@ -77,7 +93,8 @@ def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     items = [i for s in sections for i in s.items]
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
-    parts = [f"本期共收录新闻{n}篇，{where}：{_region_list(sections)}。"]
+    regions = _region_list(sections)
+    parts = [f"本期共收录新闻{n}篇，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"]
     if words := themes(items):
         parts.append(f"主要内容涉及{'、'.join(words)}等方面。")
     figures = headline_figures(items)
