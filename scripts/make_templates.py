@@ -166,6 +166,22 @@ def _style(doc: Any, name: str, opts: dict[str, Any], width: float) -> None:
         fmt.keep_with_next = True
 
 
+def _replace_theme_fonts(doc: Any, spec: dict[str, dict[str, Any]]) -> None:
+    """Name real faces wherever the base template names theme fonts (Heading 4…9, "… Char" styles,
+    table styles): a theme's East-Asian face depends on the reader's language settings. Theme
+    "major" fonts become the heading faces, "minor" ones the body faces."""
+    faces = {"major": spec["Heading 1"], "minor": spec["Normal"]}
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        themes = [k for k in rfonts.attrib if k.endswith("Theme") or k.endswith("theme")]
+        if not themes:
+            continue
+        source = faces["major" if any(rfonts.get(k, "").startswith("major") for k in themes) else "minor"]
+        for key in themes:
+            del rfonts.attrib[key]
+        for attr, face in (("ascii", source["latin"]), ("hAnsi", source["latin"]), ("eastAsia", source["ea"])):
+            rfonts.set(qn(f"w:{attr}"), face)
+
+
 def _font_table(doc: Any) -> None:
     part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
     xml = part.blob.decode("utf-8")
@@ -198,6 +214,7 @@ def build(path: Path, spec: dict[str, dict[str, Any]], margins: tuple[float, flo
     _defaults(doc, spec["Normal"]["ea"])
     for name, opts in spec.items():
         _style(doc, name, opts, width)
+    _replace_theme_fonts(doc, spec)
     _font_table(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

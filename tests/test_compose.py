@@ -92,6 +92,17 @@ def test_every_used_style_has_an_east_asian_font(seed_doc):
         assert style is not None, f"style {name} has no w:eastAsia font"
 
 
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_templates_name_real_east_asian_faces_never_theme_fonts(name):
+    with resources.as_file(resources.files("summarizer.compose") / "templates" / f"{name}.docx") as path:
+        styles = docx.Document(str(path)).styles.element
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia"))  # what a style without its own inherits
+    assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    for rfonts in styles.iter(qn("w:rFonts")):
+        assert not [k for k in rfonts.attrib if k.lower().endswith("theme")], rfonts.attrib
+
+
 def test_gongwen_template_follows_official_document_fonts_with_fallbacks():
     with resources.as_file(resources.files("summarizer.compose") / "templates" / "gongwen.docx") as path:
         doc = docx.Document(str(path))

@@ -52,11 +52,14 @@ def province_chart(counts: Sequence[tuple[str, int]]) -> bytes | None:
     prop = font_manager.FontProperties(fname=font_file)
     names = [name for name, _ in counts][::-1]  # first province at the top
     values = [n for _, n in counts][::-1]
-    fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(counts) + 0.9), dpi=200)
+    # 0.45 in a bar up to ~13 provinces, then bars get thinner so the chart stays under half a page.
+    height = min(0.45 * len(counts) + 0.9, 6.5)
+    size = 10 if len(counts) <= 13 else 7
+    fig, ax = plt.subplots(figsize=(6.0, height), dpi=200)
     try:
         bars = ax.barh(names, values, color="#1F3A5F", height=0.6)
-        ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontproperties=prop, fontsize=9)
-        ax.set_yticks(range(len(names)), names, fontproperties=prop, fontsize=10)
+        ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontproperties=prop, fontsize=size - 1)
+        ax.set_yticks(range(len(names)), names, fontproperties=prop, fontsize=size)
         ax.set_xlabel("篇数", fontproperties=prop, fontsize=9)
         ax.set_title("各省份新闻篇数", fontproperties=prop, fontsize=11)
         ax.xaxis.get_major_locator().set_params(integer=True)
