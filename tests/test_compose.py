@@ -73,6 +73,9 @@ def test_toc_page_fields_header_and_a4(seed_doc):
     assert section.header.paragraphs[0].text == "测试简报"
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     assert seed_doc.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    props = seed_doc.core_properties
+    assert (props.title, props.subject, props.author, props.created.date()) == ("测试简报", "第12期", "某某协会秘书处",
+                                                                                 DATE)
 
 
 def _styles_used(doc):

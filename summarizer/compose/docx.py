@@ -8,6 +8,7 @@ source list and the skipped files. A4; header: the title; footer: 第 X 页 共 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from importlib import resources
@@ -82,7 +83,19 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
             for item in city.items:
                 _add_item(doc, item)
     _appendix(doc, briefing)
+    _properties(doc, briefing)
     doc.save(str(path))
+
+
+def _properties(doc: Any, briefing: Briefing) -> None:
+    """File properties (shown by Word's Info pane and file managers) instead of the template's."""
+    props = doc.core_properties
+    props.title = briefing.title
+    props.subject = layout.issue_label(briefing.issue) if briefing.issue else ""
+    props.author = props.last_modified_by = briefing.unit or ""
+    props.keywords = "、".join(s.name for s in briefing.sections)
+    props.created = props.modified = dt.datetime.combine(briefing.date, dt.time())
+    props.revision = 1
 
 
 def _page_furniture(doc: Any, title: str) -> None:
@@ -124,7 +137,9 @@ def _overview(doc: Any, briefing: Briefing) -> None:
             holder = doc.add_paragraph(style="Caption")
             # Single spacing and a gap: LibreOffice otherwise lets the picture cover the table's last rule.
             holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
-            holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
+            picture = holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
+            # Alt text: screen readers and text extraction get the numbers the picture shows.
+            picture._inline.docPr.set("descr", "各省份新闻篇数：" + "，".join(f"{n}{c}篇" for n, c in counts))
             doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
 
 

@@ -24,6 +24,7 @@ MAX_CHARS = 300
 MAX_FIGURES = 4
 MAX_THEMES = 5
 MAX_REGIONS = 6
+MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt outgrows small models' context
 # Units of a point in time (20日, 9时): dates, not amounts, so not headline figures.
 TIME_UNITS = {"年", "月", "日", "天", "小时", "分钟", "日期"}
 # Keywords made only of number words and units (亿元, 万人) say nothing about a theme.
@@ -129,7 +130,7 @@ def written_by(
         prompt = render_prompt(
             load_prompt("overview", prompts),
             n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections),
-            summaries="\n".join(f"- {_place(i)}：{i.article.title}：{i.summary.text}" for i in items),
+            summaries=_summary_lines(items),
             figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）" for i, f in headline_figures(items, 10)),
         )
         text = engine.complete(prompt, max_chars=max_chars).strip()
@@ -140,7 +141,19 @@ def written_by(
     sources = "\n".join(i.article.text + "\n" + i.summary.text for i in items)
     if missing := facts.unsupported_figures(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个"):
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
-    return Overview(text, getattr(engine, "name", "chat"))
+    return Overview(text, _writer_name(engine))
+
+
+def _summary_lines(items: Sequence[BriefingItem]) -> str:
+    lines = [f"- {_place(i)}：{i.article.title}：{i.summary.text}" for i in items[:MAX_PROMPT_ITEMS]]
+    if len(items) > MAX_PROMPT_ITEMS:
+        lines.append(f"- （另有{len(items) - MAX_PROMPT_ITEMS}篇未列出）")
+    return "\n".join(lines)
+
+
+def _writer_name(engine: Completer) -> str:
+    name, model = getattr(engine, "name", "chat"), getattr(engine, "model", None)
+    return f"{name} ({model})" if isinstance(model, str) and model else str(name)
 
 
 def _fallback(sections: Sequence[ProvinceSection], reason: str) -> Overview:
