@@ -177,7 +177,9 @@ class Briefing:
         return tuple(item for section in self.sections for item in section.items)
 
     def write(self, path: str | Path, *, template: str | Path | None = None) -> Path:
-        """Render to ``path``; the format follows its suffix. Written atomically.
+        """Render to ``path``; the format follows its suffix (.docx, .md, .json). Written atomically.
+
+        ``template`` (Word only): ``plain`` (default), ``gongwen``, or the path of your own .docx.
 
         Raises:
             OutputError: the suffix has no renderer, or the file cannot be written.
