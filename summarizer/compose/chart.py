@@ -1,7 +1,8 @@
 """A bar chart of articles per province, as PNG bytes (matplotlib, imported only here).
 
 Needs the ``chart`` extra (matplotlib) and a font that covers Chinese; without either the chart
-is skipped with a logged note, because boxes instead of province names are worse than no chart.
+is skipped with a logged warning (the CLI shows it): boxes instead of province names are worse
+than no chart.
 """
 
 from __future__ import annotations
@@ -43,11 +44,11 @@ def province_chart(counts: Sequence[tuple[str, int]]) -> bytes | None:
         from matplotlib import font_manager
         from matplotlib import pyplot as plt
     except ImportError:
-        log.info("chart skipped: matplotlib is not installed (pip install 'summarizer[chart]')")
+        log.warning("chart skipped: matplotlib is not installed (pip install 'summarizer[chart]')")
         return None
     font_file = cjk_font()
     if font_file is None:
-        log.info("chart skipped: no font with Chinese glyphs found (install fonts-noto-cjk)")
+        log.warning("chart skipped: no font with Chinese glyphs found (install fonts-noto-cjk)")
         return None
     prop = font_manager.FontProperties(fname=font_file)
     names = [name for name, _ in counts][::-1]  # first province at the top
