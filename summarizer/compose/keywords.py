@@ -40,6 +40,10 @@ def _closed(grams: Counter[str]) -> dict[str, int]:
     return kept
 
 
+def _overlap(a: str, b: str) -> bool:
+    return any(a[i : i + 2] in b for i in range(len(a) - 1))
+
+
 def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     """Up to ``limit`` keywords for each text, scored by repeats × length × IDF over ``texts``.
 
@@ -58,8 +62,9 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
         scored = sorted(grams, key=lambda g: (-grams[g] * min(len(g), 4) * math.log(1 + n / df[g]), g))
         chosen: list[str] = []
         for gram in scored:
-            # Overlapping picks (物业服务 / 业服务) say the same thing twice: keep the first.
-            if not any(gram in c or c in gram for c in chosen):
+            # Picks sharing two characters (退役军人 / 役军人服务站, 白银市 / 银市人大) are one term cut
+            # two ways, or two views of it: keep the better-scored one.
+            if not any(_overlap(gram, c) for c in chosen):
                 chosen.append(gram)
             if len(chosen) == limit:
                 break
