@@ -171,3 +171,12 @@ def test_overview_of_many_regions_names_the_largest(tmp_path):
     result = build_briefing(articles, [Summary("摘要。", "extractive")] * 8, title="t", date=DATE)
     assert result.overview.text.startswith("本期共收录新闻8篇，涉及7个省份、8个城市，其中篇数较多的是省222篇、省111篇")
     assert "300户" in result.overview.text  # the headline figure of make_article's text
+
+
+def test_an_empty_briefing_still_renders_every_format(tmp_path):
+    from summarizer.compose.briefing import build_briefing
+
+    empty = build_briefing([], [], title="t", date=DATE)
+    assert empty.overview.text == "本期未收录新闻。"
+    for suffix in (".docx", ".md", ".json"):
+        assert empty.write(tmp_path / f"e{suffix}").stat().st_size > 0

@@ -95,6 +95,8 @@ def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
     regions = _region_list(sections)
+    if not regions:
+        return Overview("本期未收录新闻。", "model-free")
     parts = [f"本期共收录新闻{n}篇，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"]
     if words := themes(items):
         parts.append(f"主要内容涉及{'、'.join(words)}等方面。")
