@@ -134,6 +134,10 @@ def _style(doc: Any, name: str, opts: dict[str, Any], width: float) -> None:
     if name not in [s.name for s in styles]:
         styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
     style = styles[name]
+    if name.startswith("toc "):
+        # Word's own TOC styles (name "toc 1", id TOC1): what a TOC update applies to its entries.
+        style.style_id = name.replace("toc ", "TOC")
+        style.element.attrib.pop(qn("w:customStyle"), None)
     _no_borders(style)
     set_east_asian_font(style, opts["ea"], opts["latin"])
     style.font.size = Pt(opts["size"])
