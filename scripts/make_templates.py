@@ -25,12 +25,13 @@ from docx.shared import Cm, Pt, RGBColor
 from summarizer.compose.fonts import set_east_asian_font
 
 OUT = Path(__file__).resolve().parents[1] / "summarizer" / "compose" / "templates"
-RED, GREY, DARK, NAVY = RGBColor(0xC0, 0, 0), RGBColor(0x80, 0x80, 0x80), RGBColor(0x59, 0x59, 0x59), RGBColor(
-    0x1F, 0x3A, 0x5F)
-BLACK = RGBColor(0, 0, 0)
+RED, BLACK, NAVY = RGBColor(0xC0, 0, 0), RGBColor(0, 0, 0), RGBColor(0x1F, 0x3A, 0x5F)
+GREY, DARK = RGBColor(0x80, 0x80, 0x80), RGBColor(0x59, 0x59, 0x59)
 C = WD_ALIGN_PARAGRAPH.CENTER
 
-# Every style the renderer uses: east-asian font, latin font, size (pt), then options.
+# Every style the renderer uses: East-Asian face (ea), Latin face, size (pt); options: bold, italic,
+# colour, align, line (multiple) or exact (pt; None = single), before/after (pt), indent (cm),
+# first_chars (first-line indent in characters), rule (bottom border colour), tab / toc (right tab).
 PLAIN: dict[str, dict[str, Any]] = {
     "Normal": dict(ea="宋体", latin="Times New Roman", size=11, line=1.3, after=4),
     "Title": dict(ea="黑体", latin="Arial", size=26, bold=True, colour=RED, align=C, after=6),
