@@ -15,11 +15,11 @@ $(BIN)/python:
 # torch first, pinned: an unpinned install would pull gigabytes of CUDA wheels (DEVELOPERS.md).
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[models]"
+	$(BIN)/pip install -q -e ".[models,chart]"
 	touch $@
 
 $(TSTAMP): $(STAMP)
-	$(BIN)/pip install -q -e ".[models,test]"
+	$(BIN)/pip install -q -e ".[models,chart,test]"
 	touch $@
 
 brief: $(STAMP)

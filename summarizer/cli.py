@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
@@ -14,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .config import load_settings
-from .errors import SummarizerError
+from .errors import ConfigError, SummarizerError
 
 app = typer.Typer(
     help="Turn a folder of Chinese news articles into a Word briefing (简报), grouped by region.",
@@ -52,26 +53,40 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
+
+
 @app.command()
 @handles_errors
 def brief(
     inputs: Inputs = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output file; format from its suffix.")] = Path(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .docx, .md or .json.")] = Path(
         "outputs/briefing.docx"
     ),
     backend: Backend = None,
     model: Model = None,
     max_chars: MaxChars = None,
     title: Annotated[str | None, typer.Option("--title", help="Briefing title (default 新闻简报).")] = None,
-    template: Annotated[Path | None, typer.Option("--template", help="Your own .docx styles template.")] = None,
+    template: Annotated[str | None, typer.Option("--template", help="plain | gongwen | your own .docx.")] = None,
+    issue: Annotated[str | None, typer.Option("--issue", help="Issue number 期号 (12 → 第12期).")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Compiling unit 编印单位.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default today).")] = None,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
     from .pipeline import brief_paths
 
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title)
+    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
+                                       template=template, issue=issue, unit=unit)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
-                         max_chars=s.max_chars, title=s.title, region_aliases=s.region_aliases)
-    path = result.write(output, template=template or s.template)
+                         max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
+                         region_aliases=s.region_aliases)
+    path = result.write(output, template=s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
         cities = "、".join(f"{c.name} {len(c.items)}" for c in section.cities if c.name)

@@ -7,6 +7,9 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     title = "物业行业新闻简报"
     backend = "auto"
     max_chars = 150
+    issue = 12                  # 期号 (shown as 第12期; a text such as "2024年第3期" is kept as is)
+    unit = "某某协会秘书处"      # 编印单位
+    template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
 
     [regions]            # names the region resolver should read as a place (or "" for: not a place)
     "铁塔社区" = "山东省聊城市东昌府区"
@@ -33,9 +36,11 @@ class Settings:
     backend: str = "auto"
     model: str | None = None
     max_chars: int = 150
-    template: str | None = None
+    template: str | None = None  # plain | gongwen | a .docx path (see compose/docx.py)
     # [regions]: a name (estate, outlet, nickname) → the region it stands for; "" = not a place.
     region_aliases: Mapping[str, str] = field(default_factory=dict)
+    issue: str | None = None  # 期号 on the masthead
+    unit: str | None = None  # 编印单位 on the masthead
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given keys replaced; None values mean "not given" and are ignored."""
@@ -65,6 +70,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError(f"{file}: [regions] maps a name to a region written as text, e.g. "
                           f'"铁塔社区" = "聊城市东昌府区"; got {bad!r}')
     known = {f.name: f for f in fields(Settings) if f.name != "region_aliases"}
+    if isinstance(section.get("issue"), int) and not isinstance(section["issue"], bool):
+        section["issue"] = str(section["issue"])  # 期号 = 12 is as natural as "12"
     for key, value in section.items():
         if key not in known:
             raise ConfigError(f"{file}: unknown key [brief].{key}; known keys: {', '.join(known)}")

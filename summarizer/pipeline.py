@@ -147,14 +147,22 @@ def brief(
     date: dt.date | None = None,
     skipped: Sequence[SkippedFile] = (),
     region_aliases: Mapping[str, str] | None = None,
+    issue: str | None = None,
+    unit: str | None = None,
+    overview_engine: object | None = None,
 ) -> Briefing:
-    """Resolve regions (where not known yet), summarise, and compose a ``Briefing``."""
+    """Resolve regions (where not known yet), summarise, and compose a ``Briefing``.
+
+    ``issue``/``unit`` are the masthead's 期号 and 编印单位; ``overview_engine`` (anything with
+    ``complete(prompt, *, max_chars)``) writes the 综述, which is otherwise composed without a model.
+    """
     from .compose.briefing import build_briefing
 
     located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=region_aliases))
                for a in articles]
     summaries = summarize_articles(located, backend=backend, model=model, max_chars=max_chars)
-    return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped)
+    return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
+                          issue=issue, unit=unit, overview_engine=overview_engine)  # type: ignore[arg-type]
 
 
 def brief_paths(paths: Iterable[str | Path], **options: object) -> Briefing:

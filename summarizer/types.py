@@ -134,6 +134,7 @@ class BriefingItem:
     article: Article
     summary: Summary
     key_figures: tuple[KeyFigure, ...] = ()
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +145,10 @@ class CitySection:
 
 @dataclass(frozen=True, slots=True)
 class ProvinceSection:
-    name: str  # a province name, or 其他地区
+    name: str  # a province name, 多地 (scope "multi"), 全国 (scope "national") or 其他地区
     code: str | None
     cities: tuple[CitySection, ...]
+    scope: str = "local"  # "local" for a province section, else the Region.scope it gathers
 
     @property
     def items(self) -> tuple[BriefingItem, ...]:
@@ -154,20 +156,36 @@ class ProvinceSection:
 
 
 @dataclass(frozen=True, slots=True)
+class Overview:
+    """The 综述 at the top of a briefing, and who wrote it (a model, or the model-free composer)."""
+
+    text: str
+    method: str = "model-free"
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
-    """A composed briefing: sections in division-code order, plus the files that were skipped."""
+    """A composed briefing: masthead, 综述, sections in division-code order, and the skipped files.
+
+    ``issue`` (期号) and ``unit`` (编印单位) are masthead lines, omitted when None.
+    """
 
     title: str
     date: dt.date
     sections: tuple[ProvinceSection, ...]
     skipped: tuple[SkippedFile, ...] = ()
+    issue: str | None = None
+    unit: str | None = None
+    overview: Overview | None = None
 
     @property
     def items(self) -> tuple[BriefingItem, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
     def write(self, path: str | Path, *, template: str | Path | None = None) -> Path:
-        """Render to ``path``; the format follows its suffix. Written atomically.
+        """Render to ``path``; the format follows its suffix (.docx, .md, .json). Written atomically.
+
+        ``template`` (Word only): ``plain`` (default), ``gongwen``, or the path of your own .docx.
 
         Raises:
             OutputError: the suffix has no renderer, or the file cannot be written.

@@ -17,7 +17,21 @@ def _docx(briefing: Briefing, path: Path, template: str | Path | None) -> None:
     render_docx(briefing, path, template=template)
 
 
-RENDERERS: dict[str, Callable[[Briefing, Path, str | Path | None], None]] = {".docx": _docx}
+def _markdown(briefing: Briefing, path: Path, template: str | Path | None) -> None:
+    from .markdown import render_markdown
+
+    render_markdown(briefing, path)
+
+
+def _json(briefing: Briefing, path: Path, template: str | Path | None) -> None:
+    from .json import render_json
+
+    render_json(briefing, path)
+
+
+RENDERERS: dict[str, Callable[[Briefing, Path, str | Path | None], None]] = {
+    ".docx": _docx, ".md": _markdown, ".json": _json,
+}
 
 
 def write_briefing(briefing: Briefing, path: Path, *, template: str | Path | None = None) -> Path:
@@ -36,6 +50,10 @@ def write_briefing(briefing: Briefing, path: Path, *, template: str | Path | Non
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
+        # mkstemp makes the file private (0600); the briefing gets the usual umask-based mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
     try:

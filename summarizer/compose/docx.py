@@ -1,34 +1,56 @@
-"""Briefing → .docx. Styles come from the template (``templates/default.docx`` or the user's)."""
+"""Briefing → .docx. Styles come from the template (``templates/plain.docx``, ``gongwen.docx`` or the user's).
+
+Layout: masthead (title, 期号, 编印单位 and date over a red rule), 目录 (a TOC field), 综述 with a
+table of regions × articles and a bar chart, one Heading 1 per province and Heading 2 per city,
+each article (title, meta line, summary, 关键数据, 关键词, engine note), and an appendix with the
+source list and the skipped files. A4; header: the title; footer: 第 X 页 共 Y 页 (PAGE/NUMPAGES).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import logging
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
 from ..errors import OutputError
 from ..types import Briefing, BriefingItem
+from . import layout
+from .fields import add_field, add_toc, update_fields_on_open
 
-DEFAULT_TEMPLATE = "default.docx"
-REQUIRED_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "Meta",
-                   "Engine Note", "List Bullet")
+log = logging.getLogger(__name__)
+
+TEMPLATES = {"plain": "plain.docx", "gongwen": "gongwen.docx"}
+DEFAULT_TEMPLATE = "plain"
+REQUIRED_STYLES = ("Title", "Subtitle", "Masthead", "TOC Heading", "toc 1", "toc 2", "Heading 1", "Heading 2",
+                   "Heading 3", "Normal", "Meta", "Key Figure", "Keywords", "Engine Note", "List Bullet",
+                   "Table Text", "Caption", "Header", "Footer")
 
 
 def _open_template(template: str | Path | None) -> Any:  # a docx.document.Document
-    if template is None:
-        with resources.as_file(resources.files(__package__) / "templates" / DEFAULT_TEMPLATE) as path:
+    name = str(template) if template is not None else DEFAULT_TEMPLATE
+    if name in TEMPLATES:
+        with resources.as_file(resources.files(__package__) / "templates" / TEMPLATES[name]) as path:
             doc = Document(str(path))
     else:
+        if not Path(name).is_file():
+            raise OutputError(f"template {name} not found: give {' or '.join(TEMPLATES)}, or the path of a .docx")
         try:
-            doc = Document(str(template))
+            doc = Document(name)
         except Exception as exc:  # python-docx raises several types for a bad file
-            raise OutputError(f"cannot use template {template}: {exc}") from exc
+            raise OutputError(f"cannot use template {name}: {exc}") from exc
     names = {s.name for s in doc.styles}
     missing = [s for s in REQUIRED_STYLES if s not in names]
     if missing:
-        raise OutputError(f"template {template or DEFAULT_TEMPLATE} lacks styles: {', '.join(missing)}")
+        raise OutputError(f"template {name} lacks styles: {', '.join(missing)}; start from a copy of "
+                          f"summarizer/compose/templates/plain.docx")
     body = doc.element.body
     for child in list(body):
         if not child.tag.endswith("}sectPr"):  # keep page setup, drop any sample content
@@ -36,43 +58,138 @@ def _open_template(template: str | Path | None) -> Any:  # a docx.document.Docum
     return doc
 
 
-def _meta_line(item: BriefingItem) -> str:
-    a = item.article
-    parts = [a.source, a.date.isoformat() if a.date else None, a.region.county, a.url or a.name]
-    return " · ".join(p for p in parts if p)
-
-
 def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None = None) -> None:
+    """Write ``briefing`` as a Word file at ``path``.
+
+    Args:
+        template: ``plain`` (default), ``gongwen``, or the path of a .docx holding ``REQUIRED_STYLES``.
+
+    Raises:
+        OutputError: the template is missing, unreadable or lacks a style.
+    """
     doc = _open_template(template)
-    doc.add_paragraph(briefing.title, style="Title")
-    doc.add_paragraph(
-        f"{briefing.date:%Y年%m月%d日} · 共 {len(briefing.items)} 篇 · {len(briefing.sections)} 个地区",
-        style="Subtitle",
-    )
-    for section in briefing.sections:
-        doc.add_heading(section.name, level=1)
+    _page_furniture(doc, briefing.title)
+    _masthead(doc, briefing)
+    doc.add_paragraph("目录", style="TOC Heading")
+    add_toc(doc, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
+    update_fields_on_open(doc)
+    _overview(doc, briefing)
+    for i, section in enumerate(briefing.sections):
+        heading = doc.add_heading(section.name, level=1)
+        heading.paragraph_format.page_break_before = i == 0  # the news starts on a fresh page
         for city in section.cities:
-            if city.name:
-                doc.add_heading(city.name, level=2)
+            if name := layout.city_heading(section, city):
+                doc.add_heading(name, level=2)
             for item in city.items:
                 _add_item(doc, item)
-    if briefing.skipped:
-        doc.add_heading("附录：未能读取的文件", level=1)
-        for skipped in briefing.skipped:
-            doc.add_paragraph(f"{skipped.path.name}：{skipped.reason}", style="List Bullet")
+    _appendix(doc, briefing)
+    _properties(doc, briefing)
     doc.save(str(path))
 
 
+def _properties(doc: Any, briefing: Briefing) -> None:
+    """File properties (shown by Word's Info pane and file managers) instead of the template's."""
+    props = doc.core_properties
+    props.title = briefing.title
+    props.subject = layout.issue_label(briefing.issue) if briefing.issue else ""
+    props.author = props.last_modified_by = briefing.unit or ""
+    props.keywords = "、".join(s.name for s in briefing.sections)
+    props.created = props.modified = dt.datetime.combine(briefing.date, dt.time())
+    props.revision = 1
+
+
+def _page_furniture(doc: Any, title: str) -> None:
+    for section in doc.sections:
+        section.header.is_linked_to_previous = False
+        header = section.header.paragraphs[0]
+        header.text, header.style = title, doc.styles["Header"]
+        footer = section.footer.paragraphs[0]
+        footer.text, footer.style = "", doc.styles["Footer"]
+        footer.add_run("第 ")
+        add_field(footer, "PAGE", "1")
+        footer.add_run(" 页 共 ")
+        add_field(footer, "NUMPAGES", "1")
+        footer.add_run(" 页")
+
+
+def _masthead(doc: Any, briefing: Briefing) -> None:
+    doc.add_paragraph(briefing.title, style="Title")
+    if briefing.issue:
+        doc.add_paragraph(layout.issue_label(briefing.issue), style="Subtitle")
+    doc.add_paragraph(f"{briefing.unit or ''}\t{layout.chinese_date(briefing.date)}", style="Masthead")
+
+
+def _overview(doc: Any, briefing: Briefing) -> None:
+    doc.add_heading(layout.OVERVIEW, level=1)
+    if briefing.overview:
+        doc.add_paragraph(briefing.overview.text)
+        doc.add_paragraph(layout.overview_note(briefing.overview), style="Engine Note")
+    rows = layout.region_rows(briefing)
+    if rows:
+        doc.add_paragraph("表1　各地区新闻篇数", style="Caption")
+        _table(doc, ("地区", "城市", "篇数"), rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= 20)
+    counts = layout.province_counts(briefing)
+    if counts:
+        from .chart import province_chart
+
+        png = province_chart(counts)
+        if png is not None:
+            holder = doc.add_paragraph(style="Caption")
+            # Single spacing and a gap: LibreOffice otherwise lets the picture cover the table's last rule.
+            holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
+            picture = holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
+            # Alt text: screen readers and text extraction get the numbers the picture shows.
+            picture._inline.docPr.set("descr", "各省份新闻篇数：" + "，".join(f"{n}{c}篇" for n, c in counts))
+            doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
+
+
 def _add_item(doc: Any, item: BriefingItem) -> None:
-    title = item.article.title + ("（标题由系统生成）" if item.article.title_derived else "")
-    doc.add_heading(title, level=3)
-    if meta := _meta_line(item):
+    doc.add_heading(layout.item_title(item), level=3)
+    if meta := layout.meta_line(item):
         doc.add_paragraph(meta, style="Meta")
     doc.add_paragraph(item.summary.text)
     if item.key_figures:
-        doc.add_paragraph("关键数据：" + "；".join(f.text for f in item.key_figures), style="Meta")
-    note = f"摘要：{item.summary.method}"
-    region = item.article.region
-    if region.known and region.confidence < 0.5:
-        note += f"；地区判断置信度低（{region.confidence:.0%}）"
-    doc.add_paragraph(note, style="Engine Note")
+        doc.add_paragraph("关键数据：", style="Meta")
+        for figure in item.key_figures:
+            paragraph = doc.add_paragraph(style="Key Figure")
+            paragraph.add_run(figure.text).bold = True
+            paragraph.add_run(f"　{layout.excerpt(figure)}")
+    if item.keywords:
+        doc.add_paragraph("关键词：" + "、".join(item.keywords), style="Keywords")
+    doc.add_paragraph(layout.engine_note(item), style="Engine Note")
+
+
+def _appendix(doc: Any, briefing: Briefing) -> None:
+    doc.add_heading(layout.APPENDIX, level=1).paragraph_format.page_break_before = True
+    doc.add_heading(layout.SOURCES, level=2)
+    _table(doc, ("序号", "标题", "来源", "日期", "文件或链接"), layout.source_rows(briefing),
+           widths=(1.2, 6.0, 2.8, 2.2, 3.8))
+    doc.add_heading(layout.SKIPPED, level=2)
+    if not briefing.skipped:
+        doc.add_paragraph("无。", style="List Bullet")
+    for skipped in briefing.skipped:
+        doc.add_paragraph(layout.skipped_line(skipped), style="List Bullet")
+
+
+def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...],
+           keep_together: bool = False) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    if "Table Grid" in {s.name for s in doc.styles}:
+        table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid LibreOffice reads; cells carry it too, for Word
+    all_rows = [(table.rows[0].cells, header)] + [(table.add_row().cells, r) for r in rows]
+    for n, (row_cells, values) in enumerate(all_rows):
+        for cell, value, width in zip(row_cells, values, widths, strict=True):
+            cell.width = Cm(width)
+            paragraph = cell.paragraphs[0]
+            paragraph.style = doc.styles["Table Text"]
+            paragraph.add_run(value).bold = n == 0 or None
+            # A short table stays on one page (keep-with-next on every row but the last).
+            paragraph.paragraph_format.keep_with_next = keep_together and n < len(all_rows) - 1
+    # Repeat the header row on every page the table spans.
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    trpr.append(flag)

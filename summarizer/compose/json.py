@@ -1,0 +1,62 @@
+"""Briefing → JSON for pipelines and web pages; the schema is ``briefing.schema.json`` beside this file.
+
+Top level: ``schema`` ("summarizer.briefing/1"), masthead (``title issue unit date``), ``overview``,
+``counts``, ``sections`` (province → cities → items) and ``skipped``. Dates are ISO 8601 strings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..types import Briefing, BriefingItem
+from .overview import counts
+
+SCHEMA_ID = "summarizer.briefing/1"
+SCHEMA_FILE = Path(__file__).with_name("briefing.schema.json")
+
+
+def _item(item: BriefingItem) -> dict[str, Any]:
+    a, s, r = item.article, item.summary, item.article.region
+    return {
+        "title": a.title,
+        "title_derived": a.title_derived,
+        "source": a.source,
+        "date": a.date.isoformat() if a.date else None,
+        "url": a.url,
+        "file": str(a.path) if a.path else None,
+        "part": a.part,
+        "region": {"province": r.province, "city": r.city, "county": r.county, "code": r.code, "scope": r.scope,
+                   "confidence": round(r.confidence, 3), "label": r.label()},
+        "summary": {"text": s.text, "engine": s.engine, "model": s.model, "fallback": s.fallback,
+                    "method": s.method},
+        "key_figures": [{"text": f.text, "value": f.value, "unit": f.unit, "sentence": f.sentence}
+                        for f in item.key_figures],
+        "keywords": list(item.keywords),
+    }
+
+
+def to_json_data(briefing: Briefing) -> dict[str, Any]:
+    """The briefing as plain data following ``briefing.schema.json``."""
+    n, n_prov, n_city = counts(briefing.sections)
+    return {
+        "schema": SCHEMA_ID,
+        "title": briefing.title,
+        "issue": briefing.issue,
+        "unit": briefing.unit,
+        "date": briefing.date.isoformat(),
+        "overview": {"text": briefing.overview.text, "method": briefing.overview.method}
+        if briefing.overview else None,
+        "counts": {"articles": n, "provinces": n_prov, "cities": n_city, "skipped": len(briefing.skipped)},
+        "sections": [
+            {"name": s.name, "code": s.code, "scope": s.scope, "articles": len(s.items),
+             "cities": [{"name": c.name or None, "items": [_item(i) for i in c.items]} for c in s.cities]}
+            for s in briefing.sections
+        ],
+        "skipped": [{"file": str(k.path), "reason": k.reason} for k in briefing.skipped],
+    }
+
+
+def render_json(briefing: Briefing, path: Path) -> None:
+    path.write_text(json.dumps(to_json_data(briefing), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,64 @@
+"""Briefing → Markdown (GitHub-flavoured): the same contents as the .docx, without the chart."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..types import Briefing, BriefingItem
+from . import layout
+
+
+def anchor(heading: str) -> str:
+    """The id GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows] + [""]
+
+
+def _item(item: BriefingItem) -> list[str]:
+    lines = [f"### {layout.item_title(item)}", ""]
+    if meta := layout.meta_line(item):
+        lines += [f"*{meta}*", ""]
+    lines += [item.summary.text, ""]
+    if item.key_figures:
+        lines += ["关键数据：", ""] + [f"- **{f.text}**　{layout.excerpt(f)}" for f in item.key_figures] + [""]
+    if item.keywords:
+        lines += [f"关键词：{'、'.join(item.keywords)}", ""]
+    return [*lines, f"<small>{layout.engine_note(item)}</small>", ""]
+
+
+def to_markdown(briefing: Briefing) -> str:
+    """The whole briefing as Markdown text."""
+    masthead = [layout.issue_label(briefing.issue)] if briefing.issue else []
+    masthead += [m for m in (briefing.unit, layout.chinese_date(briefing.date)) if m]
+    lines = [f"# {briefing.title}", "", " · ".join(masthead), "", "## 目录", ""]
+    lines += [f"{'  ' * (level - 1)}- [{text}](#{anchor(text)})" for level, text in layout.toc_entries(briefing)]
+    lines += ["", f"## {layout.OVERVIEW}", ""]
+    if briefing.overview:
+        lines += [briefing.overview.text, "", f"<small>{layout.overview_note(briefing.overview)}</small>", ""]
+    if rows := layout.region_rows(briefing):
+        lines += ["表1　各地区新闻篇数", "", *_table(("地区", "城市", "篇数"), rows)]
+    for section in briefing.sections:
+        lines += [f"## {section.name}", ""]
+        for city in section.cities:
+            if name := layout.city_heading(section, city):
+                lines += [f"### {name}", ""]
+            for item in city.items:
+                lines += ["#" + line if line.startswith("### ") else line for line in _item(item)]
+    lines += [f"## {layout.APPENDIX}", "", f"### {layout.SOURCES}", ""]
+    lines += _table(("序号", "标题", "来源", "日期", "文件或链接"), layout.source_rows(briefing))
+    lines += [f"### {layout.SKIPPED}", ""]
+    lines += [f"- {layout.skipped_line(s)}" for s in briefing.skipped] or ["- 无。"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_markdown(briefing: Briefing, path: Path) -> None:
+    path.write_text(to_markdown(briefing), encoding="utf-8")

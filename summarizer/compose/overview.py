@@ -1,0 +1,171 @@
+"""The 综述: how many articles from where, the main themes, and the headline figures.
+
+Written by a chat engine from ``prompts/overview.txt`` when one is given (its variables:
+``{n_articles} {n_provinces} {n_cities} {regions} {summaries} {figures}``); otherwise, or when the
+model's text cannot be used, composed from the summaries and key figures without a model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from .. import facts
+from ..errors import SummarizerError
+from ..text import split_clauses
+from ..types import BriefingItem, KeyFigure, Overview, ProvinceSection
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 300
+MAX_FIGURES = 4
+MAX_THEMES = 5
+MAX_REGIONS = 6
+MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt outgrows small models' context
+# Units of a point in time (20日, 9时): dates, not amounts, so not headline figures.
+TIME_UNITS = {"年", "月", "日", "天", "小时", "分钟", "日期"}
+# Keywords made only of number words and units (亿元, 万人) say nothing about a theme.
+_NUMBER_WORD = set("零一二两三四五六七八九十百千万亿元人次个名户份年月日")
+CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
+
+
+class Completer(Protocol):
+    """What the overview needs from a chat engine (issue 6's ``complete``)."""
+
+    def complete(self, prompt: str, *, max_chars: int) -> str: ...
+
+
+def counts(sections: Sequence[ProvinceSection]) -> tuple[int, int, int]:
+    """(articles, provinces, cities) — only sections of one province count as provinces."""
+    local = [s for s in sections if s.scope == "local" and s.code]
+    cities = sum(1 for s in local for c in s.cities if c.name and c.items)
+    return sum(len(s.items) for s in sections), len(local), cities
+
+
+def _figure_clause(figure: KeyFigure) -> str:
+    """The clause of the source sentence that holds the figure (verbatim, so it can be traced)."""
+    for clause in split_clauses(figure.sentence):
+        if figure.text in clause:
+            clause = clause.rstrip("，,；;：:。！？!?")
+            at = clause.find(figure.text)
+            start, end = max(0, at - CLAUSE_CHARS), at + len(figure.text) + CLAUSE_CHARS
+            return ("…" if start else "") + clause[start:end] + ("…" if end < len(clause) else "")
+    return figure.text
+
+
+def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) -> list[tuple[BriefingItem, KeyFigure]]:
+    """The first amount (not a time) of each article, the articles taken in briefing order, up to ``limit``."""
+    out = []
+    for item in items:
+        amounts = [f for f in item.key_figures if f.unit not in TIME_UNITS]
+        if amounts:
+            out.append((item, amounts[0]))
+    return out[:limit]
+
+
+def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
+    """Keywords shared by the most articles (then by rank within articles)."""
+    score: Counter[str] = Counter()
+    for item in items:
+        for rank, word in enumerate(item.keywords):
+            if not set(word) <= _NUMBER_WORD:
+                score[word] += 10 - rank  # shared by two articles beats first place in one
+    return [w for w, _ in score.most_common(limit)]
+
+
+def _region_list(sections: Sequence[ProvinceSection]) -> str:
+    """Every region with its cities, or — past ``MAX_REGIONS`` — the regions with the most articles."""
+    if len(sections) > MAX_REGIONS:
+        top = sorted(sections, key=lambda s: -len(s.items))[:MAX_REGIONS - 1]
+        return "其中篇数较多的是" + "、".join(f"{s.name}{len(s.items)}篇" for s in top)
+    parts = []
+    for s in sections:
+        names = [c.name for c in s.cities if c.name and c.name != s.name]
+        cities = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个城市"
+        parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{len(s.items)}篇")
+    return "，".join(parts)
+
+
+def model_free(sections: Sequence[ProvinceSection]) -> Overview:
+    """Compose the 综述 from counts, keywords and key figures; every figure quoted from its source."""
+    items = [i for s in sections for i in s.items]
+    n, n_prov, n_city = counts(sections)
+    where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
+    regions = _region_list(sections)
+    if not regions:
+        return Overview("本期未收录新闻。", "model-free")
+    parts = [f"本期共收录新闻{n}篇，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"]
+    if words := themes(items):
+        parts.append(f"主要内容涉及{'、'.join(words)}等方面。")
+    figures = headline_figures(items)
+    if figures:
+        quoted = "；".join(f"{_figure_clause(f)}（{_place(i)}）" for i, f in figures)
+        parts.append(f"重要数据：{quoted}。")
+    return Overview("".join(parts), "model-free")
+
+
+def _place(item: BriefingItem) -> str:
+    region = item.article.region
+    return region.city or region.province or "地区不详"
+
+
+def written_by(
+    engine: Completer,
+    sections: Sequence[ProvinceSection],
+    *,
+    prompts: str | Path | None = None,
+    max_chars: int = MAX_CHARS,
+) -> Overview:
+    """Ask ``engine`` for the 综述; fall back to ``model_free`` (saying why) when it can't be used.
+
+    The model's text is used only if it is not empty and every figure in it appears in a source
+    article or summary (generated text changes numbers).
+    """
+    from ..prompts import load_prompt, render_prompt
+
+    items = [i for s in sections for i in s.items]
+    n, n_prov, n_city = counts(sections)
+    try:
+        prompt = render_prompt(
+            load_prompt("overview", prompts),
+            n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections),
+            summaries=_summary_lines(items),
+            figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）" for i, f in headline_figures(items, 10)),
+        )
+        text = engine.complete(prompt, max_chars=max_chars).strip()
+    except (SummarizerError, OSError, RuntimeError, ValueError) as exc:
+        return _fallback(sections, f"综述模型不可用：{exc}")
+    if not text:
+        return _fallback(sections, "模型综述为空")
+    sources = "\n".join(i.article.text + "\n" + i.summary.text for i in items)
+    if missing := facts.unsupported_figures(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个"):
+        return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
+    return Overview(text, _writer_name(engine))
+
+
+def _summary_lines(items: Sequence[BriefingItem]) -> str:
+    lines = [f"- {_place(i)}：{i.article.title}：{i.summary.text}" for i in items[:MAX_PROMPT_ITEMS]]
+    if len(items) > MAX_PROMPT_ITEMS:
+        lines.append(f"- （另有{len(items) - MAX_PROMPT_ITEMS}篇未列出）")
+    return "\n".join(lines)
+
+
+def _writer_name(engine: Completer) -> str:
+    name, model = getattr(engine, "name", "chat"), getattr(engine, "model", None)
+    return f"{name} ({model})" if isinstance(model, str) and model else str(name)
+
+
+def _fallback(sections: Sequence[ProvinceSection], reason: str) -> Overview:
+    log.warning("overview: %s; composing it without a model", reason)
+    overview = model_free(sections)
+    return Overview(overview.text, f"model-free; fallback: {reason}")
+
+
+def compose_overview(
+    sections: Sequence[ProvinceSection], engine: Completer | None = None, *, prompts: str | Path | None = None
+) -> Overview:
+    """The 综述 for ``sections``: by ``engine`` when given (see ``written_by``), else model-free."""
+    return model_free(sections) if engine is None else written_by(engine, sections, prompts=prompts)

@@ -1,0 +1,185 @@
+"""Markdown and JSON renderers, the 综述 (model-free and by a chat engine), keywords, CLI options."""
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer import brief, facts
+from summarizer.cli import app
+from summarizer.compose import layout
+from summarizer.compose.json import SCHEMA_FILE, to_json_data
+from summarizer.compose.keywords import keywords
+from summarizer.compose.markdown import anchor, to_markdown
+from summarizer.compose.overview import compose_overview
+from summarizer.types import SkippedFile
+from tests.conftest import SEEDS
+
+DATE = dt.date(2024, 5, 18)
+
+
+@pytest.fixture(scope="module")
+def seed_briefing(seed_articles):
+    skipped = (SkippedFile(Path("broken.txt"), "binary file, not text"),)
+    return brief(seed_articles, title="测试简报", skipped=skipped, issue="2024年第3期", unit="秘书处", date=DATE)
+
+
+def test_markdown_has_masthead_toc_sections_and_appendix(seed_briefing, seed_articles):
+    md = to_markdown(seed_briefing)
+    lines = md.splitlines()
+    assert lines[:3] == ["# 测试简报", "", "2024年第3期 · 秘书处 · 2024年5月18日"]
+    h2 = [line[3:] for line in lines if line.startswith("## ")]
+    assert h2 == ["目录", "综述", "黑龙江省", "山东省", "河南省", "海南省", "四川省", "附录"]
+    headings = {anchor(line.lstrip("#").strip()) for line in lines if line.startswith("#")}
+    links = re.findall(r"\]\(#([^)]+)\)", md)
+    assert len(links) == len(layout.headings(seed_briefing)) and set(links) <= headings
+    assert sum(line.startswith("#### ") for line in lines) == len(seed_articles)
+    assert "- broken.txt：binary file, not text" in lines
+    for item in seed_briefing.items:
+        for figure in item.key_figures:
+            assert f"- **{figure.text}**" in md
+
+
+def test_json_follows_its_schema_and_keeps_figures_traceable(seed_briefing, seed_articles, tmp_path):
+    path = seed_briefing.write(tmp_path / "b.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == to_json_data(seed_briefing)
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    assert data["counts"] == {"articles": len(seed_articles), "provinces": 5, "cities": 5, "skipped": 1}
+    assert [s["code"] for s in data["sections"]] == ["230000", "370000", "410000", "460000", "510000"]
+    items = [i for s in data["sections"] for c in s["cities"] for i in c["items"]]
+    texts: dict[str, str] = {}  # a newspaper page gives several articles from one file
+    for a in seed_articles:
+        texts[a.path.name] = texts.get(a.path.name, "") + "\n" + a.text
+    for item in items:
+        text = texts[Path(item["file"]).name]
+        assert all(f["text"] in f["sentence"] and f["sentence"] in text for f in item["key_figures"])
+    assert data["skipped"] == [{"file": "broken.txt", "reason": "binary file, not text"}]
+
+
+def test_model_free_overview_counts_and_quotes_only_source_figures(seed_briefing, seed_articles):
+    overview = seed_briefing.overview
+    n = len(seed_articles)
+    assert overview is not None and overview.method == "model-free"
+    assert overview.text.startswith(f"本期共收录新闻{n}篇，涉及5个省份、5个城市：黑龙江省（哈尔滨市）1篇")
+    assert "重要数据：" in overview.text and "主要内容涉及" in overview.text
+    sources = "\n".join(i.article.text for i in seed_briefing.items) + f"\n{n}篇 5个"
+    assert facts.unsupported_figures(overview.text, sources) == []
+
+
+class FakeWriter:
+    name = "chat (fake)"
+
+    def __init__(self, reply="", fail=None):
+        self.reply, self.fail, self.prompts = reply, fail, []
+
+    def complete(self, prompt, *, max_chars):
+        self.prompts.append((prompt, max_chars))
+        if self.fail:
+            raise self.fail
+        return self.reply
+
+
+@pytest.fixture
+def prompt_dir(tmp_path):
+    (tmp_path / "overview.txt").write_text(
+        "共{n_articles}篇，{n_provinces}省{n_cities}市：{regions}\n摘要：\n{summaries}\n数据：\n{figures}\n",
+        encoding="utf-8")
+    return tmp_path
+
+
+def test_overview_by_an_engine_uses_the_prompt(seed_briefing, seed_articles, prompt_dir):
+    writer = FakeWriter("本期5篇新闻聚焦物业服务，哈尔滨一小区物业为2836户业主配送物资近6万份。")
+    overview = compose_overview(seed_briefing.sections, writer, prompts=prompt_dir)
+    assert (overview.text, overview.method) == (writer.reply, "chat (fake)")
+    prompt, max_chars = writer.prompts[0]
+    assert prompt.startswith(f"共{len(seed_articles)}篇，5省5市：黑龙江省（哈尔滨市）1篇") and max_chars > 0
+    assert all(item.summary.text in prompt for item in seed_briefing.items)
+    assert "2836户" in prompt
+
+
+@pytest.mark.parametrize(("writer", "reason"), [
+    (FakeWriter("哈尔滨一小区物业为2863户业主配送物资。"), "模型综述中的 2863户 不见于原文"),
+    (FakeWriter("  "), "模型综述为空"),
+    (FakeWriter(fail=RuntimeError("out of memory")), "综述模型不可用：out of memory"),
+])
+def test_overview_falls_back_without_a_model_and_says_why(seed_briefing, prompt_dir, writer, reason):
+    overview = compose_overview(seed_briefing.sections, writer, prompts=prompt_dir)
+    assert overview.text == seed_briefing.overview.text
+    assert overview.method == f"model-free; fallback: {reason}"
+    assert reason in layout.overview_note(overview)
+
+
+def test_overview_without_a_prompt_file_falls_back(seed_briefing, tmp_path, monkeypatch):
+    import summarizer.prompts as prompts
+
+    monkeypatch.setattr(prompts, "prompt_dirs", lambda override=None: [tmp_path])
+    overview = compose_overview(seed_briefing.sections, FakeWriter("x"), prompts=tmp_path)
+    assert "overview.txt not found" in overview.method
+
+
+def test_keywords_are_repeated_terms_not_fragments():
+    texts = ["物业服务中心为业主配送物资。物业服务中心还组织志愿者配送物资，业主感谢物业服务中心。",
+             "社区开展核酸检测，核酸检测点设在社区广场。"]
+    first, second = keywords(texts)
+    assert first[:2] == ["物业服务中心", "配送物资"] and "业服务中" not in first
+    assert "核酸检测" in second
+    assert keywords(["一次性的文字没有重复。"]) == [[]]
+
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("suffix", [".md", ".json"])
+def test_cli_writes_markdown_and_json_with_masthead_options(tmp_path, suffix):
+    out = tmp_path / f"b{suffix}"
+    result = runner.invoke(app, ["brief", str(SEEDS), "-o", str(out), "--issue", "7", "--unit", "秘书处",
+                                 "--date", "2024-05-18"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "第7期" in text if suffix == ".md" else json.loads(text)["issue"] == "7"
+    assert "秘书处" in text and ("2024年5月18日" in text or "2024-05-18" in text)
+
+
+def test_cli_rejects_a_bad_date_and_template(tmp_path):
+    result = runner.invoke(app, ["brief", str(SEEDS), "-o", str(tmp_path / "b.docx"), "--date", "18.5.2024"])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    result = runner.invoke(app, ["brief", str(SEEDS), "-o", str(tmp_path / "b.docx"), "--template", "nope"])
+    assert result.exit_code == 2 and "template nope not found" in result.output
+    assert not (tmp_path / "b.docx").exists()
+
+
+def test_masthead_settings_from_the_config_file(tmp_path):
+    from summarizer.config import load_settings
+
+    path = tmp_path / "s.toml"
+    path.write_text('[brief]\nissue = 12\nunit = "秘书处"\ntemplate = "gongwen"\n', encoding="utf-8")
+    s = load_settings(path)
+    assert (s.issue, s.unit, s.template) == ("12", "秘书处", "gongwen")
+    assert layout.issue_label(s.issue) == "第12期" and layout.issue_label("2024年第3期") == "2024年第3期"
+
+
+def test_overview_of_many_regions_names_the_largest(tmp_path):
+    from summarizer.compose.briefing import build_briefing
+    from summarizer.types import Summary
+    from tests.conftest import make_article, make_region
+
+    codes = ["110100", "120100", "130100", "140100", "150100", "210100", "220100"]
+    articles = [make_article(region=make_region(f"省{c[:2]}", f"市{c[:4]}", c)) for c in codes]
+    articles.append(make_article(region=make_region("省22", "市2202", "220200")))
+    result = build_briefing(articles, [Summary("摘要。", "extractive")] * 8, title="t", date=DATE)
+    assert result.overview.text.startswith("本期共收录新闻8篇，涉及7个省份、8个城市，其中篇数较多的是省222篇、省111篇")
+    assert "300户" in result.overview.text  # the headline figure of make_article's text
+
+
+def test_an_empty_briefing_still_renders_every_format(tmp_path):
+    from summarizer.compose.briefing import build_briefing
+
+    empty = build_briefing([], [], title="t", date=DATE)
+    assert empty.overview.text == "本期未收录新闻。"
+    for suffix in (".docx", ".md", ".json"):
+        assert empty.write(tmp_path / f"e{suffix}").stat().st_size > 0
