@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         items = read_dataset(path, limit=args.limit)
         budget = BUDGETS[name]
-        results[name] = [evaluate(system, lambda arts, run=run: run(arts, budget), items, max_chars=budget)
+        results[name] = [evaluate(system, lambda arts, run=run, b=budget: run(arts, b), items, max_chars=budget)
                          for system, run in runners.items()]
         if not args.json:
             print(f"\n{name} ({len(items)} items, budget {budget} chars, char-level ROUGE F1)")

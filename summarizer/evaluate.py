@@ -40,7 +40,7 @@ class EvalReport:
     max_chars: int
     rouge1: float
     rouge2: float
-    rougeL: float  # noqa: N815 - the metric's own name
+    rougeL: float  # the metric's own spelling
     mean_chars: float
     longest: int
     over_budget: int
@@ -97,7 +97,9 @@ def rouge(candidates: Sequence[str], references: Sequence[str]) -> dict[str, flo
     try:
         from rouge_score import rouge_scorer
     except ImportError:
-        raise SummarizerError("ROUGE needs the rouge-score package; install it: pip install 'summarizer[eval]'") from None
+        raise SummarizerError(
+            "ROUGE needs the rouge-score package; install it: pip install 'summarizer[eval]'"
+        ) from None
 
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=CharTokenizer())
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
