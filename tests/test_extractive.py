@@ -10,9 +10,8 @@ def test_budget_never_exceeded_and_sentences_come_from_source(seed_articles, bud
     engine = get_backend("extractive")
     for article, summary in zip(seed_articles, engine.summarize(seed_articles, max_chars=budget), strict=True):
         assert 0 < len(summary.text) <= budget, article.name
-        if budget >= 150:  # room for whole sentences: every one is verbatim from the article
-            for sentence in split_sentences(summary.text):
-                assert sentence in article.text
+        for piece in split_sentences(summary.text):  # verbatim clauses; only a closing 。 may replace a comma
+            assert piece[:-1] in article.text, piece
 
 
 def test_output_is_in_document_order_and_deterministic(seed_articles):
@@ -20,7 +19,7 @@ def test_output_is_in_document_order_and_deterministic(seed_articles):
     article = seed_articles[1]
     first = engine.summarize_text(article.text, max_chars=200, title=article.title)
     assert first == engine.summarize_text(article.text, max_chars=200, title=article.title)
-    positions = [article.text.index(s) for s in split_sentences(first)]
+    positions = [article.text.index(s[:-1]) for s in split_sentences(first)]
     assert positions == sorted(positions)
 
 
