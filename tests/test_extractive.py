@@ -1,8 +1,10 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer.backends import get_backend
 from summarizer.backends.extractive import ExtractiveSummarizer
-from summarizer.text import split_sentences
+from summarizer.text import split_clauses, split_sentences
 
 
 @pytest.mark.parametrize("budget", [30, 60, 150, 300])
@@ -33,3 +35,49 @@ def test_tiny_budget_cuts_at_clause_boundary():
     text = "内江市物业服务行业以党建引领促物业发展，以红色物业领航小区共建共治共享，努力提升号召力。"
     out = ExtractiveSummarizer().summarize_text(text, max_chars=25)
     assert len(out) <= 25 and out.startswith("内江市物业服务行业以党建引领促物业发展")
+
+
+def test_captions_bylines_and_subheads_are_not_picked():
+    text = ("▲图为工作人员为业主配送物资\n一、保障物资供应\n"
+            "某市物业为2836户业主配送物资近6万份，保障了居民生活。物业人员连续工作十天，居民表示感谢。\n"
+            "（记者 王某 编辑 李某）")
+    out = ExtractiveSummarizer().summarize_text(text, max_chars=200)
+    assert "2836户" in out
+    assert all(bad not in out for bad in ("▲", "保障物资供应", "记者", "编辑"))
+
+
+def test_dangling_opener_loses_to_a_self_contained_sentence_of_similar_content():
+    text = "但是物业公司为业主配送物资六万份。物业公司为业主配送物资六万份。"
+    out = ExtractiveSummarizer().summarize_text(text, max_chars=20)
+    assert out == "物业公司为业主配送物资六万份。"
+
+
+def test_short_bracketed_asides_are_dropped_but_book_titles_stay():
+    text = "Peloton(PTON.O)将于1月24日被剔除纳斯达克100指数（央视新闻）。《人民日报》报道了此事。"
+    out = ExtractiveSummarizer().summarize_text(text, max_chars=60)
+    assert "PTON" not in out and "央视新闻" not in out and "Peloton将于1月24日" in out
+
+
+def test_clause_ending_a_unit_is_closed_with_a_full_stop():
+    text = ("美国财政部当地时间20日宣布，将对4名协助俄罗斯的乌克兰现任和前任政府官员实施制裁，"
+            "这些官员参与了散布虚假信息的行动，美方表示将继续打击相关行动。")
+    out = ExtractiveSummarizer().summarize_text(text, max_chars=40)
+    assert len(out) <= 40 and out.endswith("。") and "，。" not in out
+    for clause in split_clauses(out):  # clauses are verbatim, though a lead clause may join a later one
+        assert clause[:-1] in text
+
+
+def test_empty_and_unsplittable_text():
+    engine = ExtractiveSummarizer()
+    assert engine.summarize_text("", max_chars=30) == ""
+    long_clause = "甲" * 80
+    assert engine.summarize_text(long_clause, max_chars=30) == "甲" * 30
+
+
+@given(st.lists(st.sampled_from(["物业配送物资六万份。", "居民表示感谢，", "社区防疫工作有序推进；", "但是他们很忙！",
+                                 "（记者）", "\n", "2836户业主受益。"]), max_size=30),
+       st.integers(min_value=10, max_value=200))
+@settings(max_examples=60, deadline=None)
+def test_never_exceeds_the_budget(pieces, budget):
+    out = ExtractiveSummarizer().summarize_text("".join(pieces), max_chars=budget)
+    assert len(out) <= budget

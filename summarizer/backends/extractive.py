@@ -1,6 +1,7 @@
 """Extractive engine: picks clauses and sentences from the article, so it cannot invent a fact.
 
-1. Split the article into sentences; drop lines that are not prose (subheads, captions, bylines).
+1. Split the article into sentences; drop lines that are not prose (subheads, captions, bylines)
+   and short bracketed asides (stock codes, outlets).
 2. Candidates are runs of consecutive clauses of one sentence (whole sentences included) that fit
    the character budget (``spans.candidate_units``), so tight budgets get clauses, not cut text.
 3. Score each by centrality (TF-IDF cosine to the article and to the rest of it), position,
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..text import split_sentences, truncate_at_boundary
+from ..text import split_sentences, strip_asides, truncate_at_boundary
 from ..types import Article, Summary
 from .spans import Unit, candidate_units, score_units
 
@@ -85,7 +86,7 @@ def _prose_sentences(text: str) -> list[str]:
             continue
         if len(lines) > 1 and not line.endswith(tuple(_END)) and len(split_sentences(line)) == 1:
             continue  # a short line with no end mark among other lines: a subhead or a caption
-        sentences.extend(split_sentences(line))
+        sentences.extend(s for s in map(strip_asides, split_sentences(line)) if s)
     return sentences or split_sentences(text)
 
 
