@@ -52,8 +52,10 @@ def test_evaluate_counts_lengths_and_over_budget(tmp_path):
 
 def test_eval_command_table_and_json(tmp_path):
     data = write_set(tmp_path / "dev.jsonl", [
-        {"text": "迈克生物披露定增结果，本次定增募集资金总额为15.74亿元。高毅资产获配近2.7亿元。", "summary": "迈克生物定增结果"},
-        {"text": "美国财政部宣布，将对4名官员实施制裁。美国国务卿表示，美方将致力于打击相关行动。", "summary": "美国制裁4名官员"},
+        {"text": "迈克生物披露定增结果，本次定增募集资金总额为15.74亿元。高毅资产获配近2.7亿元。",
+         "summary": "迈克生物定增结果"},
+        {"text": "美国财政部宣布，将对4名官员实施制裁。美国国务卿表示，美方将致力于打击相关行动。",
+         "summary": "美国制裁4名官员"},
     ])
     result = runner.invoke(app, ["eval", str(data), "--backend", "extractive", "-n", "30", "--json"])
     assert result.exit_code == 0, result.output
