@@ -6,8 +6,9 @@
    the character budget (``spans.candidate_units``), so tight budgets get clauses, not cut text.
 3. Score each by centrality (TF-IDF cosine to the article and to the rest of it), position,
    length, and readability cues (``spans.score_units``).
-4. Take the best, then further units that score nearly as well, skipping any that overlap or
-   repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998), while they fit.
+4. Take the best, then the next best until 60% of the budget is filled, skipping any that do not
+   fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998) or
+   score far below the best.
 5. Print them in document order; a unit that ends on a comma ends with 。 instead.
 """
 
@@ -23,9 +24,11 @@ from ..types import Article, Summary
 from .spans import Unit, candidate_units, score_units
 
 _DUPLICATE = 0.8  # cosine above which a unit repeats one already chosen
-# After the best unit, further units are added only when they score within this margin of it:
-# filler that scores much lower costs more precision than it adds recall.
-_MARGIN = 0.1
+# After the best unit, further units are added until the summary fills this share of the budget
+# (a budget is a ceiling: the dev budgets are about 1.5x the length of the human summaries), and
+# only while they score within the margin of the best: weak filler costs more than it adds.
+_FILL = 0.6
+_MARGIN = 0.2
 _END = "。！？!?…”’」』）)】》\"'"
 # Lines that are not the story: photo captions, bylines, editor notes.
 _NOT_PROSE_RE = re.compile(r"^(▲|△|图[：:/]|图片来源|（?记者|（?编辑|责任编辑|来源[：:]|原标题)|摄$|摄）$")
@@ -48,10 +51,11 @@ class ExtractiveSummarizer:
         sentences = _prose_sentences(text)
         if not sentences:
             return ""
-        units = candidate_units(sentences, max_chars)
+        candidates = candidate_units(sentences, max_chars)
+        units = candidates.units
         if not units:  # not even one clause fits: cut the lead sentence at the budget
             return truncate_at_boundary(sentences[0], max_chars)
-        scores, vectors = score_units(sentences, units, max_chars, title)
+        scores, vectors = score_units(sentences, candidates, max_chars, title)
         chosen = self._select(units, scores, vectors, max_chars)
         return "".join(_close(units[i].text) for i in sorted(chosen, key=lambda i: (units[i].sentence,
                                                                                      units[i].clauses)))
@@ -62,13 +66,12 @@ class ExtractiveSummarizer:
         chosen: list[int] = []
         used = 0
         for i in order:
-            if scores[i] < best - self.margin:
+            if chosen and (used >= _FILL * budget or scores[i] < best - self.margin):
                 break
             unit = units[i]
             if used + len(unit.text) > budget:
                 continue
-            if any(units[j].sentence == unit.sentence and set(units[j].clauses) & set(unit.clauses)
-                   for j in chosen):
+            if any(set(units[j].clauses) & set(unit.clauses) for j in chosen):
                 continue
             if any(float(vectors[i] @ vectors[j]) > _DUPLICATE for j in chosen):
                 continue

@@ -19,9 +19,11 @@ import numpy as np
 
 from ..text import split_clauses
 
-# Openers that point back at earlier text (但是, 同时, 他们 …): such a unit makes no sense alone.
+# Openers that point back at earlier text (但是, 同时, 他们, 也 …), and adverbial clauses that are
+# only a time or condition (继…之后, 随着…): such a unit makes no sense alone.
 DANGLING_RE = re.compile(
-    r"^(但是|但|同时|此外|而且|并且|因此|所以|他们|她们|它们|他|她|这|那|其|为此|对此|另外|不过|然而|而|并)"
+    r"^(但是|但|同时|此外|而且|并且|因此|所以|他们|她们|它们|他|她|这|那|其|为此|对此|另外|不过|然而|而|并|也|还|又|然后)"
+    r"|^(继|随着|在|当).{0,30}(之后|以后|之前|以来|期间|时|中)[，,。]?$"
 )
 # Openers that carry time or attribution, not news (据…报道, 当地时间20日, 近日 …).
 _LOW_INFO_RE = re.compile(r"^(据|记者|当地时间|日前|近日|昨日|昨天|今天|今日|目前|据悉|据了解|\d+月\d+日|\d+日)")
@@ -30,7 +32,7 @@ _DIGIT_RE = re.compile(r"\d")
 
 @dataclass(frozen=True)
 class Unit:
-    """A candidate: which sentence, which of its clauses, and the text they make."""
+    """A candidate: its sentence, its clauses (indices into the article's clause list), its text."""
 
     sentence: int
     clauses: tuple[int, ...]
@@ -39,30 +41,40 @@ class Unit:
     pair: bool = False  # lead clause joined to a later run
 
 
-def candidate_units(sentences: list[str], budget: int) -> list[Unit]:
+@dataclass(frozen=True)
+class Candidates:
+    """The article's clauses (with the sentence each belongs to) and the units built from them."""
+
+    clauses: list[str]
+    clause_sentence: list[int]
+    units: list[Unit]
+
+
+def candidate_units(sentences: list[str], budget: int) -> Candidates:
     """Every clause run (and lead-clause pair) that fits ``budget``, in document order."""
+    clauses: list[str] = []
+    owner: list[int] = []
     units: list[Unit] = []
     start = 0
     for si, sentence in enumerate(sentences):
-        clauses = split_clauses(sentence) or [sentence]
-        for i in range(len(clauses)):
-            text = ""
+        first = len(clauses)
+        clauses.extend(split_clauses(sentence) or [sentence])
+        owner.extend([si] * (len(clauses) - first))
+        # (lead clause or None, first clause of the run): runs from every clause, and in the lead
+        # sentence also its first clause joined to a run that starts two or more clauses later.
+        runs: list[tuple[int | None, int]] = [(None, i) for i in range(first, len(clauses))]
+        if si == 0:
+            runs += [(first, i) for i in range(first + 2, len(clauses))]
+        for lead, i in runs:
+            text = "" if lead is None else clauses[lead]
             for j in range(i, len(clauses)):
                 text += clauses[j]
                 if len(text) > budget:
                     break
-                units.append(Unit(si, tuple(range(i, j + 1)), text, start))
-        if si == 0 and len(clauses) > 2:
-            lead = clauses[0]
-            for i in range(2, len(clauses)):
-                text = lead
-                for j in range(i, len(clauses)):
-                    text += clauses[j]
-                    if len(text) > budget:
-                        break
-                    units.append(Unit(si, (0, *range(i, j + 1)), text, start, pair=True))
+                ids = tuple(range(i, j + 1)) if lead is None else (lead, *range(i, j + 1))
+                units.append(Unit(si, ids, text, start, pair=lead is not None))
         start += len(sentence)
-    return units
+    return Candidates(clauses, owner, units)
 
 
 def bigrams(text: str) -> list[str]:
@@ -71,14 +83,16 @@ def bigrams(text: str) -> list[str]:
 
 
 def _counts(texts: list[str], vocab: dict[str, int]) -> np.ndarray:
+    """Bigram counts, one row per text; ``vocab`` grows with unseen bigrams."""
     rows, cols = [], []
     for r, text in enumerate(texts):
         for g in bigrams(text):
             rows.append(r)
             cols.append(vocab.setdefault(g, len(vocab)))
-    matrix = np.zeros((len(texts), max(len(vocab), 1)))
-    np.add.at(matrix, (rows, cols), 1.0)
-    return matrix
+    width = max(len(vocab), 1)
+    flat = np.bincount(np.array(rows, dtype=np.int64) * width + np.array(cols, dtype=np.int64),
+                       minlength=len(texts) * width)
+    return flat.reshape(len(texts), width).astype(float)
 
 
 def _unit_norm(matrix: np.ndarray) -> np.ndarray:
@@ -107,23 +121,29 @@ WEIGHTS = {
 }
 
 
-def unit_features(sentences: list[str], units: list[Unit], budget: int,
+def unit_features(sentences: list[str], candidates: Candidates, budget: int,
                   title: str = "") -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The features named in ``WEIGHTS`` for every unit, and the units' normalised TF-IDF vectors.
 
+    Bigrams are counted once per clause; sentences and units are sums of their clauses (a 0/1
+    matrix product), which keeps long articles with hundreds of candidates fast.
     A non-empty ``title`` adds a ``title`` feature: cosine to the headline.
     """
+    units = candidates.units
     vocab: dict[str, int] = {}
-    sent_counts = _counts(sentences, vocab)
-    unit_counts = _counts([u.text for u in units], vocab)
+    clause_counts = _counts(candidates.clauses, vocab)
     title_counts = _counts([title], vocab)
-    width = len(vocab)
-    sent_counts, unit_counts, title_counts = (np.pad(m, ((0, 0), (0, width - m.shape[1])))
-                                              for m in (sent_counts, unit_counts, title_counts))
+    clause_counts = np.pad(clause_counts, ((0, 0), (0, len(vocab) - clause_counts.shape[1])))
+    of_sentence = np.zeros((len(sentences), len(candidates.clauses)))
+    of_sentence[candidates.clause_sentence, np.arange(len(candidates.clauses))] = 1.0
+    of_unit = np.zeros((len(units), len(candidates.clauses)))
+    for row, unit in enumerate(units):
+        of_unit[row, list(unit.clauses)] = 1.0
+    sent_counts = of_sentence @ clause_counts
     df = (sent_counts > 0).sum(axis=0)
     idf = np.log((1 + len(sentences)) / (1 + df)) + 1.0
     doc = sent_counts.sum(axis=0) * idf
-    units_v = _unit_norm(unit_counts * idf)
+    units_v = _unit_norm((of_unit @ clause_counts) * idf)
     rest = _unit_norm(doc - sent_counts[[u.sentence for u in units]] * idf)
     fill = np.array([len(u.text) for u in units]) / budget
     features = {
@@ -140,17 +160,18 @@ def unit_features(sentences: list[str], units: list[Unit], budget: int,
         "pair": np.array([u.pair for u in units], dtype=float),
     }
     if title.strip():
-        features["title"] = units_v @ _unit_norm(title_counts[0] * idf)
+        features["title"] = units_v @ _unit_norm(title_counts[0, : len(idf)] * idf)
     return features, units_v
 
 
-def score_units(sentences: list[str], units: list[Unit], budget: int, title: str = "") -> tuple[np.ndarray, np.ndarray]:
+def score_units(sentences: list[str], candidates: Candidates, budget: int,
+                title: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Score every unit: the weighted sum of its features.
 
     Returns:
         (scores, vectors): one score per unit, and the units' normalised TF-IDF vectors
         (for redundancy checks).
     """
-    features, vectors = unit_features(sentences, units, budget, title)
-    scores = sum((WEIGHTS[name] * value for name, value in features.items()), np.zeros(len(units)))
+    features, vectors = unit_features(sentences, candidates, budget, title)
+    scores = sum((WEIGHTS[name] * value for name, value in features.items()), np.zeros(len(candidates.units)))
     return scores, vectors
