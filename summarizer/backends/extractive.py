@@ -21,7 +21,7 @@ import numpy as np
 
 from ..text import split_sentences, strip_asides, truncate_at_boundary
 from ..types import Article, Summary
-from .spans import Unit, candidate_units, score_units
+from .spans import Unit, UnitSpace, candidate_units, score_units
 
 _DUPLICATE = 0.8  # cosine above which a unit repeats one already chosen
 # After the best unit, further units are added until the summary fills this share of the budget
@@ -55,12 +55,12 @@ class ExtractiveSummarizer:
         units = candidates.units
         if not units:  # not even one clause fits: cut the lead sentence at the budget
             return truncate_at_boundary(sentences[0], max_chars)
-        scores, vectors = score_units(sentences, candidates, max_chars, title)
-        chosen = self._select(units, scores, vectors, max_chars)
+        scores, space = score_units(sentences, candidates, max_chars, title)
+        chosen = self._select(units, scores, space, max_chars)
         return "".join(_close(units[i].text) for i in sorted(chosen, key=lambda i: (units[i].sentence,
                                                                                      units[i].clauses)))
 
-    def _select(self, units: list[Unit], scores: np.ndarray, vectors: np.ndarray, budget: int) -> list[int]:
+    def _select(self, units: list[Unit], scores: np.ndarray, space: UnitSpace, budget: int) -> list[int]:
         order = np.argsort(-scores, kind="stable")  # ties: the earlier unit
         best = scores[order[0]]
         chosen: list[int] = []
@@ -73,7 +73,7 @@ class ExtractiveSummarizer:
                 continue
             if any(set(units[j].clauses) & set(unit.clauses) for j in chosen):
                 continue
-            if any(float(vectors[i] @ vectors[j]) > _DUPLICATE for j in chosen):
+            if any(space.cosine(int(i), j) > _DUPLICATE for j in chosen):
                 continue
             chosen.append(int(i))
             used += len(unit.text)

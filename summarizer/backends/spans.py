@@ -95,11 +95,6 @@ def _counts(texts: list[str], vocab: dict[str, int]) -> np.ndarray:
     return flat.reshape(len(texts), width).astype(float)
 
 
-def _unit_norm(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
-
-
 # Weights of the features below: ridge regression of each unit's ROUGE-L against the reference,
 # centred per article, on the pooled LCSTS/FinNA/CLTS dev sets (2-fold cross-validated; three
 # sets, one set of weights: nothing per item or per set), then rounded. Position was raised from
@@ -121,37 +116,54 @@ WEIGHTS = {
 }
 
 
-def unit_features(sentences: list[str], candidates: Candidates, budget: int,
-                  title: str = "") -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The features named in ``WEIGHTS`` for every unit, and the units' normalised TF-IDF vectors.
+@dataclass(frozen=True)
+class UnitSpace:
+    """Units as weighted sums of clause TF-IDF vectors, for cosine similarity between units."""
 
-    Bigrams are counted once per clause; sentences and units are sums of their clauses (a 0/1
-    matrix product), which keeps long articles with hundreds of candidates fast.
+    weights: np.ndarray  # units × clauses: 0/1 membership divided by the unit's vector norm
+    gram: np.ndarray  # clauses × clauses: dot products of clause TF-IDF vectors
+
+    def cosine(self, i: int, j: int) -> float:
+        return float(self.weights[i] @ self.gram @ self.weights[j])
+
+
+def unit_features(sentences: list[str], candidates: Candidates, budget: int,
+                  title: str = "") -> tuple[dict[str, np.ndarray], UnitSpace]:
+    """The features named in ``WEIGHTS`` for every unit, and the space to compare units in.
+
+    Bigrams are counted once per clause. A unit's vector is the sum of its clauses' vectors, so
+    every dot product is computed in clause space (units × clauses, not units × vocabulary):
+    that keeps long articles with hundreds of candidates fast.
     A non-empty ``title`` adds a ``title`` feature: cosine to the headline.
     """
     units = candidates.units
     vocab: dict[str, int] = {}
     clause_counts = _counts(candidates.clauses, vocab)
-    title_counts = _counts([title], vocab)
-    clause_counts = np.pad(clause_counts, ((0, 0), (0, len(vocab) - clause_counts.shape[1])))
+    width = clause_counts.shape[1]
+    title_counts = _counts([title], vocab)[0, :width]
     of_sentence = np.zeros((len(sentences), len(candidates.clauses)))
     of_sentence[candidates.clause_sentence, np.arange(len(candidates.clauses))] = 1.0
     of_unit = np.zeros((len(units), len(candidates.clauses)))
     for row, unit in enumerate(units):
         of_unit[row, list(unit.clauses)] = 1.0
-    sent_counts = of_sentence @ clause_counts
-    df = (sent_counts > 0).sum(axis=0)
+    df = ((of_sentence @ clause_counts) > 0).sum(axis=0)
     idf = np.log((1 + len(sentences)) / (1 + df)) + 1.0
-    doc = sent_counts.sum(axis=0) * idf
-    units_v = _unit_norm((of_unit @ clause_counts) * idf)
-    rest = _unit_norm(doc - sent_counts[[u.sentence for u in units]] * idf)
+    clauses_v = clause_counts * idf
+    gram = clauses_v @ clauses_v.T
+    norms = np.sqrt(np.maximum(((of_unit @ gram) * of_unit).sum(axis=1), 1e-12))
+    doc = clauses_v.sum(axis=0)
+    sentences_v = of_sentence @ clauses_v
+    rest = doc - sentences_v  # the article without each sentence
+    rest_norm = np.linalg.norm(rest, axis=1)
+    owner = np.array([u.sentence for u in units])
+    to_rest = (of_unit @ (clauses_v @ rest.T))[np.arange(len(units)), owner]
     fill = np.array([len(u.text) for u in units]) / budget
     features = {
-        "centrality": units_v @ _unit_norm(doc),
-        "echo": np.einsum("ij,ij->i", units_v, rest),
-        "position": 1 / np.sqrt(1 + np.array([u.sentence for u in units])),
+        "centrality": of_unit @ (clauses_v @ doc) / norms / max(float(np.linalg.norm(doc)), 1e-12),
+        "echo": to_rest / norms / np.where(rest_norm[owner] == 0, 1, rest_norm[owner]),
+        "position": 1 / np.sqrt(1 + owner),
         "char_position": 1 / np.sqrt(1 + np.array([u.start for u in units]) / budget),
-        "first": np.array([u.sentence == 0 for u in units], dtype=float),
+        "first": (owner == 0).astype(float),
         "fill": fill,
         "fill2": fill**2,
         "dangling": np.array([bool(DANGLING_RE.match(u.text)) for u in units], dtype=float),
@@ -160,18 +172,18 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
         "pair": np.array([u.pair for u in units], dtype=float),
     }
     if title.strip():
-        features["title"] = units_v @ _unit_norm(title_counts[0, : len(idf)] * idf)
-    return features, units_v
+        title_v = title_counts * idf
+        features["title"] = of_unit @ (clauses_v @ title_v) / norms / max(float(np.linalg.norm(title_v)), 1e-12)
+    return features, UnitSpace(of_unit / norms[:, None], gram)
 
 
 def score_units(sentences: list[str], candidates: Candidates, budget: int,
-                title: str = "") -> tuple[np.ndarray, np.ndarray]:
+                title: str = "") -> tuple[np.ndarray, UnitSpace]:
     """Score every unit: the weighted sum of its features.
 
     Returns:
-        (scores, vectors): one score per unit, and the units' normalised TF-IDF vectors
-        (for redundancy checks).
+        (scores, space): one score per unit, and the space that compares units (redundancy).
     """
-    features, vectors = unit_features(sentences, candidates, budget, title)
+    features, space = unit_features(sentences, candidates, budget, title)
     scores = sum((WEIGHTS[name] * value for name, value in features.items()), np.zeros(len(candidates.units)))
-    return scores, vectors
+    return scores, space
