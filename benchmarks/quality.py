@@ -179,8 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             continue
         items = read_dataset(path, limit=args.limit)
         budget = BUDGETS[name]
-        results[name] = [evaluate(system, lambda arts, run=run, b=budget: run(arts, b), items, max_chars=budget)
-                         for system, run in runners.items()]
+        results[name] = []
+        for system, run in runners.items():
+            try:
+                results[name].append(evaluate(system, lambda arts, run=run, b=budget: run(arts, b), items,
+                                              max_chars=budget))
+            except Exception as exc:  # a peer's own bug must not hide the other rows
+                print(f"note: {system} failed on {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
         if not args.json:
             print(f"\n{name} ({len(items)} items, budget {budget} chars, char-level ROUGE F1)")
             print(format_table(results[name]), flush=True)

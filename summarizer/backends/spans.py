@@ -19,15 +19,19 @@ import numpy as np
 
 from ..text import split_clauses
 
-# Openers that point back at earlier text (但是, 同时, 他们, 也 …), and adverbial clauses that are
-# only a time or condition (继…之后, 随着…): such a unit makes no sense alone.
+# Openers that point back at earlier text (但是, 同时, 他们, 也 …), adverbial clauses that are only
+# a time or condition (继…之后, 随着…), and ends that announce what follows (…表示，): such a unit
+# makes no sense alone.
 DANGLING_RE = re.compile(
-    r"^(但是|但|同时|此外|而且|并且|因此|所以|他们|她们|它们|他|她|这|那|其|为此|对此|另外|不过|然而|而|并|也|还|又|然后)"
-    r"|^(继|随着|在|当).{0,30}(之后|以后|之前|以来|期间|时|中)[，,。]?$"
+    r"^(但是|但|同时|此外|而且|并且|因此|所以|他们|她们|它们|他|她|这|那|其|为此|对此|另外|不过|然而|而|并|也|还|又|然后|要么|或者|以及|及)"
+    r"|^(继|随着|在|当).{0,30}(之后|以后|之前|以来|期间|时|中|下)[，,。]?$"
+    r"|(表示|称|说|指出|认为|宣布|透露|强调|获悉|显示)[，,：:]$"  # ends by announcing what follows
 )
 # Openers that carry time or attribution, not news (据…报道, 当地时间20日, 近日 …).
 _LOW_INFO_RE = re.compile(r"^(据|记者|当地时间|日前|近日|昨日|昨天|今天|今日|目前|据悉|据了解|\d+月\d+日|\d+日)")
 _DIGIT_RE = re.compile(r"\d")
+# A lead clause joined to a later run must say who did what, not only when (2021年全年，).
+_MIN_LEAD = 8
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def candidate_units(sentences: list[str], budget: int) -> Candidates:
         # (lead clause or None, first clause of the run): runs from every clause, and in the lead
         # sentence also its first clause joined to a run that starts two or more clauses later.
         runs: list[tuple[int | None, int]] = [(None, i) for i in range(first, len(clauses))]
-        if si == 0:
+        if si == 0 and len(clauses[first]) >= _MIN_LEAD and not _LOW_INFO_RE.match(clauses[first]):
             runs += [(first, i) for i in range(first + 2, len(clauses))]
         for lead, i in runs:
             text = "" if lead is None else clauses[lead]
