@@ -148,9 +148,13 @@ def eval_(
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
     items = read_dataset(data, limit=limit)
 
+    engines: set[str] = set()
+
     def run(articles: list[Any]) -> list[str]:
         summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars)
+        engines.update(x.engine for x in summaries)  # the engines that wrote them, fallbacks included
         return [x.text for x in summaries]
 
-    report = evaluate(s.backend if not s.model else f"{s.backend}:{s.model}", run, items, max_chars=s.max_chars)
+    report = evaluate("eval", run, items, max_chars=s.max_chars)
+    report = dataclasses.replace(report, system="+".join(sorted(engines)))
     typer.echo(json.dumps(report.row(), ensure_ascii=False, indent=2) if as_json else format_table([report]))

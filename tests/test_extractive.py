@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from summarizer.backends import get_backend
 from summarizer.backends.extractive import ExtractiveSummarizer
+from summarizer.backends.spans import DANGLING_RE
 from summarizer.text import split_clauses, split_sentences
 
 
@@ -81,3 +82,11 @@ def test_empty_and_unsplittable_text():
 def test_never_exceeds_the_budget(pieces, budget):
     out = ExtractiveSummarizer().summarize_text("".join(pieces), max_chars=budget)
     assert len(out) <= budget
+
+
+@pytest.mark.parametrize(("unit", "dangling"), [
+    ("美国国务卿布林肯表示，", True), ("但是物业公司配送物资。", True), ("继奥迪和克莱斯勒之后，", True),
+    ("在落实责任的前提下。", True), ("美国财政部宣布对4名官员实施制裁。", False), ("物业配送物资近6万份，", False),
+])
+def test_units_that_cannot_stand_alone_are_marked(unit, dangling):
+    assert bool(DANGLING_RE.search(unit)) is dangling
