@@ -90,3 +90,9 @@ def test_never_exceeds_the_budget(pieces, budget):
 ])
 def test_units_that_cannot_stand_alone_are_marked(unit, dangling):
     assert bool(DANGLING_RE.search(unit)) is dangling
+
+
+def test_a_fact_told_twice_in_other_words_is_summarised_once(seed_articles):
+    article = next(a for a in seed_articles if "2836户" in a.text)
+    out = ExtractiveSummarizer().summarize_text(article.text, max_chars=150, title=article.title)
+    assert out.count("2836户") == 1

@@ -23,7 +23,7 @@ from ..text import split_sentences, strip_asides, truncate_at_boundary
 from ..types import Article, Summary
 from .spans import Unit, UnitSpace, candidate_units, score_units
 
-_DUPLICATE = 0.8  # cosine above which a unit repeats one already chosen
+_DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836户…6万份 twice)
 # After the best unit, further units are added until the summary fills this share of the budget
 # (a budget is a ceiling: the dev budgets are about 1.5x the length of the human summaries), and
 # only while they score within the margin of the best: weak filler costs more than it adds.
