@@ -134,7 +134,7 @@ def ingest(files: Files, as_json: AsJson = False) -> None:
 @app.command("eval")
 @handles_errors
 def eval_(
-    data: Annotated[Path, typer.Argument(help="JSON Lines file: one {\"text\", \"summary\"} object a line.")],
+    data: Annotated[Path, typer.Argument(help="JSON Lines file: one object a line with text and summary.")],
     backend: Backend = None,
     model: Model = None,
     max_chars: MaxChars = None,

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, SummarizerError
 from .types import Article
@@ -92,16 +93,24 @@ def read_dataset(path: str | Path, *, limit: int | None = None) -> list[EvalItem
     return items
 
 
-def rouge(candidates: Sequence[str], references: Sequence[str]) -> dict[str, float]:
-    """Mean char-level ROUGE-1/2/L F1 in points (0–100); an empty candidate scores 0."""
+def _scorer() -> Any:
+    """A ``rouge_score`` scorer with the character tokenizer (raises if rouge-score is missing)."""
     try:
         from rouge_score import rouge_scorer
     except ImportError:
         raise SummarizerError(
             "ROUGE needs the rouge-score package; install it: pip install 'summarizer[eval]'"
         ) from None
+    return rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=CharTokenizer())
 
-    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), tokenizer=CharTokenizer())
+
+def rouge(candidates: Sequence[str], references: Sequence[str]) -> dict[str, float]:
+    """Mean char-level ROUGE-1/2/L F1 in points (0–100); an empty candidate scores 0.
+
+    Raises:
+        SummarizerError: rouge-score is not installed.
+    """
+    scorer = _scorer()
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
     for cand, ref in zip(candidates, references, strict=True):
         scores = scorer.score(ref, cand)
@@ -125,7 +134,11 @@ def evaluate(
         summarize_all: articles -> one summary text each, in order.
         items: the labelled set.
         max_chars: the budget the system was given (outputs longer than it are counted).
+
+    Raises:
+        SummarizerError: rouge-score is not installed (checked before summarising).
     """
+    _scorer()  # fail before the (possibly long) summarising run, not after it
     articles = [Article(title=item.title, text=item.text) for item in items]
     start = time.perf_counter()
     outputs = summarize_all(articles)
