@@ -144,3 +144,32 @@ def ingest(files: Files, as_json: AsJson = False) -> None:
         typer.echo(f"== {a.name}\n标题: {a.title}{'（生成）' if a.title_derived else ''}")
         typer.echo(f"来源: {a.source or '-'}  日期: {a.date or '-'}  作者: {'、'.join(a.authors) or '-'}")
         typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})\n{a.text}\n")
+
+
+@app.command("eval")
+@handles_errors
+def eval_(
+    data: Annotated[Path, typer.Argument(help="JSON Lines file: one object a line with text and summary.")],
+    backend: Backend = None,
+    model: Model = None,
+    max_chars: MaxChars = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N items.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Score summaries against references: char-level ROUGE-1/2/L F1, lengths, articles/s."""
+    from .evaluate import evaluate, format_table, read_dataset
+    from .pipeline import summarize_articles
+
+    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
+    items = read_dataset(data, limit=limit)
+
+    engines: set[str] = set()
+
+    def run(articles: list[Any]) -> list[str]:
+        summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars)
+        engines.update(x.engine for x in summaries)  # the engines that wrote them, fallbacks included
+        return [x.text for x in summaries]
+
+    report = evaluate("eval", run, items, max_chars=s.max_chars)
+    report = dataclasses.replace(report, system="+".join(sorted(engines)))
+    typer.echo(json.dumps(report.row(), ensure_ascii=False, indent=2) if as_json else format_table([report]))

@@ -73,3 +73,13 @@ def truncate_at_boundary(text: str, max_chars: int) -> str:
         if out:
             return out
     return text[:max_chars]
+
+
+# A short aside in brackets: a stock code (PTON.O), an outlet（央视新闻）, an English name, a
+# restated date. Summaries drop it to spend the budget on the news.
+_ASIDE_RE = re.compile(r"（[^（）]{1,30}）|\([^()]{1,30}\)|【[^【】]{1,30}】")
+
+
+def strip_asides(text: str) -> str:
+    """Remove short bracketed asides (（…）, (…), 【…】 up to 30 characters); keep 《书名》."""
+    return _ASIDE_RE.sub("", text)
