@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from summarizer.backends import get_backend
 from summarizer.backends.extractive import ExtractiveSummarizer, drop_times
-from summarizer.backends.spans import DANGLING_RE
+from summarizer.backends.spans import DANGLING_RE, good_filler
 from summarizer.text import split_clauses, split_sentences
 
 
@@ -89,6 +89,8 @@ def test_never_exceeds_the_budget(pieces, budget):
 @pytest.mark.parametrize(("unit", "dangling"), [
     ("美国国务卿布林肯表示，", True), ("但是物业公司配送物资。", True), ("继奥迪和克莱斯勒之后，", True),
     ("在落实责任的前提下。", True), ("美国财政部宣布对4名官员实施制裁。", False), ("物业配送物资近6万份，", False),
+    ("据全球健康药物研发中心消息，", True), ("Jonas预计，", True), ("尽管Rivian的股价已高于60美元，", True),
+    ("据统计全年销量增长两成。", False),
 ])
 def test_units_that_cannot_stand_alone_are_marked(unit, dangling):
     assert bool(DANGLING_RE.search(unit)) is dangling
@@ -125,3 +127,12 @@ def test_sentences_with_a_garbled_span_are_never_quoted(seed_articles):
 ])
 def test_dates_that_only_say_when_are_dropped(sentence, expected):
     assert drop_times(sentence) == expected
+
+
+def test_fragments_and_bare_sources_are_not_added_as_filler():
+    for unit in ("审计的背后，", "据新华社消息，", "近日，市场监管总局通报，", "媒体披露审计的15个目标城市中，"):
+        assert not good_filler(unit)
+    assert good_filler("全国性地方债审计全面开闸。")
+    text = ("全国性地方债审计全面开闸。审计的背后，是部分地方政府盲目举债的隐忧及无力还债的现实。"
+            "媒体披露审计的15个目标城市中，债务压力排名前3为南京、成都、广州。")
+    assert ExtractiveSummarizer().summarize_text(text, max_chars=30) == "全国性地方债审计全面开闸。"

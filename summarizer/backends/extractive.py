@@ -8,8 +8,8 @@
 3. Score each by centrality (TF-IDF cosine to the article and to the rest of it), position,
    length, and readability cues (``spans.score_units``).
 4. Take the best, then the next best until 60% of the budget is filled, skipping any that do not
-   fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998) or
-   score far below the best.
+   fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998),
+   score far below the best, or do not read well as an addition (``spans.good_filler``).
 5. Print them in document order; a unit that ends on a comma ends with 。 instead.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 
 from ..text import split_sentences, strip_asides, truncate_at_boundary
 from ..types import GARBLED, Article, Summary
-from .spans import Unit, UnitSpace, candidate_units, score_units
+from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
 
 _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836户…6万份 twice)
 # After the best unit, further units are added until the summary fills this share of the budget
@@ -85,7 +85,7 @@ class ExtractiveSummarizer:
             if chosen and (used >= _FILL * budget or scores[i] < best - self.margin):
                 break
             unit = units[i]
-            if used + len(unit.text) > budget:
+            if used + len(unit.text) > budget or (chosen and not good_filler(unit.text)):
                 continue
             if any(set(units[j].clauses) & set(unit.clauses) for j in chosen):
                 continue
