@@ -136,3 +136,9 @@ def test_fragments_and_bare_sources_are_not_added_as_filler():
     text = ("全国性地方债审计全面开闸。审计的背后，是部分地方政府盲目举债的隐忧及无力还债的现实。"
             "媒体披露审计的15个目标城市中，债务压力排名前3为南京、成都、广州。")
     assert ExtractiveSummarizer().summarize_text(text, max_chars=30) == "全国性地方债审计全面开闸。"
+
+
+def test_a_setting_is_not_joined_to_a_later_clause_of_the_lead():
+    text = "在公司发布公告悼念总裁辞世后，有分析称，公司债务可控，业绩正在好转，股价小幅上涨。"
+    out = ExtractiveSummarizer().summarize_text(text, max_chars=30)
+    assert all(f"辞世后，{rest}" not in out for rest in ("公司", "业绩", "股价"))
