@@ -124,6 +124,7 @@ def test_sentences_with_a_garbled_span_are_never_quoted(seed_articles):
     ("公司于北京时间1月15日凌晨获悉。", "公司于北京时间1月15日凌晨获悉。"),
     ("会议确定3月14日的议程。", "会议确定3月14日的议程。"),
     ("9月3日。", "9月3日。"),
+    ("最近日本央行宣布加息。", "最近日本央行宣布加息。"),
 ])
 def test_dates_that_only_say_when_are_dropped(sentence, expected):
     assert drop_times(sentence) == expected

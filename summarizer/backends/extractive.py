@@ -41,7 +41,7 @@ _PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|�
 _DAY = rf"(?:当地时间|北京时间)?(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}日(?:{_PART_OF_DAY})?"
 _INNER_TIME_RE = re.compile(
     rf"(?<=[\u4e00-\u9fffA-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
-    rf"(?:{_DAY}|当地时间|近日)(?=[\u4e00-\u9fff])(?![起前后以至止到的晚内均间])"
+    rf"(?:{_DAY}|当地时间)(?=[\u4e00-\u9fff])(?![起前后以至止到的晚内均间])"
 )
 # A first clause that is only a time (9月3日，/ 今天下午，/ 日前，), or 日前/近日 opening a sentence.
 _LEAD_TIME_RE = re.compile(
