@@ -1,14 +1,15 @@
 """Extractive engine: picks clauses and sentences from the article, so it cannot invent a fact.
 
 1. Split the article into sentences; drop lines that are not prose (subheads, captions, bylines),
-   sentences with a garbled span (``types.GARBLED``) and short bracketed asides (stock codes, outlets).
+   sentences with a garbled span (``types.GARBLED``) and short bracketed asides (stock codes, outlets);
+   drop dates that only say when (``drop_times``: 当地时间20日, a lead 9月3日，), as headlines do.
 2. Candidates are runs of consecutive clauses of one sentence (whole sentences included) that fit
    the character budget (``spans.candidate_units``), so tight budgets get clauses, not cut text.
 3. Score each by centrality (TF-IDF cosine to the article and to the rest of it), position,
    length, and readability cues (``spans.score_units``).
 4. Take the best, then the next best until 60% of the budget is filled, skipping any that do not
-   fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998) or
-   score far below the best.
+   fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998),
+   score far below the best, or do not read well as an addition (``spans.good_filler``).
 5. Print them in document order; a unit that ends on a comma ends with 。 instead.
 """
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from ..text import split_sentences, strip_asides, truncate_at_boundary
 from ..types import GARBLED, Article, Summary
-from .spans import Unit, UnitSpace, candidate_units, score_units
+from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
 
 _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836户…6万份 twice)
 # After the best unit, further units are added until the summary fills this share of the budget
@@ -32,6 +33,21 @@ _MARGIN = 0.2
 _END = "。！？!?…”’」』）)】》\"'"
 # Lines that are not the story: photo captions, bylines, editor notes.
 _NOT_PROSE_RE = re.compile(r"^(▲|△|图[：:/]|图片来源|（?记者|（?编辑|责任编辑|来源[：:]|原标题)|摄$|摄）$")
+# A day (with its month, year, part of day) that only dates the news: 财政部当地时间20日宣布,
+# 会议22日召开. Headlines leave it out (FinNA: "美国财政部宣布对4名…实施制裁"), and dropping it
+# leaves a grammatical clause only when it stands between a subject and its verb: not after a
+# preposition, counter or 时间/档期 (于/至/连续/近/第 5日), not before 起/前/后/内/的/均 (5日起, 5日内, 5日均线).
+_PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚"
+_DAY = rf"(?:当地时间|北京时间)?(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}日(?:{_PART_OF_DAY})?"
+_INNER_TIME_RE = re.compile(
+    rf"(?<=[\u4e00-\u9fffA-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
+    rf"(?:{_DAY}|当地时间)(?=[\u4e00-\u9fff])(?![起前后以至止到的晚内均间])"
+)
+# A first clause that is only a time (9月3日，/ 今天下午，/ 日前，), or 日前/近日 opening a sentence.
+_LEAD_TIME_RE = re.compile(
+    rf"^(?:{_DAY}|(?:今天|今日|昨天|昨日|日前|近日|当地时间)(?:{_PART_OF_DAY})?)[，,]"
+    r"|^(?:日前|近日)(?=[\u4e00-\u9fffA-Za-z])"
+)
 
 
 class ExtractiveSummarizer:
@@ -69,7 +85,7 @@ class ExtractiveSummarizer:
             if chosen and (used >= _FILL * budget or scores[i] < best - self.margin):
                 break
             unit = units[i]
-            if used + len(unit.text) > budget:
+            if used + len(unit.text) > budget or (chosen and not good_filler(unit.text)):
                 continue
             if any(set(units[j].clauses) & set(unit.clauses) for j in chosen):
                 continue
@@ -90,8 +106,14 @@ def _prose_sentences(text: str) -> list[str]:
         if len(lines) > 1 and not line.endswith(tuple(_END)) and len(split_sentences(line)) == 1:
             continue  # a short line with no end mark among other lines: a subhead or a caption
         # A sentence holding a garbled span (marked by ingest) is never quoted.
-        sentences.extend(s for s in map(strip_asides, split_sentences(line)) if s and GARBLED not in s)
+        sentences.extend(s for s in (drop_times(strip_asides(s)) for s in split_sentences(line))
+                         if s and GARBLED not in s)
     return sentences or [s for s in split_sentences(text) if GARBLED not in s]
+
+
+def drop_times(sentence: str) -> str:
+    """Remove dates that only say when: a lead time clause (9月3日，) and 当地时间20日 inside a clause."""
+    return _INNER_TIME_RE.sub("", _LEAD_TIME_RE.sub("", sentence, count=1)) or sentence
 
 
 def _close(unit: str) -> str:
