@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from .config import load_settings
-from .errors import SummarizerError
+from .errors import ConfigError, SummarizerError
 
 app = typer.Typer(
     help="Turn a folder of Chinese news articles into a Word briefing (简报), grouped by region.",
@@ -31,6 +31,7 @@ Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto | ext
 Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local folder or .gguf file.")]
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
 
 
 def _fail(message: str) -> None:
@@ -52,6 +53,12 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _engine_options(prompts: Path | None) -> dict[str, Any]:
+    if prompts is not None and not prompts.is_dir():
+        raise ConfigError(f"--prompts {prompts}: not a folder; give a folder holding summary.txt (see prompts/)")
+    return {"prompts": prompts} if prompts else {}
+
+
 @app.command()
 @handles_errors
 def brief(
@@ -64,13 +71,14 @@ def brief(
     max_chars: MaxChars = None,
     title: Annotated[str | None, typer.Option("--title", help="Briefing title (default 新闻简报).")] = None,
     template: Annotated[Path | None, typer.Option("--template", help="Your own .docx styles template.")] = None,
+    prompts: Prompts = None,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
     from .pipeline import brief_paths
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
-                         max_chars=s.max_chars, title=s.title)
+                         max_chars=s.max_chars, title=s.title, **_engine_options(prompts))
     path = result.write(output, template=template or s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
@@ -89,6 +97,7 @@ def summarize(
     model: Model = None,
     max_chars: MaxChars = None,
     as_json: AsJson = False,
+    prompts: Prompts = None,
 ) -> None:
     """Print one summary per article."""
     from .ingest import load_articles
@@ -96,7 +105,8 @@ def summarize(
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
     articles = load_articles(files)
-    summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars)
+    summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
+                                   **_engine_options(prompts))
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]
