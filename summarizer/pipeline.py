@@ -111,7 +111,7 @@ def summarize_articles(
                 out[i] = dataclasses.replace(summary, notes=(*summary.notes, "严格重试后通过核对"))
                 del problems[i]
     for i, found in problems.items():
-        why = _describe(found)
+        why = _describe(found) + ("（严格重试后仍未通过）" if retry is not None else "")
         log.warning("%s: %s; using the extractive summary", articles[i].name, why)
         fallback = extractive.summarize([articles[i]], max_chars=max_chars)[0]
         out[i] = dataclasses.replace(fallback, fallback=why)

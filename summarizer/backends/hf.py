@@ -71,6 +71,7 @@ def load(model: str, kind: str) -> tuple[Any, Any]:
         ModelLoadError: not installed, not on disk while offline, or not loadable.
     """
     torch, transformers = require_torch()
+    transformers.utils.logging.disable_progress_bar()  # the library must not draw on the user's terminal
     source, extra = _source(model)
     auto = transformers.AutoModelForSeq2SeqLM if kind == "seq2seq" else transformers.AutoModelForCausalLM
     no_network = offline()
