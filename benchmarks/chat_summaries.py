@@ -1,6 +1,7 @@
 """Write a model engine's summaries of the first N items of the dev sets, for scoring elsewhere.
 
-    .venv/bin/python benchmarks/chat_summaries.py --model DIR [--engine chat] [--n 50] [--out-dir DIR] [SET ...]
+    .venv/bin/python benchmarks/chat_summaries.py [--model DIR] [--engine chat|seq2seq|extractive]
+        [--n 50] [--out-dir DIR] [SET ...]
 
 Reads ``../shared/eval/<set>_dev.jsonl`` (skipped when absent; never copied into the repo), runs the
 whole fallback chain (``summarize_articles``: guard, strict retry, extractive fallback) with the
@@ -25,7 +26,7 @@ BUDGETS = {"lcsts": 30, "finna": 40, "clts": 110}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", nargs="*", default=list(BUDGETS), help="dev sets (default: all)")
-    parser.add_argument("--model", required=True)
+    parser.add_argument("--model", help="hub id, folder or .gguf file (model engines)")
     parser.add_argument("--engine", default="chat")
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--out-dir", type=Path, default=Path("/work/wt/artifacts"))

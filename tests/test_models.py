@@ -98,3 +98,15 @@ def test_prompts_option_must_be_a_folder(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2 and "--prompts" in result.stderr and "not a folder" in result.stderr
+
+
+@pytest.mark.smoke
+def test_strict_retry_bans_the_invented_digits(tiny_models):
+    from summarizer.backends.generate import banned_sequences
+
+    engine = get_backend("seq2seq", model=str(tiny_models["seq2seq"]))
+    banned = banned_sequences(engine.tokenizer, ["2863户", "近6万份"])
+    spelled = {engine.tokenizer.decode(ids).replace("▁", "").strip() for ids in banned}
+    assert spelled == {"2863", "6"}
+    (again,) = engine.retry([make_article()], max_chars=30, problems=[["2863户"]])
+    assert again.engine == "seq2seq" and "2863" not in again.text

@@ -13,6 +13,7 @@ def test_clean_output_drops_preamble_markup_repeats_and_keeps_first_paragraph():
     raw = "好的，以下是摘要：\n**物业为2836户业主配送物资。**物业为2836户业主配送物资。業主點讚。\n\n说明：以上为摘要。"
     assert clean_output(raw, 100) == "物业为2836户业主配送物资。业主点赞。"
     assert clean_output("摘要：甲乙丙丁。戊己庚辛壬癸。", 6) == "甲乙丙丁。"  # cut at a sentence end
+    assert clean_output("甲乙丙，丁戊己庚辛壬癸，子丑。", 12) == "甲乙丙，丁戊己庚辛壬癸。"  # no dangling comma
 
 
 def test_chunks_respect_the_limit_and_sentence_ends_and_lose_nothing():

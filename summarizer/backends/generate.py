@@ -35,7 +35,9 @@ def clean_output(text: str, max_chars: int) -> str:
         if sentence not in seen:  # small models loop: say each sentence once
             seen.add(sentence)
             kept.append(sentence)
-    return truncate_at_boundary("".join(kept), max_chars)
+    text = truncate_at_boundary("".join(kept), max_chars)
+    # Cut at a clause end: close the sentence instead of leaving a dangling comma (same length).
+    return re.sub(r"[，,；;：:、]$", "。", text)
 
 
 def token_limit(tokenizer: Any, model: Any, default: int = 512) -> int:
