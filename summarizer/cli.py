@@ -32,6 +32,7 @@ Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto | ext
 Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local folder or .gguf file.")]
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
 
 
 def _fail(message: str) -> None:
@@ -62,6 +63,12 @@ def _date(text: str | None) -> dt.date | None:
         raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
 
 
+def _engine_options(prompts: Path | None) -> dict[str, Any]:
+    if prompts is not None and not prompts.is_dir():
+        raise ConfigError(f"--prompts {prompts}: not a folder; give a folder holding summary.txt (see prompts/)")
+    return {"prompts": prompts} if prompts else {}
+
+
 @app.command()
 @handles_errors
 def brief(
@@ -77,6 +84,7 @@ def brief(
     issue: Annotated[str | None, typer.Option("--issue", help="Issue number 期号 (12 → 第12期).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Compiling unit 编印单位.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default today).")] = None,
+    prompts: Prompts = None,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
     from .pipeline import brief_paths
@@ -85,7 +93,7 @@ def brief(
                                        template=template, issue=issue, unit=unit)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases)
+                         region_aliases=s.region_aliases, **_engine_options(prompts))
     path = result.write(output, template=s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
@@ -104,6 +112,7 @@ def summarize(
     model: Model = None,
     max_chars: MaxChars = None,
     as_json: AsJson = False,
+    prompts: Prompts = None,
 ) -> None:
     """Print one summary per article."""
     from .ingest import load_articles
@@ -111,7 +120,8 @@ def summarize(
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
     articles = load_articles(files)
-    summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars)
+    summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
+                                   **_engine_options(prompts))
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]

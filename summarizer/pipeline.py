@@ -76,9 +76,11 @@ def summarize_articles(
 
     1. Choose and load the engine (``choose_engine``).
     2. Run it over all articles at once (engines batch internally).
-    3. Check each model summary: every figure must appear in its source, and it must not be empty.
-    4. Replace a summary that fails step 3 — or all of them, if step 2 raised — with the
-       extractive one, recording why.
+    3. Check each model summary: not empty, every figure and organisation name in its source.
+    4. Retry the summaries that failed step 3 once, strictly (engines with a ``retry`` method are
+       told what was wrong: the chat engine names it in the prompt, both ban its digits).
+    5. Replace a summary that still fails — or all of them, if step 2 raised — with the extractive
+       one, recording why.
     """
     if max_chars < 10:
         raise ValueError(f"max_chars must be at least 10, got {max_chars}")
@@ -91,24 +93,44 @@ def summarize_articles(
         summaries, reason = extractive.summarize(articles, max_chars=max_chars), f"{engine.name} failed: {exc}"
     if reason:
         return [dataclasses.replace(s, fallback=reason) for s in summaries]
-    checked = []
-    for article, summary in zip(articles, summaries, strict=True):
-        problem = None if summary.engine == "extractive" else _problem(summary, article)
-        if problem:
-            log.warning("%s: %s; using the extractive summary", article.name, problem)
-            fallback = extractive.summarize([article], max_chars=max_chars)[0]
-            summary = dataclasses.replace(fallback, fallback=problem)
-        checked.append(summary)
-    return checked
+    out = list(summaries)
+    problems = {i: p for i, (a, s) in enumerate(zip(articles, out, strict=True)) if (p := _problems(s, a))}
+    retry = getattr(engine, "retry", None)
+    if problems and retry is not None:
+        failed = sorted(problems)
+        log.info("retrying %d summaries strictly", len(failed))
+        try:
+            again = retry([articles[i] for i in failed], max_chars=max_chars, problems=[problems[i] for i in failed])
+        except BackendError as exc:
+            log.warning("strict retry failed: %s", exc)
+            again = [out[i] for i in failed]
+        for i, summary in zip(failed, again, strict=True):
+            if p := _problems(summary, articles[i]):
+                problems[i] = p
+            else:
+                out[i] = dataclasses.replace(summary, notes=(*summary.notes, "严格重试后通过核对"))
+                del problems[i]
+    for i, found in problems.items():
+        why = _describe(found) + ("（严格重试后仍未通过）" if retry is not None else "")
+        log.warning("%s: %s; using the extractive summary", articles[i].name, why)
+        fallback = extractive.summarize([articles[i]], max_chars=max_chars)[0]
+        out[i] = dataclasses.replace(fallback, fallback=why)
+    return out
 
 
-def _problem(summary: Summary, article: Article) -> str | None:
+def _problems(summary: Summary, article: Article) -> list[str]:
+    """What makes a model summary unusable: [""] when empty, else the figures and names not in the source."""
+    if summary.engine == "extractive":
+        return []
     if not summary.text.strip():
+        return [""]
+    return facts.unsupported_figures(summary.text, article.text) + facts.unsupported_names(summary.text, article.text)
+
+
+def _describe(problems: list[str]) -> str:
+    if problems == [""]:
         return "模型摘要为空"
-    missing = facts.unsupported_figures(summary.text, article.text)
-    if missing:
-        return f"模型摘要中的 {'、'.join(missing)} 不见于原文"
-    return None
+    return f"模型摘要中的 {'、'.join(problems)} 不见于原文"
 
 
 def summarize(
@@ -150,17 +172,19 @@ def brief(
     issue: str | None = None,
     unit: str | None = None,
     overview_engine: object | None = None,
+    **options: object,
 ) -> Briefing:
     """Resolve regions (where not known yet), summarise, and compose a ``Briefing``.
 
     ``issue``/``unit`` are the masthead's 期号 and 编印单位; ``overview_engine`` (anything with
     ``complete(prompt, *, max_chars)``) writes the 综述, which is otherwise composed without a model.
+    ``options`` go to the engine (e.g. ``prompts=DIR`` for the chat engine).
     """
     from .compose.briefing import build_briefing
 
     located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=region_aliases))
                for a in articles]
-    summaries = summarize_articles(located, backend=backend, model=model, max_chars=max_chars)
+    summaries = summarize_articles(located, backend=backend, model=model, max_chars=max_chars, **options)
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
                           issue=issue, unit=unit, overview_engine=overview_engine)  # type: ignore[arg-type]
 

@@ -39,11 +39,31 @@ class FakeEngine:
 
     name = "fake"
 
-    def __init__(self, texts: Sequence[str] | None = None, fail: Exception | None = None, **_: object) -> None:
+    def __init__(self, texts: Sequence[str] | None = None, fail: Exception | None = None,
+                 retry_texts: Sequence[str] | None = None, **_: object) -> None:
         self.texts = list(texts or [])
         self.fail = fail
+        self.retry_texts = list(retry_texts) if retry_texts is not None else None
+        self.retried: list[Sequence[str]] = []
 
     def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
         if self.fail:
             raise self.fail
         return [Summary(t, self.name, "fake-model") for t in self.texts[: len(articles)]]
+
+    def retry(self, articles: Sequence[Article], *, max_chars: int, problems: Sequence[Sequence[str]]) -> list[Summary]:
+        """The strict retry: ``retry_texts`` if given, else the same mistake again."""
+        self.retried.extend(problems)
+        texts = self.retry_texts if self.retry_texts is not None else self.texts
+        return [Summary(t, self.name, "fake-model") for t in texts[: len(articles)]]
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Folders holding a tiny random T5 (``seq2seq``) and Qwen2-style decoder (``chat``); see tiny_models.py."""
+    pytest.importorskip("transformers")
+    from tests.tiny_models import build_qwen2, build_t5
+
+    root = tmp_path_factory.mktemp("tiny-models")
+    corpus = sorted(SEEDS.glob("*.txt"))
+    return {"seq2seq": build_t5(corpus, root / "t5"), "chat": build_qwen2(corpus, root / "qwen2")}

@@ -1,4 +1,11 @@
-from summarizer.facts import chinese_to_int, figures, key_figures, parse_number, unsupported_figures
+from summarizer.facts import (
+    chinese_to_int,
+    figures,
+    key_figures,
+    parse_number,
+    unsupported_figures,
+    unsupported_names,
+)
 
 SOURCE = "一天时间，物业就为2836户业主配送物资近6万份。8月4日，组织126名党员。覆盖率达80%。"
 
@@ -27,3 +34,9 @@ def test_key_figures_skip_plain_words_and_carry_sentence():
     keys = key_figures(SOURCE)
     assert [k.text for k in keys] == ["2836户", "近6万份", "126名", "80%"]
     assert all(k.text in k.sentence and k.sentence in SOURCE for k in keys)
+
+
+def test_invented_organisation_names_are_reported_and_generic_ones_are_not():
+    source = "悦山国际小区封闭管理。哈尔滨市南岗区某街道办事处协调物资。"
+    assert unsupported_names("阳光小区物业为业主配送物资。", source) == ["阳光小区"]
+    assert unsupported_names("悦山国际小区和周边社区、该小区、三个社区的物业公司。", source) == []

@@ -73,3 +73,31 @@ def test_brief_orders_provinces_by_code_and_unknown_last(seed_articles):
     result = brief([unknown, *seed_articles], date=None)
     assert [s.name for s in result.sections] == ["黑龙江省", "山东省", "河南省", "海南省", "四川省", "其他地区"]
     assert len(result.items) == len(seed_articles) + 1
+
+
+def test_invented_figure_is_retried_strictly_and_a_clean_retry_is_kept(fake_backend):
+    engines = []
+
+    def factory(**_):
+        engines.append(FakeEngine(texts=["物业为2863户业主配送物资。"], retry_texts=["物业为2836户业主配送物资。"]))
+        return engines[-1]
+
+    register_backend("fake", factory)
+    (s,) = summarize_articles([ARTICLE], backend="fake", max_chars=60)
+    assert engines[0].retried == [["2863户"]]  # the retry is told what was wrong
+    assert s.engine == "fake" and s.fallback is None and s.text == "物业为2836户业主配送物资。"
+    assert "严格重试" in s.method
+
+
+def test_retry_that_fails_again_falls_back_and_empty_summary_says_so(fake_backend):
+    fake_backend(texts=["", "阳光小区物业为业主配送物资。"])
+    empty, invented_name = summarize_articles([ARTICLE, ARTICLE], backend="fake", max_chars=60)
+    assert empty.engine == "extractive" and empty.fallback == "模型摘要为空（严格重试后仍未通过）"
+    assert invented_name.engine == "extractive" and "阳光小区" in invented_name.fallback
+
+
+def test_engine_options_reach_the_engine(fake_backend, tmp_path):
+    seen = {}
+    register_backend("fake", lambda **kw: seen.update(kw) or FakeEngine(texts=["悦山国际小区封闭管理。"]))
+    brief([ARTICLE], backend="fake", model="m", prompts=tmp_path)
+    assert seen == {"model": "m", "prompts": tmp_path}

@@ -20,3 +20,26 @@ def test_missing_prompt_and_missing_value_are_errors():
         load_prompt("no-such-prompt")
     with pytest.raises(ConfigError, match="max_chars"):
         render_prompt("{text}{max_chars}", text="x")
+
+
+@pytest.mark.parametrize(
+    ("name", "variables"),
+    [("title", {"text", "max_chars"}), ("overview", {"title", "count", "summaries", "max_chars"}),
+     ("strict", {"prompt", "problems", "figures"})],
+)
+def test_every_prompt_file_renders_with_its_named_variables(name, variables):
+    import string
+
+    template = load_prompt(name)
+    assert {f for _, f, _, _ in string.Formatter().parse(template) if f} == variables
+    assert "不超过" in template or name == "strict"
+    assert render_prompt(template, **dict.fromkeys(variables, "X"))
+
+
+def test_the_wheel_carries_the_prompts_inside_the_package():
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["prompts"] == "summarizer/prompts"

@@ -1,4 +1,9 @@
-"""chat engine: a decoder-only instruct model writes each summary from ``prompts/summary.txt``."""
+"""chat engine: a decoder-only instruct model writes each summary from the prompts in ``prompts/``.
+
+Prompts are rendered with the tokenizer's chat template and generated greedily in left-padded
+batches of similar length. Articles longer than the model's context (or ``max_input_tokens``,
+which bounds CPU time) are summarised in parts (``generate.map_reduce``).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,15 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import facts
 from ..errors import ModelLoadError
-from ..ingest.clean import to_simplified
 from ..prompts import load_prompt, render_prompt
-from ..text import truncate_at_boundary
 from ..types import Article, Summary
 from . import hf
+from .generate import banned_sequences, chunk_text, clean_output, map_reduce, token_limit
 
-_PREAMBLE_RE = re.compile(r"^\s*(好的[，,。！!]?.*?[:：]\s*|以下是.*?[:：]\s*|摘要[:：]\s*|简报摘要[:：]\s*)")
-
-
-def clean_output(text: str, max_chars: int) -> str:
-    """Drop a preamble (好的，以下是…：/ 摘要：), keep the first paragraph, Simplified, within budget."""
-    text = _PREAMBLE_RE.sub("", text.strip())
-    text = re.split(r"\n\s*\n", text, maxsplit=1)[0].replace("\n", "")
-    return truncate_at_boundary(to_simplified(text.strip()), max_chars)
+_MAX_LISTED = 30  # figures named in the strict prompt: enough for a summary, bounded for the context
+_TITLE_MARKS = "《》“”\"'「」『』。．.！!"
 
 
 class ChatSummarizer:
@@ -32,42 +31,116 @@ class ChatSummarizer:
         model: str | None = None,
         prompts: str | Path | None = None,
         batch_size: int = 4,
+        max_input_tokens: int = 2048,
         **_: object,
     ) -> None:
         if not model:
             raise ModelLoadError("the chat engine needs a model: --model NAME_OR_PATH")
         self.model_name = model
-        self.template = load_prompt("summary", prompts)
+        self.templates = {name: load_prompt(name, prompts) for name in ("summary", "title", "strict")}
         self.batch_size = batch_size
         self.tokenizer, self.model = hf.load(model, "causal")
         self.tokenizer.padding_side = "left"  # decoder-only: pad on the left so generation continues the text
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.context = token_limit(self.tokenizer, self.model)
+        self.max_input_tokens = max_input_tokens
 
-    def _prompt(self, article: Article, max_chars: int) -> str:
-        content = render_prompt(self.template, title=article.title, text=article.text, max_chars=max_chars)
+    def _count(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
+
+    def _new_tokens(self, max_chars: int) -> int:
+        return int(max_chars * 1.5) + 16  # about one token per Chinese character, plus room for a preamble
+
+    def _text_limit(self, prompt_tokens: int, max_chars: int) -> int:
+        """Tokens left for the article text once the prompt and the answer have their room."""
+        room = self.context - prompt_tokens - self._new_tokens(max_chars)
+        if room < 16:
+            raise ModelLoadError(
+                f"model {self.model_name} has a context of {self.context} tokens, too small for the prompt "
+                f"({prompt_tokens} tokens) and a {max_chars}-character answer; "
+                "use a smaller --max-chars or another model"
+            )
+        return min(room, self.max_input_tokens)
+
+    def _wrap(self, content: str) -> str:
         messages = [{"role": "user", "content": content}]
         if getattr(self.tokenizer, "chat_template", None):
-            return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+            return str(self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
         return content + "\n摘要："
 
-    def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
+    def _chat(self, contents: list[str], max_chars: int, bad: list[list[int]] | None = None) -> list[str]:
+        """One greedy answer per user message, cleaned (no preamble, Simplified, within ``max_chars``)."""
         torch, _ = hf.require_torch()
-        order = sorted(range(len(articles)), key=lambda i: len(articles[i].text))  # similar lengths batch well
-        results: dict[int, Summary] = {}
+        order = sorted(range(len(contents)), key=lambda i: len(contents[i]))  # similar lengths batch well
+        out: dict[int, str] = {}
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
-            prompts = [self._prompt(articles[i], max_chars) for i in idx]
-            enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+            enc = self.tokenizer([self._wrap(contents[i]) for i in idx], return_tensors="pt", padding=True,
+                                 add_special_tokens=False)
             with torch.no_grad():
                 ids = self.model.generate(
                     **enc.to(self.model.device),
                     do_sample=False,
-                    max_new_tokens=int(max_chars * 1.5) + 16,
+                    max_new_tokens=self._new_tokens(max_chars),
                     repetition_penalty=1.05,
                     pad_token_id=self.tokenizer.pad_token_id,
+                    bad_words_ids=bad,
                 )
             new = ids[:, enc["input_ids"].shape[1] :]
             for i, text in zip(idx, self.tokenizer.batch_decode(new, skip_special_tokens=True), strict=True):
-                results[i] = Summary(clean_output(text, max_chars), self.name, self.model_name)
-        return [results[i] for i in range(len(articles))]
+                out[i] = clean_output(text, max_chars)
+        return [out[i] for i in range(len(contents))]
+
+    def _run(self, articles: Sequence[Article], max_chars: int, problems: Sequence[str] | None = None) -> list[Summary]:
+        strict = problems is not None
+        bad = banned_sequences(self.tokenizer, problems) if problems else None
+        named = "、".join(p for p in problems or () if p) or "（上次摘要为空）"
+
+        def content(i: int, text: str) -> str:
+            prompt = render_prompt(self.templates["summary"], title=articles[i].title, text=text, max_chars=max_chars)
+            if not strict:
+                return prompt
+            figures = list(dict.fromkeys(f.text for f in facts.figures(articles[i].text)))[:_MAX_LISTED]
+            return render_prompt(self.templates["strict"], prompt=prompt, problems=named,
+                                 figures="、".join(figures) or "无")
+
+        # The article text gets what the longest prompt (title, strict notes) and the answer leave.
+        overhead = max(self._count(self._wrap(content(i, ""))) for i in range(len(articles))) if articles else 0
+        results = map_reduce([a.text for a in articles],
+                             lambda items, n: self._chat([content(i, t) for i, t in items], n, bad),
+                             self._count, self._text_limit(overhead, max_chars), max_chars)
+        return [Summary(text, self.name, self.model_name, notes=notes) for text, notes in results]
+
+    def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
+        return self._run(articles, max_chars)
+
+    def retry(self, articles: Sequence[Article], *, max_chars: int, problems: Sequence[Sequence[str]]) -> list[Summary]:
+        """Summarise again with ``prompts/strict.txt``, naming and banning what was not in the source."""
+        return [self._run([a], max_chars, p)[0] for a, p in zip(articles, problems, strict=True)]
+
+    def complete(self, prompt: str, *, max_chars: int) -> str:
+        """One free-form answer to ``prompt`` (e.g. a rendered ``prompts/overview.txt``).
+
+        Args:
+            prompt: the user message, already rendered.
+            max_chars: the answer's budget in characters.
+
+        Returns:
+            The answer with output hygiene applied: no preamble, first paragraph only, Simplified,
+            no repeated sentence, cut at a sentence boundary within ``max_chars``.
+        """
+        return self._chat([prompt], max_chars)[0]
+
+    def title(self, article: Article, *, max_chars: int = 30) -> str:
+        """A headline for an article that has none (``Article.title_derived``), from ``prompts/title.txt``.
+
+        Returns:
+            One line without quotes, book-title marks or a final full stop; "" if the model wrote nothing.
+        """
+        template = self.templates["title"]
+        overhead = self._count(self._wrap(render_prompt(template, text="", max_chars=max_chars)))
+        head = chunk_text(article.text, self._count, self._text_limit(overhead, max_chars))[:1]
+        answer = self.complete(render_prompt(template, text="".join(head), max_chars=max_chars), max_chars=max_chars)
+        line = re.split(r"[\n。]", answer, maxsplit=1)[0]
+        return line.strip(_TITLE_MARKS + " ")

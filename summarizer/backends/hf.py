@@ -43,6 +43,27 @@ def _source(model: str) -> tuple[str, dict[str, Any]]:
     return model, {}
 
 
+def offline() -> bool:
+    """True when the user forbade network access (HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE)."""
+    return any(os.environ.get(k, "").strip().lower() in {"1", "true", "yes", "on"}
+               for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def _probe_hub(model: str) -> None:
+    """One quick request for the model's config before downloading: without network, the hub
+    client retries each file with backoff (about 25 s a file), so fail here at once instead."""
+    import huggingface_hub
+
+    try:
+        huggingface_hub.get_hf_file_metadata(huggingface_hub.hf_hub_url(model, "config.json"), timeout=10)
+    except Exception as exc:  # network errors are not OSErrors here (httpx), and any failure means "cannot fetch"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelLoadError(
+            f"model {model} is not on this machine and cannot be fetched from the Hugging Face hub ({reason}); "
+            f"download it once with network access (hf download {model}) or pass a local folder or .gguf file"
+        ) from exc
+
+
 def load(model: str, kind: str) -> tuple[Any, Any]:
     """Load (tokenizer, model) for ``kind`` ``seq2seq`` or ``causal``, float32 on CPU, CUDA if present.
 
@@ -50,25 +71,30 @@ def load(model: str, kind: str) -> tuple[Any, Any]:
         ModelLoadError: not installed, not on disk while offline, or not loadable.
     """
     torch, transformers = require_torch()
+    transformers.utils.logging.disable_progress_bar()  # the library must not draw on the user's terminal
     source, extra = _source(model)
     auto = transformers.AutoModelForSeq2SeqLM if kind == "seq2seq" else transformers.AutoModelForCausalLM
-    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
-    attempts = [True] if offline or Path(source).exists() else [True, False]
+    no_network = offline()
+    attempts = [True] if no_network or Path(source).exists() else [True, False]
     last: Exception | None = None
     for local_only in attempts:
+        if not local_only:
+            _probe_hub(model)
         try:
             tokenizer = transformers.AutoTokenizer.from_pretrained(source, local_files_only=local_only, **extra)
             # float32 on CPU: bf16 made small chat models loop here, and mT5 overflows in fp16.
             net = auto.from_pretrained(source, local_files_only=local_only, dtype=torch.float32, **extra)
             break
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, ImportError) as exc:  # hub errors are OSErrors; a missing extra an ImportError
             last = exc
     else:
+        if no_network and not Path(source).exists():
+            raise ModelLoadError(
+                f"model {model} is not on this machine and HF_HUB_OFFLINE forbids downloading it; "
+                f"download it once with network access (hf download {model}) or pass a local folder or .gguf file"
+            ) from last
         first = str(last).strip().splitlines()[0] if last else "unknown error"
-        hint = (
-            f"download it once with network access (huggingface-cli download {model}) "
-            "or pass a local folder or .gguf file"
-        )
+        hint = f"download it once with network access (hf download {model}) or pass a local folder or .gguf file"
         raise ModelLoadError(f"cannot load model {model}: {first}; {hint}") from last
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net.to(device).eval()

@@ -1,0 +1,115 @@
+"""The model engines on tiny random models built from seeds/ (``pytest -m smoke``), and offline behaviour."""
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from summarizer import facts
+from summarizer.backends import get_backend, hf
+from summarizer.errors import ModelLoadError
+from summarizer.pipeline import choose_engine, summarize_articles
+from tests.conftest import ROOT, SEEDS, make_article
+
+pytest.importorskip("transformers")
+
+
+@pytest.mark.smoke
+def test_seq2seq_loads_sentencepiece_t5_and_summarises_long_articles_in_parts(tiny_models, seed_articles):
+    engine = get_backend("seq2seq", model=str(tiny_models["seq2seq"]))
+    assert engine.limit == 256  # from the tokenizer: T5 has no position table
+    out = engine.summarize(seed_articles, max_chars=40)
+    assert [s.engine for s in out] == ["seq2seq"] * len(seed_articles)
+    assert all(len(s.text) <= 40 for s in out)
+    for article, summary in zip(seed_articles, out, strict=True):  # parts exactly when over 256 tokens
+        in_parts = any("分" in n and "段摘要后合并" in n for n in summary.notes)
+        assert in_parts == (engine._count(article.text) > engine.limit), article.name
+    assert any(s.notes for s in out)
+    (short,) = engine.summarize([make_article("物业为300户业主配送物资。")], max_chars=40)
+    assert short.notes == ()
+
+
+@pytest.mark.smoke
+def test_chat_engine_batches_and_exposes_complete_and_title(tiny_models, seed_articles):
+    engine = get_backend("chat", model=str(tiny_models["chat"]), batch_size=2)
+    assert engine.tokenizer.padding_side == "left" and engine.context == 768
+    out = engine.summarize(seed_articles, max_chars=30)
+    assert len(out) == len(seed_articles) and all(len(s.text) <= 30 and s.engine == "chat" for s in out)
+    # 768 tokens of context take a short seed (000, ~330 tokens) whole; the long ones go in parts
+    assert not out[0].notes and any(s.notes and "段摘要后合并" in s.notes[0] for s in out[1:])
+    assert len(engine.complete("请写一段综述：物业为业主配送物资。", max_chars=20)) <= 20
+    title = engine.title(seed_articles[0], max_chars=20)
+    assert len(title) <= 20 and "\n" not in title and not title.endswith("。")
+
+
+@pytest.mark.smoke
+def test_tiny_model_output_goes_through_the_guard(tiny_models, seed_articles):
+    articles = seed_articles[:2]
+    out = summarize_articles(articles, backend="chat", model=str(tiny_models["chat"]), max_chars=40)
+    for article, summary in zip(articles, out, strict=True):
+        assert len(summary.text) <= 40
+        assert summary.engine == "extractive" or not facts.unsupported_figures(summary.text, article.text)
+        assert summary.engine == "chat" or summary.fallback  # a fallback always says why
+
+
+@pytest.mark.smoke
+def test_whole_briefing_on_tiny_models_through_the_cli(tiny_models, seed_articles, tmp_path):
+    out = tmp_path / "b.docx"
+    for model in tiny_models.values():  # auto picks seq2seq for the T5 folder, chat for the decoder
+        result = subprocess.run(
+            [sys.executable, "-m", "summarizer", "brief", str(SEEDS), "-o", str(out), "--model", str(model),
+             "--max-chars", "30", "--prompts", str(ROOT / "prompts")],
+            capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"{len(seed_articles)} articles" in result.stdout
+        xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+        notes = re.findall(r"摘要：([^<]*)", xml)
+        assert "黑龙江省" in xml and len(notes) == len(seed_articles)
+        # each summary is the model's (named with its folder) or a fallback that says why
+        assert all(str(model) in n or "fallback: " in n for n in notes), notes
+
+
+def test_offline_missing_model_is_one_clear_error(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelLoadError, match=r"not on this machine.*HF_HUB_OFFLINE.*hf download nobody/no-such"):
+        hf.load("nobody/no-such-model", "causal")
+    engine, reason = choose_engine("auto", "nobody/no-such-model")
+    assert engine.name == "extractive" and "HF_HUB_OFFLINE" in reason
+
+
+def test_no_network_fails_fast_with_one_line(tmp_path):
+    # A closed local port stands in for "no network": the hub lookup fails at once instead of hanging.
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    env.update(HF_ENDPOINT="http://127.0.0.1:9", HF_HOME=str(tmp_path / "hf"))
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer", "summarize", str(SEEDS / "000_3a66c6915ed1d9f5.txt"),
+         "--backend", "chat", "--model", "nobody/no-such-model"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "nobody/no-such-model" in errors[0] and "hf download" in errors[0]
+
+
+def test_prompts_option_must_be_a_folder(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer", "summarize", str(SEEDS), "--prompts", str(tmp_path / "nope")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2 and "--prompts" in result.stderr and "not a folder" in result.stderr
+
+
+@pytest.mark.smoke
+def test_strict_retry_bans_the_invented_digits(tiny_models):
+    from summarizer.backends.generate import banned_sequences
+
+    engine = get_backend("seq2seq", model=str(tiny_models["seq2seq"]))
+    banned = banned_sequences(engine.tokenizer, ["2863户", "近6万份"])
+    spelled = {engine.tokenizer.decode(ids).replace("▁", "").strip() for ids in banned}
+    assert spelled == {"2863", "6"}
+    (again,) = engine.retry([make_article()], max_chars=30, problems=[["2863户"]])
+    assert again.engine == "seq2seq" and "2863" not in again.text

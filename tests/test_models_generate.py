@@ -1,0 +1,55 @@
+"""Output hygiene, chunking and map-reduce shared by the model engines (no model needed)."""
+
+from summarizer.backends.generate import chunk_text, clean_output, map_reduce, token_limit
+
+TEXT = "第一句话说明情况。第二句话讲物业做法，内容稍长一些。第三句。第四句话给出数字2836户。"
+
+
+def count(text: str) -> int:
+    return len(text)  # one "token" per character keeps the arithmetic visible
+
+
+def test_clean_output_drops_preamble_markup_repeats_and_keeps_first_paragraph():
+    raw = "好的，以下是摘要：\n**物业为2836户业主配送物资。**物业为2836户业主配送物资。業主點讚。\n\n说明：以上为摘要。"
+    assert clean_output(raw, 100) == "物业为2836户业主配送物资。业主点赞。"
+    assert clean_output("摘要：甲乙丙丁。戊己庚辛壬癸。", 6) == "甲乙丙丁。"  # cut at a sentence end
+    assert clean_output("甲乙丙，丁戊己庚辛壬癸，子丑。", 12) == "甲乙丙，丁戊己庚辛壬癸。"  # no dangling comma
+
+
+def test_chunks_respect_the_limit_and_sentence_ends_and_lose_nothing():
+    parts = chunk_text(TEXT, count, 20)
+    assert "".join(parts) == TEXT and all(count(p) <= 20 for p in parts)
+    assert all(p.endswith("。") for p in parts)
+    huge = "很" * 50 + "。"
+    assert all(count(p) <= 20 for p in chunk_text(huge, count, 20)) and "".join(chunk_text(huge, count, 20)) == huge
+
+
+def test_map_reduce_summarises_parts_then_their_summaries_and_says_so():
+    calls: list[list[tuple[int, str]]] = []
+
+    def generate(items: list[tuple[int, str]], max_chars: int) -> list[str]:
+        calls.append(items)
+        return [t[:6] for _, t in items]  # "summary": the first six characters
+
+    short, long = "短文。", TEXT
+    out = map_reduce([short, long], generate, count, 20, 15)
+    assert out[0] == ("短文。", ())
+    assert len(calls) == 3  # the short text; the long text's parts; the reduce over the parts' summaries
+    assert {i for i, _ in calls[1]} == {1} and len(calls[1]) == len(chunk_text(TEXT, count, 20))
+    assert calls[2] == [(1, "第一句话说明第二句话讲物第三句。第四")]  # the parts' summaries, joined
+    assert out[1][0] == "第一句话说明" and "分 3 段摘要后合并" in out[1][1][0]
+
+
+def test_map_reduce_gives_up_on_a_model_that_does_not_shorten():
+    out = map_reduce([TEXT], lambda items, n: [t for _, t in items], count, 20, 15)
+    assert "只用了开头部分" in out[0][1][-1]
+
+
+def test_token_limit_prefers_the_position_table_and_ignores_sentinels():
+    class Obj:
+        def __init__(self, **kw: object) -> None:
+            self.__dict__.update(kw)
+
+    assert token_limit(Obj(model_max_length=10**30), Obj(config=Obj(max_position_embeddings=4096))) == 4096
+    assert token_limit(Obj(model_max_length=512), Obj(config=Obj())) == 512
+    assert token_limit(Obj(model_max_length=10**30), Obj(config=Obj())) == 512  # mT5 tokenizers: no limit given
