@@ -113,3 +113,13 @@ def test_strict_retry_bans_the_invented_digits(tiny_models):
     assert spelled == {"2863", "6"}
     (again,) = engine.retry([make_article()], max_chars=30, problems=[["2863户"]])
     assert again.engine == "seq2seq" and "2863" not in again.text
+
+
+@pytest.mark.smoke
+def test_fingerprint_names_model_weights_and_prompts(tiny_models, tmp_path):
+    (tmp_path / "summary.txt").write_text("请概括：{title}{text}{max_chars}", encoding="utf-8")
+    default = get_backend("chat", model=str(tiny_models["chat"]))
+    custom = get_backend("chat", model=str(tiny_models["chat"]), prompts=tmp_path)
+    assert default.fingerprint.startswith(f"chat|{tiny_models['chat']}|") and "safetensors" in default.fingerprint
+    assert default.fingerprint != custom.fingerprint  # another prompt is another summary
+    assert get_backend("seq2seq", model=str(tiny_models["seq2seq"])).fingerprint.startswith("seq2seq|")

@@ -7,6 +7,7 @@ which bounds CPU time) are summarised in parts (``generate.map_reduce``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +46,12 @@ class ChatSummarizer:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.context = token_limit(self.tokenizer, self.model)
         self.max_input_tokens = max_input_tokens
+
+    @property
+    def fingerprint(self) -> str:
+        """What decides this engine's output besides the article: the summary cache's key part."""
+        prompts = hashlib.sha256("\x00".join(self.templates[k] for k in sorted(self.templates)).encode()).hexdigest()
+        return f"chat|{hf.model_identity(self.model_name)}|prompts={prompts[:16]}|input={self.max_input_tokens}"
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)

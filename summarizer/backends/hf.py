@@ -99,3 +99,16 @@ def load(model: str, kind: str) -> tuple[Any, Any]:
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net.to(device).eval()
     return tokenizer, net
+
+
+def model_identity(model: str) -> str:
+    """What identifies a model's weights for the summary cache: the name, plus for a local folder or
+    file the size and modification time of what it loads (a re-downloaded model is a new model)."""
+    path = Path(model).expanduser()
+    files: list[Path] = []
+    if path.is_file():
+        files = [path]
+    elif path.is_dir():
+        files = [*sorted(path.glob("*.safetensors")), *sorted(path.glob("*.bin")), path / "config.json"]
+    stamps = [f"{f.name}:{f.stat().st_size}:{int(f.stat().st_mtime)}" for f in files if f.is_file()]
+    return "|".join([model, *stamps])

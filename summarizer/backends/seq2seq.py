@@ -35,6 +35,11 @@ class Seq2SeqSummarizer:
         limit = token_limit(self.tokenizer, self.model)
         self.limit = min(limit, max_input_tokens) if max_input_tokens else limit
 
+    @property
+    def fingerprint(self) -> str:
+        """What decides this engine's output besides the article: the summary cache's key part."""
+        return f"seq2seq|{hf.model_identity(self.model_name)}|beams={self.num_beams}|limit={self.limit}"
+
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids) + 1  # + </s>
 
