@@ -33,6 +33,7 @@ Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local 
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 
 
 def _fail(message: str) -> None:
@@ -63,10 +64,17 @@ def _date(text: str | None) -> dt.date | None:
         raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
 
 
-def _engine_options(prompts: Path | None) -> dict[str, Any]:
+def _engine_options(prompts: Path | None, no_cache: bool = False) -> dict[str, Any]:
+    """Options for the engine (prompts) and the run (summary cache, progress on stderr)."""
+    from .cache import SummaryCache
+    from .progress import Reporter
+
     if prompts is not None and not prompts.is_dir():
         raise ConfigError(f"--prompts {prompts}: not a folder; give a folder holding summary.txt (see prompts/)")
-    return {"prompts": prompts} if prompts else {}
+    options: dict[str, Any] = {"cache": None if no_cache else SummaryCache(), "progress": Reporter()}
+    if prompts:
+        options["prompts"] = prompts
+    return options
 
 
 @app.command()
@@ -85,6 +93,7 @@ def brief(
     unit: Annotated[str | None, typer.Option("--unit", help="Compiling unit 编印单位.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default today).")] = None,
     prompts: Prompts = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
     from .pipeline import brief_paths
@@ -93,7 +102,7 @@ def brief(
                                        template=template, issue=issue, unit=unit)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases, **_engine_options(prompts))
+                         region_aliases=s.region_aliases, **_engine_options(prompts, no_cache))
     path = result.write(output, template=s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
@@ -113,6 +122,7 @@ def summarize(
     max_chars: MaxChars = None,
     as_json: AsJson = False,
     prompts: Prompts = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Print one summary per article."""
     from .ingest import load_articles
@@ -121,7 +131,7 @@ def summarize(
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
     articles = load_articles(files)
     summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
-                                   **_engine_options(prompts))
+                                   **_engine_options(prompts, no_cache))
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]
@@ -183,3 +193,27 @@ def eval_(
     report = evaluate("eval", run, items, max_chars=s.max_chars)
     report = dataclasses.replace(report, system="+".join(sorted(engines)))
     typer.echo(json.dumps(report.row(), ensure_ascii=False, indent=2) if as_json else format_table([report]))
+
+
+cache_app = typer.Typer(help="The summary cache: model summaries kept between runs.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+@handles_errors
+def cache_info() -> None:
+    """Where the cache is and how many summaries it holds."""
+    from .cache import SummaryCache
+
+    store = SummaryCache()
+    typer.echo(f"{store.directory}: {store.size()} summaries")
+
+
+@cache_app.command("clear")
+@handles_errors
+def cache_clear() -> None:
+    """Delete every cached summary."""
+    from .cache import SummaryCache
+
+    store = SummaryCache()
+    typer.echo(f"removed {store.clear()} summaries from {store.directory}")

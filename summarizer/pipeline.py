@@ -15,8 +15,10 @@ from pathlib import Path
 
 from . import facts, regions
 from .backends import BACKENDS, Summarizer, get_backend
-from .errors import BackendError, ModelLoadError, UnknownBackendError
+from .cache import SummaryCache, cache_key
+from .errors import BackendError, InputError, UnknownBackendError
 from .ingest import read_inputs
+from .progress import Progress
 from .types import Article, Briefing, SkippedFile, Summary
 
 log = logging.getLogger(__name__)
@@ -70,41 +72,92 @@ def summarize_articles(
     backend: str = "auto",
     model: str | None = None,
     max_chars: int = 150,
+    cache: SummaryCache | None = None,
+    progress: Progress | None = None,
     **options: object,
 ) -> list[Summary]:
     """Summarise every article, falling back per article where a model's summary can't be used.
 
-    1. Choose and load the engine (``choose_engine``).
-    2. Run it over all articles at once (engines batch internally).
+    Args:
+        backend, model, options: which engine (``choose_engine``); ``options`` go to the engine.
+        max_chars: each summary's budget in characters.
+        cache: where model summaries are kept between runs (None: no cache).
+        progress: called as ``progress("summarise", done, total)``.
+    """
+    engine, reason = choose_engine(backend, model, **options)
+    return run_engine(engine, articles, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
+
+
+def run_engine(
+    engine: Summarizer,
+    articles: Sequence[Article],
+    *,
+    max_chars: int,
+    reason: str | None = None,
+    cache: SummaryCache | None = None,
+    progress: Progress | None = None,
+) -> list[Summary]:
+    """The fallback chain for a loaded engine (``reason``: why it is a fallback already, if it is).
+
+    1. Take what the cache holds for this engine, article and budget.
+    2. Run the engine over the rest, a few batches at a time (for progress).
     3. Check each model summary: not empty, every figure and organisation name in its source.
     4. Retry the summaries that failed step 3 once, strictly (engines with a ``retry`` method are
        told what was wrong: the chat engine names it in the prompt, both ban its digits).
     5. Replace a summary that still fails — or all of them, if step 2 raised — with the extractive
        one, recording why.
+    6. Store the new summaries in the cache (not when the engine itself failed: next run may work).
     """
     if max_chars < 10:
         raise ValueError(f"max_chars must be at least 10, got {max_chars}")
-    engine, reason = choose_engine(backend, model, **options)
+    fingerprint = getattr(engine, "fingerprint", None) if cache is not None and reason is None else None
+    keys = [cache_key(a, fingerprint, max_chars) for a in articles] if fingerprint else []
+    out: list[Summary | None] = [cache.get(k) for k in keys] if cache is not None and keys else [None] * len(articles)
+    todo = [i for i, s in enumerate(out) if s is None]
+    if len(todo) < len(articles):
+        log.info("%d of %d summaries from the cache", len(articles) - len(todo), len(articles))
+    fresh, failed = _summarize_fresh(engine, [articles[i] for i in todo], max_chars, reason, progress)
+    for i, summary in zip(todo, fresh, strict=True):
+        out[i] = summary
+        if keys and not failed and cache is not None:
+            cache.put(keys[i], summary)
+    return [s for s in out if s is not None]
+
+
+def _summarize_fresh(
+    engine: Summarizer, articles: Sequence[Article], max_chars: int, reason: str | None, progress: Progress | None
+) -> tuple[list[Summary], bool]:
+    """Steps 2–5 of ``run_engine``; returns the summaries and whether the engine itself failed."""
     extractive = engine if engine.name == "extractive" else get_backend("extractive")
+    step = max(8, 2 * int(getattr(engine, "batch_size", 4)))
+    summaries: list[Summary] = []
+    failed = False
     try:
-        summaries = engine.summarize(articles, max_chars=max_chars)
+        for start in range(0, len(articles), step):
+            if progress:
+                progress("summarise", start, len(articles))
+            summaries += engine.summarize(articles[start : start + step], max_chars=max_chars)
     except BackendError as exc:
         log.warning("engine %s failed, using the extractive engine: %s", engine.name, exc)
-        summaries, reason = extractive.summarize(articles, max_chars=max_chars), f"{engine.name} failed: {exc}"
+        summaries, failed = extractive.summarize(articles, max_chars=max_chars), True
+        reason = f"{engine.name} failed: {exc}"
+    if progress:
+        progress("summarise", len(articles), len(articles))
     if reason:
-        return [dataclasses.replace(s, fallback=reason) for s in summaries]
+        return [dataclasses.replace(s, fallback=reason) for s in summaries], failed
     out = list(summaries)
     problems = {i: p for i, (a, s) in enumerate(zip(articles, out, strict=True)) if (p := _problems(s, a))}
     retry = getattr(engine, "retry", None)
     if problems and retry is not None:
-        failed = sorted(problems)
-        log.info("retrying %d summaries strictly", len(failed))
+        failed_ids = sorted(problems)
+        log.info("retrying %d summaries strictly", len(failed_ids))
         try:
-            again = retry([articles[i] for i in failed], max_chars=max_chars, problems=[problems[i] for i in failed])
+            again = retry([articles[i] for i in failed_ids], max_chars=max_chars,
+                          problems=[problems[i] for i in failed_ids])
         except BackendError as exc:
             log.warning("strict retry failed: %s", exc)
-            again = [out[i] for i in failed]
-        for i, summary in zip(failed, again, strict=True):
+            again = [out[i] for i in failed_ids]
+        for i, summary in zip(failed_ids, again, strict=True):
             if p := _problems(summary, articles[i]):
                 problems[i] = p
             else:
@@ -115,7 +168,7 @@ def summarize_articles(
         log.warning("%s: %s; using the extractive summary", articles[i].name, why)
         fallback = extractive.summarize([articles[i]], max_chars=max_chars)[0]
         out[i] = dataclasses.replace(fallback, fallback=why)
-    return out
+    return out, False
 
 
 def _problems(summary: Summary, article: Article) -> list[str]:
@@ -172,33 +225,56 @@ def brief(
     issue: str | None = None,
     unit: str | None = None,
     overview_engine: object | None = None,
+    cache: SummaryCache | None = None,
+    progress: Progress | None = None,
     **options: object,
 ) -> Briefing:
     """Resolve regions (where not known yet), summarise, and compose a ``Briefing``.
 
-    ``issue``/``unit`` are the masthead's 期号 and 编印单位; ``overview_engine`` (anything with
-    ``complete(prompt, *, max_chars)``) writes the 综述, which is otherwise composed without a model.
-    ``options`` go to the engine (e.g. ``prompts=DIR`` for the chat engine).
+    ``issue``/``unit`` are the masthead's 期号 and 编印单位. When the engine is a chat model it also
+    writes the headline of an article that has none (checked like a summary) and the 综述; a given
+    ``overview_engine`` (anything with ``complete(prompt, *, max_chars)``) writes the 综述 instead;
+    without either it is composed from the summaries. ``options`` go to the engine (e.g.
+    ``prompts=DIR``); ``cache`` and ``progress`` as in ``summarize_articles``.
     """
     from .compose.briefing import build_briefing
 
     located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=region_aliases))
                for a in articles]
-    summaries = summarize_articles(located, backend=backend, model=model, max_chars=max_chars, **options)
+    engine, reason = choose_engine(backend, model, **options)
+    summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
+    if reason is None and hasattr(engine, "title"):
+        located = [_model_title(engine, a) if a.title_derived else a for a in located]
+    if overview_engine is None and reason is None and hasattr(engine, "complete"):
+        overview_engine = engine
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
-                          issue=issue, unit=unit, overview_engine=overview_engine)  # type: ignore[arg-type]
+                          issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
+                          prompts=options.get("prompts"))  # type: ignore[arg-type]
+
+
+def _model_title(engine: object, article: Article) -> Article:
+    """The article with a model-written headline, if the model wrote one whose figures are all in the text."""
+    try:
+        headline = engine.title(article)  # type: ignore[attr-defined]
+    except BackendError as exc:
+        log.warning("%s: no model title (%s); keeping the derived one", article.name, exc)
+        return article
+    if not headline or facts.unsupported_figures(headline, article.text):
+        return article
+    return dataclasses.replace(article, title=headline)  # still title_derived: the briefing says so
 
 
 def brief_paths(paths: Iterable[str | Path], **options: object) -> Briefing:
-    """``brief`` over files and folders; unreadable files end up in ``Briefing.skipped``."""
+    """``brief`` over files and folders; unreadable files end up in ``Briefing.skipped``.
+
+    Raises:
+        InputError: a path is missing, a folder is empty, or no file could be read.
+    """
     articles, skipped = read_inputs(paths)
     if not articles:
-        from .errors import InputError
-
         reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped)
         raise InputError(f"no article could be read ({reasons})")
     return brief(articles, skipped=skipped, **options)  # type: ignore[arg-type]
 
 
-__all__ = ["BackendError", "ModelLoadError", "brief", "brief_paths", "choose_engine", "summarize",
-           "summarize_articles", "with_regions"]
+__all__ = ["brief", "brief_paths", "choose_engine", "run_engine", "summarize", "summarize_articles", "with_regions"]

@@ -65,3 +65,20 @@ def test_import_and_extractive_path_do_not_load_torch():
             "print(sorted(m for m in ('torch', 'transformers', 'pandas') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_cache_info_and_clear(monkeypatch, tmp_path):
+    from summarizer.cache import SummaryCache
+    from summarizer.types import Summary
+
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path))
+    SummaryCache().put("ab" * 32, Summary("摘要。", "chat", "m"))
+    assert runner.invoke(app, ["cache", "info"]).output.strip() == f"{tmp_path}: 1 summaries"
+    result = runner.invoke(app, ["cache", "clear"])
+    assert result.exit_code == 0 and result.output.strip() == f"removed 1 summaries from {tmp_path}"
+    assert SummaryCache().size() == 0
+
+
+def test_no_cache_flag_is_accepted(tmp_path):
+    result = runner.invoke(app, ["summarize", str(SEEDS / "000_3a66c6915ed1d9f5.txt"), "--no-cache", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)[0]["method"] == "extractive"

@@ -29,5 +29,6 @@ def test_real_chat_model_titles_and_overview():
     article = make_article("悦山国际小区封闭管理期间，物业一天为2836户业主配送物资近6万份，业主普遍认可。")
     title = engine.title(article)
     assert 4 <= len(title) <= 30 and not title.endswith("。")
-    prompt = render_prompt(load_prompt("overview"), title="新闻简报", count=1, summaries=article.text, max_chars=80)
+    prompt = render_prompt(load_prompt("overview"), title="新闻简报", n_articles=1, n_provinces=1, n_cities=1,
+                           regions="黑龙江省（哈尔滨市）1篇", summaries=article.text, figures="2836户", max_chars=80)
     assert 10 <= len(engine.complete(prompt, max_chars=80)) <= 80

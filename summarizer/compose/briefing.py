@@ -78,5 +78,5 @@ def build_briefing(
         sections.append(ProvinceSection(names[key], key + "0000" if scope == "local" else None, cities, scope))
     return Briefing(
         title=title, date=date, sections=tuple(sections), skipped=tuple(skipped), issue=issue, unit=unit,
-        overview=compose_overview(sections, overview_engine, prompts=prompts),
+        overview=compose_overview(sections, overview_engine, prompts=prompts, title=title),
     )

@@ -118,6 +118,7 @@ def written_by(
     *,
     prompts: str | Path | None = None,
     max_chars: int = MAX_CHARS,
+    title: str = "新闻简报",
 ) -> Overview:
     """Ask ``engine`` for the 综述; fall back to ``model_free`` (saying why) when it can't be used.
 
@@ -131,6 +132,7 @@ def written_by(
     try:
         prompt = render_prompt(
             load_prompt("overview", prompts),
+            title=title, max_chars=max_chars,
             n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections),
             summaries=_summary_lines(items),
             figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）" for i, f in headline_figures(items, 10)),
@@ -154,7 +156,8 @@ def _summary_lines(items: Sequence[BriefingItem]) -> str:
 
 
 def _writer_name(engine: Completer) -> str:
-    name, model = getattr(engine, "name", "chat"), getattr(engine, "model", None)
+    name = getattr(engine, "name", "chat")
+    model = getattr(engine, "model_name", None) or getattr(engine, "model", None)  # .model may be the network
     return f"{name} ({model})" if isinstance(model, str) and model else str(name)
 
 
@@ -165,7 +168,11 @@ def _fallback(sections: Sequence[ProvinceSection], reason: str) -> Overview:
 
 
 def compose_overview(
-    sections: Sequence[ProvinceSection], engine: Completer | None = None, *, prompts: str | Path | None = None
+    sections: Sequence[ProvinceSection],
+    engine: Completer | None = None,
+    *,
+    prompts: str | Path | None = None,
+    title: str = "新闻简报",
 ) -> Overview:
     """The 综述 for ``sections``: by ``engine`` when given (see ``written_by``), else model-free."""
-    return model_free(sections) if engine is None else written_by(engine, sections, prompts=prompts)
+    return model_free(sections) if engine is None else written_by(engine, sections, prompts=prompts, title=title)

@@ -1,0 +1,114 @@
+"""The run around the engine: cache, progress, and what a chat engine adds to a briefing."""
+
+from collections.abc import Sequence
+
+from summarizer import brief
+from summarizer.cache import SummaryCache
+from summarizer.errors import BackendError
+from summarizer.pipeline import run_engine
+from summarizer.types import Article, Summary
+from tests.conftest import make_article
+
+ARTICLES = [make_article(f"某小区物业为{n}户业主配送物资。业主普遍认可。", title=f"标题{n}") for n in (100, 200, 300)]
+
+
+class CountingEngine:
+    """Echoes each article's first sentence; records which articles it was asked to summarise."""
+
+    name = "counting"
+
+    def __init__(self, fingerprint: str = "counting|v1", fail: bool = False) -> None:
+        self.fingerprint = fingerprint
+        self.fail = fail
+        self.seen: list[str] = []
+
+    def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
+        if self.fail:
+            raise BackendError("model crashed")
+        self.seen += [a.title for a in articles]
+        return [Summary(a.text.split("。")[0] + "。", self.name, "m") for a in articles]
+
+
+def test_second_run_summarises_only_what_changed(tmp_path):
+    cache = SummaryCache(tmp_path)
+    first = CountingEngine()
+    before = run_engine(first, ARTICLES, max_chars=60, cache=cache)
+    again = CountingEngine()
+    added = make_article("另一小区物业为400户业主配送物资。", title="新增")
+    after = run_engine(again, [*ARTICLES, added], max_chars=60, cache=cache)
+    assert first.seen == ["标题100", "标题200", "标题300"] and again.seen == ["新增"]
+    assert after[:3] == before and after[3].text == "另一小区物业为400户业主配送物资。"
+
+
+def test_cache_key_includes_engine_fingerprint_and_budget(tmp_path):
+    cache = SummaryCache(tmp_path)
+    run_engine(CountingEngine(), ARTICLES, max_chars=60, cache=cache)
+    other_model, other_budget = CountingEngine("counting|v2"), CountingEngine()
+    run_engine(other_model, ARTICLES, max_chars=60, cache=cache)
+    run_engine(other_budget, ARTICLES, max_chars=40, cache=cache)
+    assert len(other_model.seen) == 3 and len(other_budget.seen) == 3
+
+
+def test_engine_failure_and_engines_without_fingerprint_are_not_cached(tmp_path):
+    cache = SummaryCache(tmp_path)
+    out = run_engine(CountingEngine(fail=True), ARTICLES, max_chars=60, cache=cache)
+    assert all(s.engine == "extractive" and "model crashed" in s.fallback for s in out)
+    assert cache.size() == 0
+    engine = CountingEngine()
+    del engine.fingerprint  # an engine that cannot say what decides its output is never cached
+    run_engine(engine, ARTICLES, max_chars=60, cache=cache)
+    assert cache.size() == 0
+
+
+def test_progress_reports_the_summarise_stage():
+    calls = []
+    run_engine(CountingEngine(), ARTICLES, max_chars=60, progress=lambda *a: calls.append(a))
+    assert calls[0] == ("summarise", 0, 3) and calls[-1] == ("summarise", 3, 3)
+
+
+class ChatLike(CountingEngine):
+    """A chat engine stand-in with the title and free-answer methods."""
+
+    name = "chatlike"
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.headline = title
+        self.prompts: list[str] = []
+
+    def title(self, article: Article, *, max_chars: int = 30) -> str:
+        return self.headline
+
+    def complete(self, prompt: str, *, max_chars: int) -> str:
+        self.prompts.append(prompt)
+        return "本期物业为业主配送物资。"
+
+
+def _brief_with(engine, articles):
+    from summarizer.backends import BACKENDS, register_backend
+
+    register_backend("chatlike", lambda **_: engine)
+    try:
+        return brief(articles, backend="chatlike")
+    finally:
+        BACKENDS.pop("chatlike", None)
+
+
+def test_chat_engine_titles_untitled_articles_and_writes_the_overview():
+    untitled = make_article("某小区物业为100户业主配送物资。业主普遍认可。", title="某小区物业为100户业主配送物资",
+                            title_derived=True)
+    engine = ChatLike("小区物业为百户业主送物资")
+    result = brief([untitled, ARTICLES[1]], backend="extractive")  # without a chat engine: unchanged
+    assert result.items[0].article.title == "某小区物业为100户业主配送物资"
+    result = _brief_with(engine, [untitled, ARTICLES[1]])
+    titles = {i.article.title for i in result.items}
+    assert "小区物业为百户业主送物资" in titles and "标题200" in titles  # a real headline is kept
+    assert all(i.article.title_derived == (i.article.text == untitled.text) for i in result.items)
+    assert engine.prompts and result.overview is not None and result.overview.text == "本期物业为业主配送物资。"
+
+
+def test_model_title_with_an_invented_figure_is_not_used():
+    untitled = make_article("某小区物业为100户业主配送物资。", title="某小区物业为100户业主配送物资",
+                            title_derived=True)
+    result = _brief_with(ChatLike("物业为999户业主配送物资"), [untitled])
+    assert result.items[0].article.title == "某小区物业为100户业主配送物资"
