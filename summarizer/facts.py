@@ -23,7 +23,7 @@ _UNITS = (
 )
 _NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 FIGURE_RE = re.compile(
-    rf"(?P<qual>近|约|超过|超|逾)?(?P<num>{_NUM})\s*(?P<big>[万亿])?(?P<more>余|多)?\s*(?P<unit>{_UNITS})?"
+    rf"(?P<qual>近|约|超过|超|逾|数)?(?P<num>{_NUM})\s*(?P<big>[万亿])?(?P<more>余|多)?\s*(?P<unit>{_UNITS})?"
 )
 _DATE_RE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?:(?P<d>{_NUM})[日号])?")
 
@@ -105,13 +105,15 @@ def key_figures(text: str, limit: int = 5) -> list[KeyFigure]:
     """The article's headline figures: amounts with a unit (not dates), first mention of each value.
 
     Small Chinese numerals (一天, 一名) are language rather than data, so a key figure needs
-    Arabic digits or a 万/亿 multiplier.
+    Arabic digits or a 万/亿 multiplier. Vague counts (数十万人) say nothing exact, and a bare
+    ``N日`` is as often a date (当地时间20日) as a number of days: neither is a key figure.
     """
     seen: set[tuple[float | None, str]] = set()
     out = []
     for fig in figures(text):
         numeric = any(c.isdigit() for c in fig.text) or any(c in _BIG for c in fig.text)
-        if not numeric or fig.unit in {"", "日期"} or (fig.value, fig.unit) in seen:
+        vague = fig.text.startswith("数") or fig.unit in {"", "日期", "日"}
+        if not numeric or vague or (fig.value, fig.unit) in seen:
             continue
         seen.add((fig.value, fig.unit))
         out.append(fig)

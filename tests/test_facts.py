@@ -40,3 +40,10 @@ def test_invented_organisation_names_are_reported_and_generic_ones_are_not():
     source = "悦山国际小区封闭管理。哈尔滨市南岗区某街道办事处协调物资。"
     assert unsupported_names("阳光小区物业为业主配送物资。", source) == ["阳光小区"]
     assert unsupported_names("悦山国际小区和周边社区、该小区、三个社区的物业公司。", source) == []
+
+
+def test_vague_counts_and_bare_days_are_not_key_figures():
+    text = "辖区数十万人参与。当地时间20日宣布，共发放物资5000余份。"
+    assert [k.text for k in key_figures(text)] == ["5000余份"]
+    assert "数十万人" in {f.text for f in figures(text)}  # still a figure for the faithfulness check
+    assert unsupported_figures("数十万人参与。", text) == []
