@@ -8,6 +8,7 @@ model's text cannot be used, composed from the summaries and key figures without
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,13 +58,22 @@ def _figure_clause(figure: KeyFigure) -> str:
 
 
 def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) -> list[tuple[BriefingItem, KeyFigure]]:
-    """The first amount (not a time) of each article, the articles taken in briefing order, up to ``limit``."""
+    """One amount (not a time) per article, the articles in briefing order, up to ``limit``.
+
+    Of an article's amounts, the first whose clause reads well alone wins: not inside quoted
+    speech (“间隔3米的距离。”) and short enough to quote whole; else simply the first.
+    """
     out = []
     for item in items:
         amounts = [f for f in item.key_figures if f.unit not in TIME_UNITS]
         if amounts:
-            out.append((item, amounts[0]))
+            out.append((item, next((f for f in amounts if _quotable(f)), amounts[0])))
     return out[:limit]
+
+
+def _quotable(figure: KeyFigure) -> bool:
+    clause = next((c for c in split_clauses(figure.sentence) if figure.text in c), figure.sentence)
+    return not re.search(r"[“”「」\"]", figure.sentence) and len(clause) <= len(figure.text) + 2 * CLAUSE_CHARS
 
 
 def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
