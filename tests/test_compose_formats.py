@@ -183,3 +183,14 @@ def test_an_empty_briefing_still_renders_every_format(tmp_path):
     assert empty.overview.text == "本期未收录新闻。"
     for suffix in (".docx", ".md", ".json"):
         assert empty.write(tmp_path / f"e{suffix}").stat().st_size > 0
+
+
+def test_headline_figure_prefers_a_clause_that_reads_alone():
+    from summarizer.compose.overview import headline_figures
+    from summarizer.types import BriefingItem, Summary
+    from tests.conftest import make_article
+
+    text = "“请大家排好队，间隔3米的距离。”工作人员说。社区共有19个小区。"
+    item = BriefingItem(make_article(text), Summary("摘要。", "extractive"), tuple(facts.key_figures(text)))
+    ((_, figure),) = headline_figures([item])
+    assert figure.text == "19个"
