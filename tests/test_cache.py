@@ -41,3 +41,9 @@ def test_unwritable_cache_is_not_fatal(tmp_path):
 def test_env_overrides_location(tmp_path, monkeypatch):
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path))
     assert default_dir() == tmp_path
+
+
+def test_default_location_is_the_user_cache_dir(monkeypatch):
+    monkeypatch.delenv("SUMMARIZER_CACHE_DIR", raising=False)
+    path = default_dir()  # imports platformdirs: a declared dependency, not a transitive accident
+    assert path.name == "summaries" and "summarizer" in path.parts
