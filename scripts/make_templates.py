@@ -83,6 +83,7 @@ GONGWEN: dict[str, dict[str, Any]] = {
     "Footer": dict(ea="宋体", latin="Times New Roman", size=14, align=C, first_chars=0, exact=None),
 }
 
+OUTLINE_SUCCESSORS = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")  # CT_PPr order
 PBDR_SUCCESSORS = tuple(f"w:{t}" for t in (
     "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
     "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
@@ -90,7 +91,12 @@ PBDR_SUCCESSORS = tuple(f"w:{t}" for t in (
     "cnfStyle", "rPr", "sectPr", "pPrChange"))
 
 # An article's lines stay together down to its engine note; a caption stays with its table or chart.
-KEEP_WITH_NEXT = {"Title", "Subtitle", "Meta", "Key Figure", "Keywords", "Caption", "TOC Heading"}
+KEEP_WITH_NEXT = {"Title", "Subtitle", "Meta", "Key Figure", "Keywords", "Caption", "TOC Heading", "Part Heading"}
+# 综述 and 附录 look like Heading 1 and sit at outline level 1 (so the TOC's \u switch lists them),
+# but Heading 1 itself is kept for the region sections: a reader (or a script) that walks the
+# Heading 1 paragraphs gets exactly the provinces.
+for _spec in (PLAIN, GONGWEN):
+    _spec["Part Heading"] = {**_spec["Heading 1"], "base": "Heading 1", "outline": 0}
 
 # Font table entries: a reader without the face gets the alternative (Word reads w:altName; the
 # GB2312 charset makes any Office pick a Chinese face rather than a Latin one).
@@ -133,7 +139,7 @@ def _first_line_chars(style: Any, chars: int) -> None:
 def _style(doc: Any, name: str, opts: dict[str, Any], width: float) -> None:
     styles = doc.styles
     if name not in [s.name for s in styles]:
-        styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles["Normal"]
+        styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH).base_style = styles[opts.get("base", "Normal")]
     style = styles[name]
     if name.startswith("toc "):
         # Word's own TOC styles (name "toc 1", id TOC1): what a TOC update applies to its entries.
@@ -169,6 +175,10 @@ def _style(doc: Any, name: str, opts: dict[str, Any], width: float) -> None:
         fmt.tab_stops.add_tab_stop(Cm(width), WD_TAB_ALIGNMENT.RIGHT, leader)
     if name.startswith("Heading") or name in KEEP_WITH_NEXT:
         fmt.keep_with_next = True
+    if "outline" in opts:
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(opts["outline"]))
+        style.element.get_or_add_pPr().insert_element_before(level, *OUTLINE_SUCCESSORS)
 
 
 def _replace_theme_fonts(doc: Any, spec: dict[str, dict[str, Any]]) -> None:

@@ -1,7 +1,8 @@
 """Briefing → .docx. Styles come from the template (``templates/plain.docx``, ``gongwen.docx`` or the user's).
 
 Layout: masthead (title, 期号, 编印单位 and date over a red rule), 目录 (a TOC field), 综述 with a
-table of regions × articles and a bar chart, one Heading 1 per province and Heading 2 per city,
+table of regions × articles and a bar chart (综述 and 附录 in the Part Heading style, which looks like
+Heading 1), one Heading 1 per province (and 多地/全国/其他地区) and Heading 2 per city,
 each article (title, meta line, summary, 关键数据, 关键词, engine note), and an appendix with the
 source list and the skipped files. A4; header: the title; footer: 第 X 页 共 Y 页 (PAGE/NUMPAGES).
 """
@@ -29,8 +30,8 @@ log = logging.getLogger(__name__)
 
 TEMPLATES = {"plain": "plain.docx", "gongwen": "gongwen.docx"}
 DEFAULT_TEMPLATE = "plain"
-REQUIRED_STYLES = ("Title", "Subtitle", "Masthead", "TOC Heading", "toc 1", "toc 2", "Heading 1", "Heading 2",
-                   "Heading 3", "Normal", "Meta", "Key Figure", "Keywords", "Engine Note", "List Bullet",
+REQUIRED_STYLES = ("Title", "Subtitle", "Masthead", "TOC Heading", "toc 1", "toc 2", "Part Heading", "Heading 1",
+                   "Heading 2", "Heading 3", "Normal", "Meta", "Key Figure", "Keywords", "Engine Note", "List Bullet",
                    "Table Text", "Caption", "Header", "Footer")
 
 
@@ -120,7 +121,7 @@ def _masthead(doc: Any, briefing: Briefing) -> None:
 
 
 def _overview(doc: Any, briefing: Briefing) -> None:
-    doc.add_heading(layout.OVERVIEW, level=1)
+    doc.add_paragraph(layout.OVERVIEW, style="Part Heading")
     if briefing.overview:
         doc.add_paragraph(briefing.overview.text)
         doc.add_paragraph(layout.overview_note(briefing.overview), style="Engine Note")
@@ -160,7 +161,7 @@ def _add_item(doc: Any, item: BriefingItem) -> None:
 
 
 def _appendix(doc: Any, briefing: Briefing) -> None:
-    doc.add_heading(layout.APPENDIX, level=1).paragraph_format.page_break_before = True
+    doc.add_paragraph(layout.APPENDIX, style="Part Heading").paragraph_format.page_break_before = True
     doc.add_heading(layout.SOURCES, level=2)
     _table(doc, ("序号", "标题", "来源", "日期", "文件或链接"), layout.source_rows(briefing),
            widths=(1.2, 6.0, 2.8, 2.2, 3.8))

@@ -30,7 +30,7 @@ def city_heading(section: ProvinceSection, city: CitySection) -> str | None:
 
 
 def headings(briefing: Briefing) -> list[tuple[int, str]]:
-    """(level, text) of the Heading 1/2 paragraphs, in document order."""
+    """(level, text) of the headings at outline levels 1 and 2 (Part Heading and Heading 1; Heading 2), in order."""
     out = [(1, OVERVIEW)]
     for section in briefing.sections:
         out.append((1, section.name))
