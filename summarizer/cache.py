@@ -18,9 +18,14 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .types import Article, Summary
+
+if TYPE_CHECKING:
+    from .backends import Summarizer
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +38,13 @@ def default_dir() -> Path:
     return Path(platformdirs.user_cache_dir("summarizer")) / "summaries"
 
 
-def cache_key(article: Article, fingerprint: str, max_chars: int) -> str:
-    payload = json.dumps([article.text, article.title, fingerprint, max_chars], ensure_ascii=False)
+def text_key(*parts: object) -> str:
+    payload = json.dumps([str(p) for p in parts], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def cache_key(article: Article, fingerprint: str, max_chars: int) -> str:
+    return text_key(article.text, article.title, fingerprint, max_chars)
 
 
 class SummaryCache:
@@ -47,25 +56,24 @@ class SummaryCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> Summary | None:
+    def _read(self, key: str) -> dict[str, Any] | None:
         path = self._path(key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return Summary(data["text"], data["engine"], data.get("model"), data.get("fallback"),
-                           tuple(data.get("notes", ())))
+            if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+                raise ValueError("not a cache entry")
+            return data
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable cache entry %s: %s", path, exc)
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
             return None
 
-    def put(self, key: str, summary: Summary) -> None:
-        """Store ``summary``; a cache that cannot be written is logged, never fatal."""
+    def _write(self, key: str, data: dict[str, Any]) -> None:
+        """Store ``data``; a cache that cannot be written is logged, never fatal."""
         path = self._path(key)
-        data = {"text": summary.text, "engine": summary.engine, "model": summary.model,
-                "fallback": summary.fallback, "notes": list(summary.notes)}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -74,6 +82,27 @@ class SummaryCache:
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("cannot write summary cache %s: %s", path, exc)
+
+    def get(self, key: str) -> Summary | None:
+        data = self._read(key)
+        if data is None:
+            return None
+        try:
+            return Summary(data["text"], data["engine"], data.get("model"), data.get("fallback"),
+                           tuple(data.get("notes", ())))
+        except (KeyError, TypeError):
+            return None
+
+    def put(self, key: str, summary: Summary) -> None:
+        self._write(key, {"text": summary.text, "engine": summary.engine, "model": summary.model,
+                          "fallback": summary.fallback, "notes": list(summary.notes)})
+
+    def get_text(self, key: str) -> str | None:
+        data = self._read(key)
+        return data["text"] if data is not None else None
+
+    def put_text(self, key: str, text: str) -> None:
+        self._write(key, {"text": text})
 
     def clear(self) -> int:
         """Delete every entry; returns how many were removed."""
@@ -88,3 +117,52 @@ class SummaryCache:
 
     def size(self) -> int:
         return sum(1 for _ in self.directory.glob("*/*.json")) if self.directory.is_dir() else 0
+
+
+class CachedEngine:
+    """A model engine behind the cache: it is loaded only when something is not cached yet.
+
+    ``fingerprint`` is known without loading (remembered from the first run with the same model
+    and settings), so a briefing whose summaries, titles and 综述 are all cached never loads the
+    model. ``title`` and ``complete`` exist only when the engine class has them.
+    """
+
+    def __init__(self, name: str, model: str, fingerprint: str, cache: SummaryCache,
+                 load: Callable[[], Summarizer], methods: frozenset[str]) -> None:
+        self.name, self.model_name, self.fingerprint = name, model, fingerprint
+        self._cache, self._load = cache, load
+        self._engine: Summarizer | None = None
+        if "title" in methods:
+            self.title = self._title
+        if "complete" in methods:
+            self.complete = self._complete
+        if "retry" in methods:
+            self.retry = self._retry
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            log.info("loading the %s engine (%s): some results are not cached", self.name, self.model_name)
+            self._engine = self._load()
+        return self._engine
+
+    def summarize(self, articles: Any, *, max_chars: int) -> list[Summary]:
+        return list(self.engine.summarize(articles, max_chars=max_chars))
+
+    def _retry(self, articles: Any, *, max_chars: int, problems: Any) -> list[Summary]:
+        return list(self.engine.retry(articles, max_chars=max_chars, problems=problems))
+
+    def _cached(self, key: str, make: Callable[[], str]) -> str:
+        if (text := self._cache.get_text(key)) is not None:
+            return text
+        text = make()
+        self._cache.put_text(key, text)
+        return text
+
+    def _title(self, article: Article, *, max_chars: int = 30) -> str:
+        key = text_key("title", self.fingerprint, article.title, article.text, max_chars)
+        return self._cached(key, lambda: str(self.engine.title(article, max_chars=max_chars)))
+
+    def _complete(self, prompt: str, *, max_chars: int) -> str:
+        key = text_key("complete", self.fingerprint, prompt, max_chars)
+        return self._cached(key, lambda: str(self.engine.complete(prompt, max_chars=max_chars)))

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from . import facts, regions
-from .backends import BACKENDS, Summarizer, get_backend
-from .cache import SummaryCache, cache_key
+from .backends import BACKENDS, Summarizer, engine_methods, get_backend
+from .cache import CachedEngine, SummaryCache, cache_key, text_key
 from .errors import BackendError, InputError, UnknownBackendError
 from .ingest import read_inputs
 from .progress import Progress
@@ -66,6 +66,37 @@ def choose_engine(backend: str, model: str | None, **options: object) -> tuple[S
         return get_backend("extractive"), f"model {model} could not be loaded: {exc}"
 
 
+def open_engine(
+    backend: str, model: str | None, *, cache: SummaryCache | None = None, **options: object
+) -> tuple[Summarizer, str | None]:
+    """``choose_engine``, with a model engine put behind the cache (``cache.CachedEngine``).
+
+    The engine's fingerprint is remembered under a key of the request (engine, model files, prompt
+    files, options, version), so the next run with the same request knows it without loading the
+    model, and loads the model only if some summary, title or 综述 is not cached yet.
+    """
+    name = backend if backend != "auto" else (model_engine(model) if model else "extractive")
+    if cache is None or not model or name not in BACKENDS or not engine_methods(name):
+        return choose_engine(backend, model, **options)
+    from . import __version__
+    from .backends.hf import model_identity
+    from .prompts import prompts_digest
+
+    settings = {k: str(v) for k, v in sorted(options.items()) if k != "prompts"}
+    request = text_key("engine", name, model_identity(model), prompts_digest(options.get("prompts")),  # type: ignore[arg-type]
+                       settings, __version__)
+    methods = engine_methods(name)
+    if (fingerprint := cache.get_text(request)) is not None:
+        return CachedEngine(name, model, fingerprint, cache, lambda: get_backend(name, model=model, **options),
+                            methods), None
+    engine, reason = choose_engine(backend, model, **options)  # first run: load now, learn the fingerprint
+    fingerprint = getattr(engine, "fingerprint", None)
+    if reason or engine.name != name or fingerprint is None:
+        return engine, reason
+    cache.put_text(request, fingerprint)
+    return CachedEngine(name, model, fingerprint, cache, lambda: engine, methods), None
+
+
 def summarize_articles(
     articles: Sequence[Article],
     *,
@@ -84,7 +115,7 @@ def summarize_articles(
         cache: where model summaries are kept between runs (None: no cache).
         progress: called as ``progress("summarise", done, total)``.
     """
-    engine, reason = choose_engine(backend, model, **options)
+    engine, reason = open_engine(backend, model, cache=cache, **options)
     return run_engine(engine, articles, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
 
 
@@ -241,7 +272,7 @@ def brief(
 
     located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=region_aliases))
                for a in articles]
-    engine, reason = choose_engine(backend, model, **options)
+    engine, reason = open_engine(backend, model, cache=cache, **options)
     summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
     if reason is None and hasattr(engine, "title"):
         located = [_model_title(engine, a) if a.title_derived else a for a in located]

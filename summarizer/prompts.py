@@ -42,3 +42,15 @@ def render_prompt(template: str, **values: object) -> str:
     if missing:
         raise ConfigError(f"prompt needs values for: {', '.join(sorted(missing))}")
     return template.format(**{k: v for k, v in values.items() if k in used})
+
+
+def prompts_digest(override: str | Path | None = None) -> str:
+    """A short hash of every prompt file that ``load_prompt`` could pick, for cache keys."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for directory in prompt_dirs(override):
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.txt")):
+                digest.update(f"{directory}/{path.name}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

@@ -123,3 +123,28 @@ def test_fingerprint_names_model_weights_and_prompts(tiny_models, tmp_path):
     assert default.fingerprint.startswith(f"chat|{tiny_models['chat']}|") and "safetensors" in default.fingerprint
     assert default.fingerprint != custom.fingerprint  # another prompt is another summary
     assert get_backend("seq2seq", model=str(tiny_models["seq2seq"])).fingerprint.startswith("seq2seq|")
+
+
+@pytest.mark.smoke
+def test_second_briefing_on_unchanged_input_never_loads_the_model(tiny_models, seed_articles, tmp_path, monkeypatch):
+    from summarizer import brief
+    from summarizer.cache import SummaryCache
+
+    cache = SummaryCache(tmp_path / "cache")
+    model = str(tiny_models["chat"])
+    first = brief(seed_articles[:3], model=model, max_chars=30, cache=cache)
+    assert {i.summary.engine for i in first.items} <= {"chat", "extractive"}
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("the model was loaded although everything is cached")
+
+    monkeypatch.setattr(hf, "load", no_loading)
+    second = brief(seed_articles[:3], model=model, max_chars=30, cache=cache)
+    assert [i.summary for i in second.items] == [i.summary for i in first.items]
+    assert [i.article.title for i in second.items] == [i.article.title for i in first.items]
+    assert second.overview == first.overview
+    # One new article: only it needs the model.
+    monkeypatch.undo()
+    third = brief([*seed_articles[:3], seed_articles[3]], model=model, max_chars=30, cache=cache)
+    before = {i.article.name: i.summary for i in first.items}
+    assert {i.article.name: i.summary for i in third.items if i.article.name in before} == before

@@ -30,10 +30,25 @@ Factory = Callable[..., Summarizer]
 
 def _lazy(module: str, cls: str) -> Factory:
     def factory(**options: Any) -> Summarizer:
-        engine: Summarizer = getattr(importlib.import_module(module, __name__), cls)(**options)
+        engine: Summarizer = engine_class(module, cls)(**options)
         return engine
 
+    factory.target = (module, cls)  # type: ignore[attr-defined]
     return factory
+
+
+def engine_class(module: str, cls: str) -> Any:
+    return getattr(importlib.import_module(module, __name__), cls)
+
+
+def engine_methods(name: str) -> frozenset[str]:
+    """Which optional methods (``retry``, ``title``, ``complete``) the engine ``name`` has, without
+    building it (building a model engine loads the model)."""
+    target = getattr(BACKENDS.get(name), "target", None)
+    if target is None:
+        return frozenset()
+    cls = engine_class(*target)
+    return frozenset(m for m in ("retry", "title", "complete") if callable(getattr(cls, m, None)))
 
 
 BACKENDS: dict[str, Factory] = {
