@@ -76,7 +76,8 @@ def open_engine(
     model, and loads the model only if some summary, title or 综述 is not cached yet.
     """
     name = backend if backend != "auto" else (model_engine(model) if model else "extractive")
-    if cache is None or not model or name not in BACKENDS or not engine_methods(name):
+    methods = engine_methods(name) if name in BACKENDS else frozenset()
+    if cache is None or not model or not methods:  # the extractive engine is not worth caching
         return choose_engine(backend, model, **options)
     from . import __version__
     from .backends.hf import model_identity
@@ -85,7 +86,6 @@ def open_engine(
     settings = {k: str(v) for k, v in sorted(options.items()) if k != "prompts"}
     request = text_key("engine", name, model_identity(model), prompts_digest(options.get("prompts")),  # type: ignore[arg-type]
                        settings, __version__)
-    methods = engine_methods(name)
     if (fingerprint := cache.get_text(request)) is not None:
         return CachedEngine(name, model, fingerprint, cache, lambda: get_backend(name, model=model, **options),
                             methods), None
@@ -308,4 +308,5 @@ def brief_paths(paths: Iterable[str | Path], **options: object) -> Briefing:
     return brief(articles, skipped=skipped, **options)  # type: ignore[arg-type]
 
 
-__all__ = ["brief", "brief_paths", "choose_engine", "run_engine", "summarize", "summarize_articles", "with_regions"]
+__all__ = ["brief", "brief_paths", "choose_engine", "open_engine", "run_engine", "summarize", "summarize_articles",
+           "with_regions"]
