@@ -24,6 +24,8 @@ class Seq2SeqSummarizer:
         num_beams: int = 4,
         batch_size: int = 8,
         max_input_tokens: int | None = None,
+        quantize: str | None = None,
+        threads: int | None = None,
         **_: object,
     ) -> None:
         if not model:
@@ -31,14 +33,17 @@ class Seq2SeqSummarizer:
         self.model_name = model
         self.num_beams = num_beams
         self.batch_size = batch_size
-        self.tokenizer, self.model = hf.load(model, "seq2seq")
+        hf.set_threads(threads)
+        self.tokenizer, self.model = hf.load(model, "seq2seq", quantize=quantize)
+        self.quantize = quantize if self.model.device.type == "cpu" else None  # int8 is a CPU path only
         limit = token_limit(self.tokenizer, self.model)
         self.limit = min(limit, max_input_tokens) if max_input_tokens else limit
 
     @property
     def fingerprint(self) -> str:
         """What decides this engine's output besides the article: the summary cache's key part."""
-        return f"seq2seq|{hf.model_identity(self.model_name)}|beams={self.num_beams}|limit={self.limit}"
+        return (f"seq2seq|{hf.model_identity(self.model_name)}|beams={self.num_beams}|limit={self.limit}"
+                f"|quantize={self.quantize}")
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids) + 1  # + </s>
