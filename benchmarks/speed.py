@@ -38,7 +38,8 @@ CONFIGS: dict[str, dict[str, Any] | None] = {
     "chat-fp32-b16": {"quantize": None, "batch_size": 16},
     "chat-int8-b1": {"quantize": "int8", "batch_size": 1},
     "chat-int8": {"quantize": "int8"},
-    "chat-int8-b16": {"quantize": "int8", "batch_size": 16},
+    "chat-int8-b8": {"quantize": "int8", "batch_size": 8},
+    "chat-int8-b32": {"quantize": "int8", "batch_size": 32},
 }
 DEFAULT_CONFIGS = "naive,chat-fp32,chat-int8"
 

@@ -131,7 +131,7 @@ def test_int8_threads_and_system_prompt_are_engine_options_in_the_fingerprint(ti
     import torch
 
     path = str(tiny_models["chat"])
-    plain = get_backend("chat", model=path, quantize=None)
+    plain = get_backend("chat", model=path, quantize="none")  # a config file cannot spell None
     int8 = get_backend("chat", model=path, threads=torch.get_num_threads())  # int8 is the default
     mlp = int8.model.model.layers[0].mlp
     assert isinstance(mlp.up_proj, torch.ao.nn.quantized.dynamic.Linear)

@@ -1,6 +1,6 @@
 """Output hygiene, chunking and map-reduce shared by the model engines (no model needed)."""
 
-from summarizer.backends.generate import chunk_text, clean_output, map_reduce, settled, token_limit
+from summarizer.backends.generate import batches, chunk_text, clean_output, map_reduce, settled, token_limit
 
 TEXT = "第一句话说明情况。第二句话讲物业做法，内容稍长一些。第三句。第四句话给出数字2836户。"
 
@@ -67,3 +67,11 @@ def test_settled_only_when_more_text_cannot_change_the_cleaned_summary():
     assert settled("物业配送物资。\n\n说明", 100)
     assert not settled("甲乙丙丁。甲乙丙丁", 6)  # the second sentence may yet repeat the first
     assert settled("甲乙丙丁。戊己庚辛。子", 6)
+
+
+def test_batches_go_shortest_first_within_row_and_padded_token_caps():
+    lengths = [50, 10, 300, 12, 11, 200, 900]
+    groups = batches(lengths, 3, 600)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    assert groups == [[1, 4, 3], [0, 5], [2], [6]]  # 900 alone: over the cap, but never dropped
+    assert all(len(g) * max(lengths[i] for i in g) <= 600 for g in groups if len(g) > 1)

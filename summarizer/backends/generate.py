@@ -59,6 +59,21 @@ def settled(text: str, max_chars: int) -> bool:
     return len("".join(_sentences(text)[:-1])) > max_chars
 
 
+def batches(lengths: Sequence[int], size: int, tokens: int) -> list[list[int]]:
+    """Indices grouped shortest first: at most ``size`` a batch, and at most ``tokens`` once padded.
+
+    Similar lengths waste little on padding; the token cap keeps a batch of long texts from
+    holding gigabytes of activations (a padded batch costs its row count x its longest row).
+    """
+    out: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if out and len(out[-1]) < size and (len(out[-1]) + 1) * lengths[i] <= tokens:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
 def token_limit(tokenizer: Any, model: Any, default: int = 512) -> int:
     """The most input tokens the model takes: its position table, else the tokenizer's limit."""
     config = getattr(model, "config", None)

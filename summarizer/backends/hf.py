@@ -65,14 +65,17 @@ def _probe_hub(model: str) -> None:
         ) from exc
 
 
-QUANTIZE = (None, "int8")
+def quantize_option(quantize: str | None) -> str | None:
+    """The engines' ``quantize`` option: ``int8``, or None (also spelled ``none``/``float32``) for float32.
 
-
-def check_quantize(quantize: str | None) -> str | None:
-    """``quantize`` if it is one the engines know, else a ModelLoadError naming the choices."""
-    if quantize not in QUANTIZE:
-        raise ModelLoadError(f"unknown quantize={quantize!r}; choose int8, or none for float32")
-    return quantize
+    Raises:
+        ModelLoadError: any other value.
+    """
+    if quantize is None or str(quantize).lower() in {"none", "float32", "fp32"}:
+        return None
+    if str(quantize).lower() == "int8":
+        return "int8"
+    raise ModelLoadError(f"unknown quantize={quantize!r}; choose int8, or none for float32")
 
 
 def set_threads(threads: int | None) -> None:
@@ -127,7 +130,7 @@ def load(model: str, kind: str, *, quantize: str | None = None) -> tuple[Any, An
     Raises:
         ModelLoadError: not installed, not on disk while offline, or not loadable; unknown ``quantize``.
     """
-    check_quantize(quantize)
+    quantize = quantize_option(quantize)
     torch, transformers = require_torch()
     transformers.utils.logging.disable_progress_bar()  # the library must not draw on the user's terminal
     source, extra = _source(model)
