@@ -34,8 +34,7 @@ DEFAULT_MODEL = os.environ.get("SUMMARIZER_TEST_LLM", str(Path.home() / ".cache/
 CONFIGS: dict[str, dict[str, Any] | None] = {
     "naive": None,
     "chat-fp32-b1": {"quantize": None, "batch_size": 1},
-    "chat-fp32": {"quantize": None},
-    "chat-fp32-b16": {"quantize": None, "batch_size": 16},
+    "chat-fp32": {"quantize": None},  # the engine's defaults otherwise (batches of 16)
     "chat-int8-b1": {"quantize": "int8", "batch_size": 1},
     "chat-int8": {"quantize": "int8"},
     "chat-int8-b8": {"quantize": "int8", "batch_size": 8},
@@ -73,8 +72,9 @@ class ForwardTimer:
         ids = kwargs.get("input_ids", args[0] if args else None)
         mask = kwargs.get("attention_mask")
         self._prefill = ids.shape[1] > 1
-        if self._prefill:  # real tokens only: padding is work, not progress
-            self.prefill_tokens += int(mask.sum()) if mask is not None else ids.numel()
+        if self._prefill:
+            # positions computed now (a reused prefix cache is not recomputed), padding excluded
+            self.prefill_tokens += int(mask[:, -ids.shape[1]:].sum()) if mask is not None else ids.numel()
         else:
             self.decode_tokens += ids.shape[0]
         self._start = time.perf_counter()
@@ -98,7 +98,10 @@ def linear_weights(model: Any) -> int:
         return sum(p.numel() for n, p in model.named_parameters() if "embed" not in n and "lm_head" not in n)
 
 
-def naive_loop(model_path: str, texts: list[str], budget: int) -> tuple[list[str], Any, float]:
+Run = tuple[list[str], ForwardTimer, Any, float]  # summaries, timings, the model, seconds to load it
+
+
+def naive_loop(model_path: str, texts: list[str], budget: int) -> Run:
     """The peer: one article at a time, float32, greedy, the engine's prompt with the default system prompt."""
     import torch
 
@@ -123,10 +126,10 @@ def naive_loop(model_path: str, texts: list[str], budget: int) -> tuple[list[str
         answer = tokenizer.decode(ids[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
         outputs.append(clean_output(answer, budget))
     timer.total_s = time.perf_counter() - t0
-    return outputs, (timer, model), loaded
+    return outputs, timer, model, loaded
 
 
-def engine_run(model_path: str, texts: list[str], budget: int, options: dict[str, Any]) -> tuple[list[str], Any, float]:
+def engine_run(model_path: str, texts: list[str], budget: int, options: dict[str, Any]) -> Run:
     from summarizer.backends import get_backend
     from summarizer.types import Article
 
@@ -137,7 +140,7 @@ def engine_run(model_path: str, texts: list[str], budget: int, options: dict[str
     t0 = time.perf_counter()
     summaries = engine.summarize([Article(title="", text=t) for t in texts], max_chars=budget)
     timer.total_s = time.perf_counter() - t0
-    return [s.text for s in summaries], (timer, engine.model), loaded
+    return [s.text for s in summaries], timer, engine.model, loaded
 
 
 def worker(name: str, args: argparse.Namespace) -> None:
@@ -150,10 +153,9 @@ def worker(name: str, args: argparse.Namespace) -> None:
     items = read_dataset(EVAL / f"{args.set}_dev.jsonl", limit=args.n)
     texts = [i.text for i in items]
     options = CONFIGS[name]
-    if options is None:
-        outputs, (timer, model), loaded = naive_loop(args.model, texts, args.budget)
-    else:
-        outputs, (timer, model), loaded = engine_run(args.model, texts, args.budget, options)
+    run = naive_loop(args.model, texts, args.budget) if options is None else \
+        engine_run(args.model, texts, args.budget, options)
+    outputs, timer, model, loaded = run
     scores = rouge(outputs, [i.reference for i in items])
     print(json.dumps({
         "config": name, "load_s": loaded, "seconds": timer.total_s, "n": len(texts),

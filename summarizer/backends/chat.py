@@ -7,6 +7,7 @@ which bounds CPU time) are summarised in parts (``generate.map_reduce``).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from . import hf
 from .generate import banned_sequences, batches, chunk_text, clean_output, map_reduce, settled, token_limit
 
 _MAX_LISTED = 30  # figures named in the strict prompt: enough for a summary, bounded for the context
+_MIN_PREFIX = 16  # shorter shared prefixes are not worth a cache copy
 _TITLE_MARKS = "《》“”\"'「」『』。．.！!"
 
 
@@ -70,6 +72,7 @@ class ChatSummarizer:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.context = token_limit(self.tokenizer, self.model)
         self.max_input_tokens = max_input_tokens
+        self._prefix: tuple[tuple[int, ...], Any] | None = None  # (tokens, their key/value cache)
 
     @property
     def fingerprint(self) -> str:
@@ -105,25 +108,62 @@ class ChatSummarizer:
             return str(self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
         return content + "\n摘要："
 
+    def _tokens(self, text: str) -> list[int]:
+        return list(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
+
+    def _batch(self, rows: list[list[int]]) -> dict[str, Any]:
+        """Generate's inputs for a batch: the rows' shared prefix, then padding, then each row's rest.
+
+        The prefix (system prompt and instructions, ~half of an LCSTS prompt) is computed once and
+        its key/value cache reused by every batch; padding sits after it and is masked out.
+        """
+        torch, _ = hf.require_torch()
+        shared = 0
+        limit = min(len(r) for r in rows) - 1  # every row keeps a token for generate to start from
+        while shared < limit and all(r[shared] == rows[0][shared] for r in rows):
+            shared += 1
+        if shared < _MIN_PREFIX:
+            shared = 0
+        width = max(len(r) for r in rows)
+        pad = self.tokenizer.pad_token_id
+        ids = [r[:shared] + [pad] * (width - len(r)) + r[shared:] for r in rows]
+        mask = [[1] * shared + [0] * (width - len(r)) + [1] * (len(r) - shared) for r in rows]
+        inputs: dict[str, Any] = {"input_ids": torch.tensor(ids, device=self.model.device),
+                                  "attention_mask": torch.tensor(mask, device=self.model.device)}
+        if shared:
+            inputs["past_key_values"] = self._prefix_cache(tuple(rows[0][:shared]), len(rows))
+        return inputs
+
+    def _prefix_cache(self, prefix: tuple[int, ...], rows: int) -> Any:
+        """A copy of the key/value cache of ``prefix`` for ``rows`` rows (computed once per prefix)."""
+        torch, _ = hf.require_torch()
+        if self._prefix is None or self._prefix[0] != prefix:
+            with torch.no_grad():
+                cache = self.model(torch.tensor([prefix], device=self.model.device), use_cache=True).past_key_values
+            self._prefix = (prefix, cache)
+        cache = copy.deepcopy(self._prefix[1])  # generate extends the cache it is given
+        cache.batch_repeat_interleave(rows)
+        return cache
+
     def _chat(self, contents: list[str], max_chars: int, bad: list[list[int]] | None = None) -> list[str]:
         """One greedy answer per user message, cleaned (no preamble, Simplified, within ``max_chars``)."""
         torch, transformers = hf.require_torch()
-        prompts = [self._wrap(c) for c in contents]
+        prompts = [self._tokens(self._wrap(c)) for c in contents]
         out: dict[int, str] = {}
-        for idx in batches([self._count(p) for p in prompts], self.batch_size, self.batch_tokens):
-            enc = self.tokenizer([prompts[i] for i in idx], return_tensors="pt", padding=True, add_special_tokens=False)
+        for idx in batches([len(p) for p in prompts], self.batch_size, self.batch_tokens):
+            inputs = self._batch([prompts[i] for i in idx])
+            width = inputs["input_ids"].shape[1]
             with torch.no_grad():
                 ids = self.model.generate(
-                    **enc.to(self.model.device),
+                    **inputs,
                     do_sample=False,
                     max_new_tokens=self._new_tokens(max_chars),
                     repetition_penalty=1.05,
                     pad_token_id=self.tokenizer.pad_token_id,
                     bad_words_ids=bad,
-                    stopping_criteria=_stop_when_settled(transformers, self.tokenizer, enc["input_ids"].shape[1],
-                                                         max_chars),
+                    stopping_criteria=_stop_when_settled(transformers, self.tokenizer, width, max_chars),
                 )
-            new = ids[:, enc["input_ids"].shape[1] :]
+            new = ids[:, width:]
             for i, text in zip(idx, self.tokenizer.batch_decode(new, skip_special_tokens=True), strict=True):
                 out[i] = clean_output(text, max_chars)
         return [out[i] for i in range(len(contents))]
