@@ -155,3 +155,15 @@ def test_stopping_each_row_when_settled_changes_no_summary(tiny_models, seed_art
     early = [s.text for s in engine.summarize(articles, max_chars=20)]
     monkeypatch.setattr(chat, "settled", lambda text, max_chars: False)
     assert [s.text for s in engine.summarize(articles, max_chars=20)] == early
+
+
+@pytest.mark.smoke
+def test_reusing_the_shared_prompt_prefix_changes_no_float32_summary(tiny_models, seed_articles, monkeypatch):
+    from summarizer.backends import chat
+
+    engine = get_backend("chat", model=str(tiny_models["chat"]), quantize="none", batch_size=3)
+    articles = [make_article(a.text[:150]) for a in seed_articles[:3]]
+    reused = [s.text for s in engine.summarize(articles, max_chars=20)]
+    assert engine._prefix is not None and len(engine._prefix[0]) >= chat._MIN_PREFIX
+    monkeypatch.setattr(chat, "_MIN_PREFIX", 10_000)  # never reuse: every batch computes its whole prompt
+    assert [s.text for s in engine.summarize(articles, max_chars=20)] == reused
