@@ -1,8 +1,10 @@
 """chat engine: a decoder-only instruct model writes each summary from the prompts in ``prompts/``.
 
-Prompts are rendered with the tokenizer's chat template and generated greedily in left-padded
-batches of similar length. Articles longer than the model's context (or ``max_input_tokens``,
-which bounds CPU time) are summarised in parts (``generate.map_reduce``).
+Prompts are rendered with the tokenizer's chat template (with the short ``prompts/system.txt``)
+and generated greedily in batches of similar length; the prompt prefix the batch shares is computed
+once and its key/value cache reused, and each row stops once its cleaned summary cannot change.
+Articles longer than the model's context (or ``max_input_tokens``, which bounds CPU time) are
+summarised in parts (``generate.map_reduce``). Speed choices and measurements: README "Speed".
 """
 
 from __future__ import annotations
