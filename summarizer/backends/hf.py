@@ -90,8 +90,8 @@ def set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
-# The MLP's output projection sees activations with outliers (Qwen's down_proj, T5's wo): quantising
-# its input per tensor cost 5 ROUGE-L points on the LCSTS sample, so it stays float32.
+# The MLP's output projection sees activations with outliers (Qwen's down_proj, T5's wo): quantising it
+# cost 6 ROUGE-L points on 16 LCSTS posts (19.8 against 26.0), per-channel weights or not; kept float32.
 _KEEP_FLOAT = ("down_proj", "wo")
 
 
