@@ -123,6 +123,50 @@ def test_fingerprint_names_model_weights_and_prompts(tiny_models, tmp_path):
     assert default.fingerprint.startswith(f"chat|{tiny_models['chat']}|") and "safetensors" in default.fingerprint
     assert default.fingerprint != custom.fingerprint  # another prompt is another summary
     assert get_backend("seq2seq", model=str(tiny_models["seq2seq"])).fingerprint.startswith("seq2seq|")
+    assert get_backend("seq2seq", model=str(tiny_models["seq2seq"]), quantize="int8").fingerprint.endswith("=int8")
+
+
+@pytest.mark.smoke
+def test_int8_threads_and_system_prompt_are_engine_options_in_the_fingerprint(tiny_models, seed_articles):
+    import torch
+
+    path = str(tiny_models["chat"])
+    plain = get_backend("chat", model=path, quantize="none")  # a config file cannot spell None
+    int8 = get_backend("chat", model=path, threads=torch.get_num_threads())  # int8 is the default
+    mlp = int8.model.model.layers[0].mlp
+    assert isinstance(mlp.up_proj, torch.ao.nn.quantized.dynamic.Linear)
+    assert type(mlp.down_proj) is torch.nn.Linear  # outliers: kept float32
+    assert plain.fingerprint.endswith("quantize=None") and int8.fingerprint.endswith("quantize=int8")
+    out = int8.summarize(seed_articles[:2], max_chars=30)
+    assert all(s.engine == "chat" and len(s.text) <= 30 for s in out)
+    assert plain._wrap("正文").count("你是新闻简报编辑") == 1  # our short system prompt, not the template's default
+    with pytest.raises(ModelLoadError, match=r"quantize='int4'.*int8"):
+        get_backend("chat", model=path, quantize="int4")
+    with pytest.raises(ModelLoadError, match="threads must be at least 1, got 0"):
+        get_backend("chat", model=path, threads=0)
+
+
+@pytest.mark.smoke
+def test_stopping_each_row_when_settled_changes_no_summary(tiny_models, seed_articles, monkeypatch):
+    from summarizer.backends import chat
+
+    engine = get_backend("chat", model=str(tiny_models["chat"]), batch_size=3)
+    articles = [make_article(a.text[:120]) for a in seed_articles[:3]]
+    early = [s.text for s in engine.summarize(articles, max_chars=20)]
+    monkeypatch.setattr(chat, "settled", lambda text, max_chars: False)
+    assert [s.text for s in engine.summarize(articles, max_chars=20)] == early
+
+
+@pytest.mark.smoke
+def test_reusing_the_shared_prompt_prefix_changes_no_float32_summary(tiny_models, seed_articles, monkeypatch):
+    from summarizer.backends import chat
+
+    engine = get_backend("chat", model=str(tiny_models["chat"]), quantize="none", batch_size=3)
+    articles = [make_article(a.text[:150]) for a in seed_articles[:3]]
+    reused = [s.text for s in engine.summarize(articles, max_chars=20)]
+    assert engine._prefix is not None and len(engine._prefix[0]) >= chat._MIN_PREFIX
+    monkeypatch.setattr(chat, "_MIN_PREFIX", 10_000)  # never reuse: every batch computes its whole prompt
+    assert [s.text for s in engine.summarize(articles, max_chars=20)] == reused
 
 
 @pytest.mark.smoke

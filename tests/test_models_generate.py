@@ -1,6 +1,6 @@
 """Output hygiene, chunking and map-reduce shared by the model engines (no model needed)."""
 
-from summarizer.backends.generate import chunk_text, clean_output, map_reduce, token_limit
+from summarizer.backends.generate import batches, chunk_text, clean_output, map_reduce, settled, token_limit
 
 TEXT = "第一句话说明情况。第二句话讲物业做法，内容稍长一些。第三句。第四句话给出数字2836户。"
 
@@ -53,3 +53,25 @@ def test_token_limit_prefers_the_position_table_and_ignores_sentinels():
     assert token_limit(Obj(model_max_length=10**30), Obj(config=Obj(max_position_embeddings=4096))) == 4096
     assert token_limit(Obj(model_max_length=512), Obj(config=Obj())) == 512
     assert token_limit(Obj(model_max_length=10**30), Obj(config=Obj())) == 512  # mT5 tokenizers: no limit given
+
+
+def test_settled_only_when_more_text_cannot_change_the_cleaned_summary():
+    answers = ["好的，以下是摘要：\n\n物业为2836户业主配送物资。業主點讚。\n\n说明：以上为摘要。",
+               "甲乙丙丁。甲乙丙丁。戊己庚辛壬癸。子丑寅卯辰巳。午未申酉戌亥。", "甲乙丙，丁戊己庚辛壬癸，子丑。"]
+    for answer in answers:
+        for budget in (4, 6, 12, 100):
+            for end in range(len(answer) + 1):
+                if settled(answer[:end], budget):  # stopping here gives what the whole answer gives
+                    assert clean_output(answer[:end], budget) == clean_output(answer, budget), (answer[:end], budget)
+    assert not settled("好的，以下是摘要：\n\n", 10)  # a preamble's blank line is not the paragraph's end
+    assert settled("物业配送物资。\n\n说明", 100)
+    assert not settled("甲乙丙丁。甲乙丙丁", 6)  # the second sentence may yet repeat the first
+    assert settled("甲乙丙丁。戊己庚辛。子", 6)
+
+
+def test_batches_go_shortest_first_within_row_and_padded_token_caps():
+    lengths = [50, 10, 300, 12, 11, 200, 900]
+    groups = batches(lengths, 3, 600)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    assert groups == [[1, 4, 3], [0, 5], [2], [6]]  # 900 alone: over the cap, but never dropped
+    assert all(len(g) * max(lengths[i] for i in g) <= 600 for g in groups if len(g) > 1)

@@ -25,19 +25,53 @@ _MARKUP_RE = re.compile(r"\*\*|__|^#+\s*|^[-*]\s+", re.MULTILINE)
 Generate = Callable[[list[tuple[int, str]], int], list[str]]
 
 
-def clean_output(text: str, max_chars: int) -> str:
-    """Drop a preamble and markup, keep the first paragraph, Simplified, no repeated sentence, within budget."""
-    text = _MARKUP_RE.sub("", _PREAMBLE_RE.sub("", text.strip()))
-    text = re.split(r"\n\s*\n", text.strip(), maxsplit=1)[0].replace("\n", "")
+def _strip(text: str) -> str:
+    return _MARKUP_RE.sub("", _PREAMBLE_RE.sub("", text.strip())).strip()
+
+
+def _sentences(text: str) -> list[str]:
+    """The answer's first paragraph as Simplified sentences, preamble and markup dropped, each said once."""
+    text = re.split(r"\n\s*\n", _strip(text), maxsplit=1)[0].replace("\n", "")
     seen: set[str] = set()
     kept = []
     for sentence in split_sentences(to_simplified(text.strip())):
         if sentence not in seen:  # small models loop: say each sentence once
             seen.add(sentence)
             kept.append(sentence)
-    text = truncate_at_boundary("".join(kept), max_chars)
+    return kept
+
+
+def clean_output(text: str, max_chars: int) -> str:
+    """Drop a preamble and markup, keep the first paragraph, Simplified, no repeated sentence, within budget."""
+    text = truncate_at_boundary("".join(_sentences(text)), max_chars)
     # Cut at a clause end: close the sentence instead of leaving a dangling comma (same length).
     return re.sub(r"[，,；;：:、]$", "。", text)
+
+
+def settled(text: str, max_chars: int) -> bool:
+    """True when more generated text cannot change ``clean_output(text, max_chars)``: stop generating.
+
+    That is when the first paragraph has ended, or when its sentences before the last one (which may
+    still grow, or turn out to repeat an earlier one) already fill the budget.
+    """
+    if re.search(r"\n\s*\n", _strip(text)):
+        return True
+    return len("".join(_sentences(text)[:-1])) > max_chars
+
+
+def batches(lengths: Sequence[int], size: int, tokens: int) -> list[list[int]]:
+    """Indices grouped shortest first: at most ``size`` a batch, and at most ``tokens`` once padded.
+
+    Similar lengths waste little on padding; the token cap keeps a batch of long texts from
+    holding gigabytes of activations (a padded batch costs its row count x its longest row).
+    """
+    out: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if out and len(out[-1]) < size and (len(out[-1]) + 1) * lengths[i] <= tokens:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def token_limit(tokenizer: Any, model: Any, default: int = 512) -> int:

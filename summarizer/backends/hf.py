@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,72 @@ def _probe_hub(model: str) -> None:
         ) from exc
 
 
-def load(model: str, kind: str) -> tuple[Any, Any]:
-    """Load (tokenizer, model) for ``kind`` ``seq2seq`` or ``causal``, float32 on CPU, CUDA if present.
+def quantize_option(quantize: str | None) -> str | None:
+    """The engines' ``quantize`` option: ``int8``, or None (also spelled ``none``/``float32``) for float32.
 
     Raises:
-        ModelLoadError: not installed, not on disk while offline, or not loadable.
+        ModelLoadError: any other value.
     """
+    if quantize is None or str(quantize).lower() in {"none", "float32", "fp32"}:
+        return None
+    if str(quantize).lower() == "int8":
+        return "int8"
+    raise ModelLoadError(f"unknown quantize={quantize!r}; choose int8, or none for float32")
+
+
+def set_threads(threads: int | None) -> None:
+    """Use ``threads`` torch threads (None: one per physical core, torch's own default).
+
+    More threads than cores only adds contention: the matmuls that dominate run at core speed.
+    """
+    torch, _ = require_torch()
+    if threads is not None:
+        if threads < 1:
+            raise ModelLoadError(f"threads must be at least 1, got {threads}")
+        torch.set_num_threads(threads)
+
+
+# The MLP's output projection sees activations with outliers (Qwen's down_proj, T5's wo): quantising it
+# cost 6 ROUGE-L points on 16 LCSTS posts (19.8 against 26.0), per-channel weights or not; kept float32.
+_KEEP_FLOAT = ("down_proj", "wo")
+
+
+def _quantize_int8(torch: Any, net: Any) -> Any:
+    """Dynamic int8 quantisation, per output channel, of the linear layers (but ``_KEEP_FLOAT``), in place.
+
+    Decoding reads every weight once per token, so int8 weights (a quarter of float32's bytes) and
+    the int8 kernels make it several times faster; the LM head alone (vocabulary x hidden) is a
+    quarter of a small model's weights.
+    """
+    try:
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+    except ImportError as exc:  # deprecated in torch 2.x; gone in a later release
+        raise ModelLoadError(f"quantize='int8' needs torch.ao.quantization, which torch {torch.__version__} "
+                             "lacks; use quantize=None (float32)") from exc
+    # oneDNN's int8 kernels (VNNI/AMX) ran 5-10x faster here than fbgemm's at every batch size; the
+    # weights are packed for the engine chosen now, so it stays chosen for this process.
+    if "onednn" in torch.backends.quantized.supported_engines:
+        torch.backends.quantized.engine = "onednn"
+    spec = {name: per_channel_dynamic_qconfig for name, module in net.named_modules()
+            if isinstance(module, torch.nn.Linear) and name.rsplit(".", 1)[-1] not in _KEEP_FLOAT}
+    with warnings.catch_warnings():  # torch's deprecation notices are for us, not the user
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(net, spec, dtype=torch.qint8, inplace=True)
+
+
+def load(model: str, kind: str, *, quantize: str | None = None) -> tuple[Any, Any]:
+    """Load (tokenizer, model) for ``kind`` ``seq2seq`` or ``causal``, float32 on CPU, CUDA if present.
+
+    Args:
+        model: hub id, local folder or .gguf file.
+        kind: ``seq2seq`` or ``causal``.
+        quantize: ``int8`` stores the weights of every linear layer as int8 (dynamic quantisation,
+            CPU only: activations are quantised on the fly); None keeps float32.
+
+    Raises:
+        ModelLoadError: not installed, not on disk while offline, or not loadable; unknown ``quantize``.
+    """
+    quantize = quantize_option(quantize)
     torch, transformers = require_torch()
     transformers.utils.logging.disable_progress_bar()  # the library must not draw on the user's terminal
     source, extra = _source(model)
@@ -98,6 +159,8 @@ def load(model: str, kind: str) -> tuple[Any, Any]:
         raise ModelLoadError(f"cannot load model {model}: {first}; {hint}") from last
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net.to(device).eval()
+    if quantize == "int8" and device == "cpu":
+        net = _quantize_int8(torch, net)
     return tokenizer, net
 
 

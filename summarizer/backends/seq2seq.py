@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ..errors import ModelLoadError
 from ..types import Article, Summary
 from . import hf
-from .generate import banned_sequences, clean_output, map_reduce, token_limit
+from .generate import banned_sequences, batches, clean_output, map_reduce, token_limit
 
 
 class Seq2SeqSummarizer:
@@ -23,7 +23,10 @@ class Seq2SeqSummarizer:
         model: str | None = None,
         num_beams: int = 4,
         batch_size: int = 8,
+        batch_tokens: int = 8192,
         max_input_tokens: int | None = None,
+        quantize: str | None = None,
+        threads: int | None = None,
         **_: object,
     ) -> None:
         if not model:
@@ -31,24 +34,28 @@ class Seq2SeqSummarizer:
         self.model_name = model
         self.num_beams = num_beams
         self.batch_size = batch_size
-        self.tokenizer, self.model = hf.load(model, "seq2seq")
+        self.batch_tokens = batch_tokens
+        hf.set_threads(threads)
+        self.tokenizer, self.model = hf.load(model, "seq2seq", quantize=quantize)
+        # int8 is a CPU path only: on CUDA the weights stay float32, and the fingerprint says so
+        self.quantize = hf.quantize_option(quantize) if self.model.device.type == "cpu" else None
         limit = token_limit(self.tokenizer, self.model)
         self.limit = min(limit, max_input_tokens) if max_input_tokens else limit
 
     @property
     def fingerprint(self) -> str:
         """What decides this engine's output besides the article: the summary cache's key part."""
-        return f"seq2seq|{hf.model_identity(self.model_name)}|beams={self.num_beams}|limit={self.limit}"
+        return (f"seq2seq|{hf.model_identity(self.model_name)}|beams={self.num_beams}|limit={self.limit}"
+                f"|quantize={self.quantize}")
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids) + 1  # + </s>
 
     def _generate(self, items: list[tuple[int, str]], max_chars: int, bad: list[list[int]] | None = None) -> list[str]:
         torch, _ = hf.require_torch()
-        order = sorted(range(len(items)), key=lambda i: len(items[i][1]))  # similar lengths batch well
         out: dict[int, str] = {}
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
+        lengths = [self._count(text) for _, text in items]
+        for idx in batches(lengths, self.batch_size, self.batch_tokens // self.num_beams):  # each beam is a row
             enc = self.tokenizer([items[i][1] for i in idx], return_tensors="pt", padding=True,
                                  truncation=True, max_length=self.limit)  # never cuts: map_reduce fits parts first
             with torch.no_grad():
