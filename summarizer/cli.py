@@ -33,6 +33,8 @@ Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local 
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
+Quantize = Annotated[str | None, typer.Option("--quantize", help="Model weights: int8 (chat default) or none.")]
+Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for a model (default: cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 
 
@@ -64,8 +66,9 @@ def _date(text: str | None) -> dt.date | None:
         raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
 
 
-def _engine_options(prompts: Path | None, no_cache: bool = False) -> dict[str, Any]:
-    """Options for the engine (prompts) and the run (summary cache, progress on stderr)."""
+def _engine_options(prompts: Path | None, no_cache: bool = False, quantize: str | None = None,
+                    threads: int | None = None) -> dict[str, Any]:
+    """Options for the engine (prompts, quantize, threads) and the run (summary cache, progress on stderr)."""
     from .cache import SummaryCache
     from .progress import Reporter
 
@@ -74,6 +77,7 @@ def _engine_options(prompts: Path | None, no_cache: bool = False) -> dict[str, A
     options: dict[str, Any] = {"cache": None if no_cache else SummaryCache(), "progress": Reporter()}
     if prompts:
         options["prompts"] = prompts
+    options.update({k: v for k, v in (("quantize", quantize), ("threads", threads)) if v is not None})
     return options
 
 
@@ -93,6 +97,8 @@ def brief(
     unit: Annotated[str | None, typer.Option("--unit", help="Compiling unit 编印单位.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default today).")] = None,
     prompts: Prompts = None,
+    quantize: Quantize = None,
+    threads: Threads = None,
     no_cache: NoCache = False,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
@@ -102,7 +108,7 @@ def brief(
                                        template=template, issue=issue, unit=unit)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases, **_engine_options(prompts, no_cache))
+                         region_aliases=s.region_aliases, **_engine_options(prompts, no_cache, quantize, threads))
     path = result.write(output, template=s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
@@ -122,6 +128,8 @@ def summarize(
     max_chars: MaxChars = None,
     as_json: AsJson = False,
     prompts: Prompts = None,
+    quantize: Quantize = None,
+    threads: Threads = None,
     no_cache: NoCache = False,
 ) -> None:
     """Print one summary per article."""
@@ -131,7 +139,7 @@ def summarize(
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
     articles = load_articles(files)
     summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
-                                   **_engine_options(prompts, no_cache))
+                                   **_engine_options(prompts, no_cache, quantize, threads))
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]

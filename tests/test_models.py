@@ -192,3 +192,17 @@ def test_second_briefing_on_unchanged_input_never_loads_the_model(tiny_models, s
     third = brief([*seed_articles[:3], seed_articles[3]], model=model, max_chars=30, cache=cache)
     before = {i.article.name: i.summary for i in first.items}
     assert {i.article.name: i.summary for i in third.items if i.article.name in before} == before
+
+
+@pytest.mark.smoke
+def test_cli_passes_quantize_and_threads_to_the_engine(tiny_models, tmp_path):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    args = ["summarize", str(SEEDS / "000_3a66c6915ed1d9f5.txt"), "--backend", "chat", "--model",
+            str(tiny_models["chat"]), "--json", "-n", "30", "--no-cache"]
+    bad = CliRunner().invoke(app, [*args, "--quantize", "int4"])
+    assert bad.exit_code == 2 and "int4" in bad.output
+    ok = CliRunner().invoke(app, [*args, "--quantize", "none", "--threads", "1"])
+    assert ok.exit_code == 0, ok.output
