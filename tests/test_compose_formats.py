@@ -105,6 +105,7 @@ def test_overview_by_an_engine_uses_the_prompt(seed_briefing, seed_articles, pro
 @pytest.mark.parametrize(("writer", "reason"), [
     (FakeWriter("哈尔滨一小区物业为2863户业主配送物资。"), "模型综述中的 2863户 不见于原文"),
     (FakeWriter("  "), "模型综述为空"),
+    (FakeWriter("一、概述"), "模型综述过短（一、概述）"),
     (FakeWriter(fail=RuntimeError("out of memory")), "综述模型不可用：out of memory"),
 ])
 def test_overview_falls_back_without_a_model_and_says_why(seed_briefing, prompt_dir, writer, reason):

@@ -75,3 +75,12 @@ def test_batches_go_shortest_first_within_row_and_padded_token_caps():
     assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
     assert groups == [[1, 4, 3], [0, 5], [2], [6]]  # 900 alone: over the cap, but never dropped
     assert all(len(g) * max(lengths[i] for i in g) <= 600 for g in groups if len(g) > 1)
+
+
+def test_clean_output_skips_a_heading_the_model_puts_first():
+    answer = "一、概述\n\n本期共收录7篇新闻。各地物业积极抗疫。"
+    assert clean_output(answer, 60) == "本期共收录7篇新闻。各地物业积极抗疫。"
+    assert clean_output("综述\n本期共收录7篇新闻。", 60) == "本期共收录7篇新闻。"
+    # a first line that is the summary itself (long, or with punctuation) is kept
+    text = "悦山国际小区物业为2836户业主配送物资近6万份\n业主普遍认可。"
+    assert clean_output(text, 60) == "悦山国际小区物业为2836户业主配送物资近6万份业主普遍认可。"

@@ -19,6 +19,10 @@ _PREAMBLE_RE = re.compile(
     r"^\s*(?:好的[，,。！!]?[^。\n]*?[:：]\s*|以下是[^。\n]*?[:：]\s*|(?:简报)?(?:摘要|综述|标题)[:：]\s*)"
 )
 _MARKUP_RE = re.compile(r"\*\*|__|^#+\s*|^[-*]\s+", re.MULTILINE)
+# A heading line the model puts first (一、概述 / 1. 综述 / 概述), followed by the text itself.
+_HEADING_RE = re.compile(
+    r"^(?:(?:[一二三四五六七八九十]+、|\d+[.、．])[^\n。！？!?，,；;]{0,18}|[^\n。！？!?，,；;:：]{1,8})\n+(?=\S)"
+)
 
 # Generate one batch: (owner article index, text) pairs in, one generated text per pair out, each
 # within the budget given as the second argument.
@@ -26,7 +30,8 @@ Generate = Callable[[list[tuple[int, str]], int], list[str]]
 
 
 def _strip(text: str) -> str:
-    return _MARKUP_RE.sub("", _PREAMBLE_RE.sub("", text.strip())).strip()
+    text = _MARKUP_RE.sub("", _PREAMBLE_RE.sub("", text.strip())).strip()
+    return _HEADING_RE.sub("", text, count=1).strip()
 
 
 def _sentences(text: str) -> list[str]:

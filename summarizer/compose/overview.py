@@ -30,6 +30,7 @@ MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt ou
 TIME_UNITS = {"年", "月", "日", "天", "小时", "分钟", "日期"}
 # Keywords made only of number words and units (亿元, 万人) say nothing about a theme.
 _NUMBER_WORD = set("零一二两三四五六七八九十百千万亿元人次个名户份年月日")
+MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
 CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
 
 
@@ -155,6 +156,8 @@ def written_by(
     sources = "\n".join(i.article.text + "\n" + i.summary.text for i in items)
     if missing := facts.unsupported_figures(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个"):
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
+    if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
+        return _fallback(sections, f"模型综述过短（{text}）")
     return Overview(text, _writer_name(engine))
 
 
