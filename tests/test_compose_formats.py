@@ -195,3 +195,11 @@ def test_headline_figure_prefers_a_clause_that_reads_alone():
     item = BriefingItem(make_article(text), Summary("摘要。", "extractive"), tuple(facts.key_figures(text)))
     ((_, figure),) = headline_figures([item])
     assert figure.text == "19个"
+
+
+def test_model_overview_may_quote_a_figure_from_a_title(seed_briefing, prompt_dir):
+    # 近3000 is only in seed 000's headline (小区物业一天为近3000业户配送物资近6万份), not in its body
+    writer = FakeWriter("本期物业服务新闻聚焦疫情防控，哈尔滨一小区物业一天为近3000业户配送物资近6万份，"
+                        "各地物业积极行动。")
+    overview = compose_overview(seed_briefing.sections, writer, prompts=prompt_dir)
+    assert overview.method == "chat (fake)"

@@ -153,7 +153,7 @@ def written_by(
         return _fallback(sections, f"综述模型不可用：{exc}")
     if not text:
         return _fallback(sections, "模型综述为空")
-    sources = "\n".join(i.article.text + "\n" + i.summary.text for i in items)
+    sources = "\n".join(f"{i.article.title}\n{i.article.text}\n{i.summary.text}" for i in items)
     if missing := facts.unsupported_figures(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个"):
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
     if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
