@@ -9,6 +9,7 @@ from summarizer.pipeline import run_engine
 from summarizer.types import Article, Summary
 from tests.conftest import make_article
 
+OVERVIEW = "本期两篇新闻都报道了小区物业为业主配送物资的做法，体现了物业服务在封闭管理期间的保障作用。"
 ARTICLES = [make_article(f"某小区物业为{n}户业主配送物资。业主普遍认可。", title=f"标题{n}") for n in (100, 200, 300)]
 
 
@@ -81,7 +82,7 @@ class ChatLike(CountingEngine):
 
     def complete(self, prompt: str, *, max_chars: int) -> str:
         self.prompts.append(prompt)
-        return "本期物业为业主配送物资。"
+        return OVERVIEW
 
 
 def _brief_with(engine, articles):
@@ -104,7 +105,7 @@ def test_chat_engine_titles_untitled_articles_and_writes_the_overview():
     titles = {i.article.title for i in result.items}
     assert "小区物业为百户业主送物资" in titles and "标题200" in titles  # a real headline is kept
     assert all(i.article.title_derived == (i.article.text == untitled.text) for i in result.items)
-    assert engine.prompts and result.overview is not None and result.overview.text == "本期物业为业主配送物资。"
+    assert engine.prompts and result.overview is not None and result.overview.text == OVERVIEW
 
 
 def test_model_title_with_an_invented_figure_is_not_used():
