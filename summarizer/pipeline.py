@@ -16,8 +16,8 @@ from pathlib import Path
 from . import facts, regions
 from .backends import BACKENDS, Summarizer, engine_methods, get_backend
 from .cache import CachedEngine, SummaryCache, cache_key, text_key
-from .errors import BackendError, InputError, UnknownBackendError
-from .ingest import read_inputs
+from .errors import BackendError, UnknownBackendError
+from .ingest import read_inputs, require_articles
 from .progress import Progress
 from .types import Article, Briefing, SkippedFile, Summary
 
@@ -143,14 +143,14 @@ def run_engine(
         raise ValueError(f"max_chars must be at least 10, got {max_chars}")
     fingerprint = getattr(engine, "fingerprint", None) if cache is not None and reason is None else None
     keys = [cache_key(a, fingerprint, max_chars) for a in articles] if fingerprint else []
-    out: list[Summary | None] = [cache.get(k) for k in keys] if cache is not None and keys else [None] * len(articles)
+    out: list[Summary | None] = [cache.get(k) for k in keys] if cache and keys else [None] * len(articles)
     todo = [i for i, s in enumerate(out) if s is None]
     if len(todo) < len(articles):
         log.info("%d of %d summaries from the cache", len(articles) - len(todo), len(articles))
     fresh, failed = _summarize_fresh(engine, [articles[i] for i in todo], max_chars, reason, progress)
     for i, summary in zip(todo, fresh, strict=True):
         out[i] = summary
-        if keys and not failed and cache is not None:
+        if cache and keys and not failed:
             cache.put(keys[i], summary)
     return [s for s in out if s is not None]
 
@@ -240,7 +240,9 @@ def summarize(
 
 
 def with_regions(articles: Iterable[Article], aliases: Mapping[str, str] | None = None) -> list[Article]:
-    return [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in articles]
+    """The articles with their regions resolved (an article whose region is already known keeps it)."""
+    return [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=aliases))
+            for a in articles]
 
 
 def brief(
@@ -270,8 +272,7 @@ def brief(
     """
     from .compose.briefing import build_briefing
 
-    located = [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=region_aliases))
-               for a in articles]
+    located = with_regions(articles, region_aliases)
     engine, reason = open_engine(backend, model, cache=cache, **options)
     summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
     if reason is None and hasattr(engine, "title"):
@@ -284,13 +285,14 @@ def brief(
 
 
 def _model_title(engine: object, article: Article) -> Article:
-    """The article with a model-written headline, if the model wrote one whose figures are all in the text."""
+    """The article with a model-written headline, if it passes the checks a summary does (not empty, its
+    figures and organisation names in the text)."""
     try:
         headline = engine.title(article)  # type: ignore[attr-defined]
     except BackendError as exc:
         log.warning("%s: no model title (%s); keeping the derived one", article.name, exc)
         return article
-    if not headline or facts.unsupported_figures(headline, article.text):
+    if _problems(Summary(headline, engine.name), article):  # type: ignore[attr-defined]
         return article
     return dataclasses.replace(article, title=headline)  # still title_derived: the briefing says so
 
@@ -302,9 +304,7 @@ def brief_paths(paths: Iterable[str | Path], **options: object) -> Briefing:
         InputError: a path is missing, a folder is empty, or no file could be read.
     """
     articles, skipped = read_inputs(paths)
-    if not articles:
-        reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped)
-        raise InputError(f"no article could be read ({reasons})")
+    require_articles(articles, skipped)
     return brief(articles, skipped=skipped, **options)  # type: ignore[arg-type]
 
 

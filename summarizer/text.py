@@ -60,6 +60,11 @@ def cjk_ratio(text: str) -> float:
     return sum(1 for c in chars if _CJK_RE.match(c)) / len(chars) if chars else 0.0
 
 
+def close_clause(text: str) -> str:
+    """End a text that stops at a clause mark (，；：、) with 。 instead: same length, reads as a sentence."""
+    return text[:-1] + "。" if text and text[-1] in "，,；;：:、" else text
+
+
 def truncate_at_boundary(text: str, max_chars: int) -> str:
     """Cut ``text`` to at most ``max_chars``, at the last sentence end, else clause end, that fits."""
     if len(text) <= max_chars:

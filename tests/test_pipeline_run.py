@@ -113,3 +113,10 @@ def test_model_title_with_an_invented_figure_is_not_used():
                             title_derived=True)
     result = _brief_with(ChatLike("物业为999户业主配送物资"), [untitled])
     assert result.items[0].article.title == "某小区物业为100户业主配送物资"
+
+
+def test_model_title_naming_an_organisation_not_in_the_text_is_not_used():
+    untitled = make_article("某小区物业为100户业主配送物资。", title="某小区物业为100户业主配送物资",
+                            title_derived=True)
+    result = _brief_with(ChatLike("阳光小区物业送物资"), [untitled])  # 阳光小区 is not in the article
+    assert result.items[0].article.title == "某小区物业为100户业主配送物资"

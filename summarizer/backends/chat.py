@@ -84,7 +84,7 @@ class ChatSummarizer:
                 f"|quantize={self.quantize}")
 
     def _count(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
+        return len(self._tokens(text))
 
     def _new_tokens(self, max_chars: int) -> int:
         return int(max_chars * 1.5) + 16  # about one token per Chinese character, plus room for a preamble

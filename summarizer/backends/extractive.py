@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..text import split_sentences, strip_asides, truncate_at_boundary
+from ..text import close_clause, split_sentences, strip_asides, truncate_at_boundary
 from ..types import GARBLED, Article, Summary
 from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
 
@@ -73,7 +73,7 @@ class ExtractiveSummarizer:
             return truncate_at_boundary(sentences[0], max_chars)
         scores, space = score_units(sentences, candidates, max_chars, title)
         chosen = self._select(units, scores, space, max_chars)
-        return "".join(_close(units[i].text) for i in sorted(chosen, key=lambda i: (units[i].sentence,
+        return "".join(close_clause(units[i].text) for i in sorted(chosen, key=lambda i: (units[i].sentence,
                                                                                      units[i].clauses)))
 
     def _select(self, units: list[Unit], scores: np.ndarray, space: UnitSpace, budget: int) -> list[int]:
@@ -114,8 +114,3 @@ def _prose_sentences(text: str) -> list[str]:
 def drop_times(sentence: str) -> str:
     """Remove dates that only say when: a lead time clause (9月3日，) and 当地时间20日 inside a clause."""
     return _INNER_TIME_RE.sub("", _LEAD_TIME_RE.sub("", sentence, count=1)) or sentence
-
-
-def _close(unit: str) -> str:
-    """End a unit that stops at a clause mark (，；：) with 。 — same length, reads as a sentence."""
-    return unit[:-1] + "。" if unit and unit[-1] in "，,；;：:、" else unit

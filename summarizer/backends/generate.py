@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..ingest.clean import to_simplified
-from ..text import split_clauses, split_sentences, truncate_at_boundary
+from ..text import close_clause, split_clauses, split_sentences, truncate_at_boundary
 
 # 好的，以下是…： / 摘要： / **摘要**： / 标题： — what instruct models put before the answer.
 _PREAMBLE_RE = re.compile(
@@ -48,9 +48,7 @@ def _sentences(text: str) -> list[str]:
 
 def clean_output(text: str, max_chars: int) -> str:
     """Drop a preamble and markup, keep the first paragraph, Simplified, no repeated sentence, within budget."""
-    text = truncate_at_boundary("".join(_sentences(text)), max_chars)
-    # Cut at a clause end: close the sentence instead of leaving a dangling comma (same length).
-    return re.sub(r"[，,；;：:、]$", "。", text)
+    return close_clause(truncate_at_boundary("".join(_sentences(text)), max_chars))
 
 
 def settled(text: str, max_chars: int) -> bool:

@@ -19,7 +19,7 @@ from .readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "load_articles", "read_inputs"]
+__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "load_articles", "read_inputs", "require_articles"]
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -78,7 +78,16 @@ def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
     if isinstance(paths, str | Path):
         paths = [paths]
     articles, skipped = read_inputs(paths)
+    require_articles(articles, skipped)
+    return articles
+
+
+def require_articles(articles: list[Article], skipped: list[SkippedFile]) -> None:
+    """Raise when nothing could be read, naming every file and why.
+
+    Raises:
+        InputError: ``articles`` is empty.
+    """
     if not articles:
         reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped)
         raise InputError(f"no article could be read ({reasons})")
-    return articles
