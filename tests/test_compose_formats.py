@@ -132,6 +132,21 @@ def test_keywords_are_repeated_terms_not_fragments():
     assert keywords(["一次性的文字没有重复。"]) == [[]]
 
 
+def test_keywords_are_whole_words_without_glue():
+    # The longest repeat (伊斯兰饭庄董事) ends inside 董事长/董事会: the whole word before it is the keyword.
+    assert keywords(["伊斯兰饭庄董事长来了。伊斯兰饭庄董事会开会。"]) == [["伊斯兰饭庄"]]
+    # A repeat holding a conjunction, or opening with a stop word, is glue between terms.
+    [words] = keywords(["社区和铁塔居委会合作。社区和铁塔小学联欢。我们积极配合检查。我们积极配合消杀。"])
+    assert not {"社区和铁塔", "积极配合", "我们积极配合"} & set(words)
+    assert "铁塔" in words
+
+
+def test_seed_keywords_do_not_straddle_words(seed_articles):
+    found = {w for ws in keywords([f"{a.title}\n{a.text}" for a in seed_articles]) for w in ws}
+    assert {"物业行业", "伊斯兰饭庄"} <= found
+    assert not {"市物业行业", "伊斯兰饭庄董", "区和铁塔居委", "物业党"} & found
+
+
 runner = CliRunner()
 
 

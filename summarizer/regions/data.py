@@ -10,13 +10,11 @@ Kong, the towns and sub-districts (南京东路街道 is in 黄浦区), and a li
 
 from __future__ import annotations
 
-import importlib.util
-import io
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+
+from ..lexicon import jionlp_lines
 
 # Levels; ABROAD marks a foreign country or city in the name index.
 ABROAD, PROVINCE, CITY, COUNTY, TOWN = 0, 1, 2, 3, 4
@@ -40,24 +38,12 @@ class Division:
     county: str | None = None
 
 
-def _data_dir() -> Path:
-    spec = importlib.util.find_spec("jionlp")  # locate, don't import (jionlp loads models on import)
-    if spec is None or spec.origin is None:
-        raise RuntimeError("the jionlp package (division data) is not installed: pip install 'jionlp>=1.5.31'")
-    return Path(spec.origin).parent / "dictionary"
-
-
-def _read_tree() -> list[str]:
-    with zipfile.ZipFile(_data_dir() / "china_location.zip") as zf, zf.open("china_location.txt") as fh:
-        return io.TextIOWrapper(fh, encoding="utf-8").read().splitlines()
-
-
 @cache
 def divisions() -> tuple[Division, ...]:
     """Every province, city, county and town (villages are left out), in tree order."""
     out: list[Division] = []
     path: list[str | None] = [None, None, None]  # current province, city, county
-    for line in _read_tree():
+    for line in jionlp_lines("china_location.zip"):
         depth = len(line) - len(line.lstrip("\t"))
         if depth > 3:
             continue  # villages and communities: too many, too generic
@@ -100,7 +86,7 @@ def renamed() -> dict[str, list[Division]]:
     """Old full names of renamed divisions → the divisions they are now (襄樊市 → 襄阳市)."""
     out: dict[str, list[Division]] = defaultdict(list)
     index = by_full_name()
-    for line in (_data_dir() / "china_location_change.txt").read_text(encoding="utf-8").splitlines():
+    for line in jionlp_lines("china_location_change.txt"):
         old, _, new = line.partition("=>")
         before, after = old.split("\t")[2::2], [n.strip() for n in new.split("\t")]
         if len(before) != len(after) or before[-1] == after[-1] or before[-1] in index:
@@ -116,7 +102,7 @@ def renamed() -> dict[str, list[Division]]:
 def foreign() -> dict[str, str]:
     """Names of foreign countries, their capitals and big cities → the country (东京 → 日本)."""
     out: dict[str, str] = {}
-    for line in (_data_dir() / "world_location.txt").read_text(encoding="utf-8").splitlines():
+    for line in jionlp_lines("world_location.txt"):
         parts = line.strip().split("\t")
         if len(parts) < 2 or parts[0] == "中国":
             continue  # continent headings, and China itself
