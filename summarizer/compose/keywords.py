@@ -78,11 +78,8 @@ def _glued(gram: str) -> bool:
 
 
 def _specificity(gram: str) -> float:
-    """The term's IDF (the largest of its words' when the list lacks it as a whole), capped."""
-    idf = word_idf()
-    if gram in idf:
-        return min(idf[gram], _UNLISTED_IDF)
-    return _UNLISTED_IDF
+    """The term's IDF in the word list, capped at that of a term the list lacks (a name, a compound)."""
+    return min(word_idf().get(gram, _UNLISTED_IDF), _UNLISTED_IDF)
 
 
 def _counts(text: str) -> Counter[str]:
@@ -112,7 +109,7 @@ def _overlap(a: str, b: str) -> bool:
 
 
 def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
-    """Up to ``limit`` keywords for each text, scored by repeats × length × IDF over ``texts``.
+    """Up to ``limit`` keywords for each text, scored by repeats × length × IDF over ``texts`` × word IDF.
 
     Args:
         texts: one string per article (title and body).
@@ -132,7 +129,8 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     n = len(texts)
     out = []
     for grams in per_text:
-        scored = sorted(grams, key=lambda g: (-grams[g] * min(len(g), 4) * math.log(1 + n / df[g]) * _specificity(g), g))
+        weight = {g: c * min(len(g), 4) * math.log(1 + n / df[g]) * _specificity(g) for g, c in grams.items()}
+        scored = sorted(grams, key=lambda g: (-weight[g], g))
         chosen: list[str] = []
         for gram in scored:
             # Picks sharing two characters (退役军人 / 役军人服务站, 白银市 / 银市人大) are one term cut
