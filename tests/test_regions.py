@@ -204,5 +204,9 @@ def test_a_digest_of_separate_items_needs_most_items_to_name_the_place():
     local = ("海口简讯。秀英区：开展环境卫生消杀活动，覆盖全区120个小区。龙华区：为独居老人配送蔬菜物资共3000份。"
              "美兰区：组织志愿者上门为居民提供服务。")
     assert resolve(make_article(local, title="海口简讯")).label() == "海南省海口市"
-    form = "时间：8月1日上午九点至十一点整。地点：海口市秀英区阳光小区东门广场。内容：为小区居民免费体检并发放药品。"
-    assert resolve(make_article(form, title="义诊通知")).label() == "海南省海口市秀英区"
+    # The fields of one notice are not separate items.
+    for form in ("时间：8月1日上午九点至十一点整。地点：海口市秀英区阳光小区东门广场。"
+                 "内容：为小区居民免费体检并发放药品。",
+                 "项目名称：阳光小区二期住宅楼建设工程。建设单位：某某房地产开发有限公司。"
+                 "建设地点：海口市秀英区阳光小区以南地块。"):
+        assert resolve(make_article(form, title="通知")).label() == "海南省海口市秀英区"

@@ -20,11 +20,13 @@ _BIO_AFTER = re.compile(r"(?:籍|逝世|去世|病逝)")
 _PERSON_NOTE = re.compile(r"[（(][^（）()]{0,30}?(?:[男女][，,、]|\d{1,3}岁)[^（）()]{0,30}?[）)]")
 BIO_LOOKBEHIND = 4  # characters before a name searched for _BIO_BEFORE
 
-# A digest item opens a sentence with a short label and a colon (当升科技：…). Labels that are
-# form fields (时间：, 地点：) or that introduce a quote (张三说：) do not open an item.
+# A digest item opens a sentence with a short label and a colon (当升科技：…) and says at least a
+# clause. Labels that introduce a quote (张三说：, 问：) or name a form field (时间：, 建设地点：,
+# 项目名称： — a notice's fields belong to one story) do not open an item.
 _ITEM = re.compile(r"(?:^|(?<=[。！？\n]))\s*([^\s，。！？：:；、“”\"（）()]{2,8})[：:](?=[^\n。]{12})")
-_NOT_ITEM = re.compile(r"(?:说|表示|称|问|答|指出|介绍|认为|强调|透露|提醒|时间|地点|内容|主题|对象|地址|电话"
-                       r"|联系人|备注|来源|记者|编辑|原标题|注|摘要|导语)$")
+_NOT_ITEM = re.compile(r"(?:说|表示|称|问|答|指出|介绍|认为|强调|透露|提醒|记者|编辑|来源|原标题|摘要|导语|注"
+                       r"|时间|日期|地点|地址|内容|主题|对象|电话|联系人|备注|名称|单位|方式|范围|规模|金额|期限"
+                       r"|要求|条件|编号|类型)$")
 DIGEST_ITEMS = 3  # distinct labelled items before a text counts as a digest
 
 
