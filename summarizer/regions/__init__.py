@@ -10,7 +10,9 @@ when it speaks of the whole country), never forced into one province.
 Names that are often something else only count where the article supports their province
 otherwise: short county names (平安, 南部, 合作 are ordinary words), town names, nicknames (水城 for
 聊城, 北市 for 台北市) and words such as 东区 in 小区 names. A mention inside an outlet or company
-name (东方今报, 宁波远洋), a street name (南京东路), or a person's name (宁波同志) is dropped or weakened.
+name (东方今报, 宁波远洋), a street name (南京东路), or a person's name (宁波同志) is dropped or weakened;
+so is a person's birthplace or hometown, and a digest of separate items has no single place
+unless half its items name it (``context.py``).
 """
 
 from __future__ import annotations
@@ -268,7 +270,7 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
             return Region(scope="unknown", confidence=round(share, 3),
                           evidence=(f"only passing mentions: {', '.join(_summary(ranked, prov))}",))
         if items := digest_items(article.text):
-            # A digest of separate items is about a place only if most of its items name it.
+            # A digest of separate items is about a place only if at least half of its items name it.
             naming = sum(_names_province(item, top) for item in items)
             if naming < DIGEST_SHARE * len(items):
                 return Region(scope="unknown", confidence=round(share, 3),

@@ -4,7 +4,7 @@ A news story is about the place where its event happens. Two common ways a text 
 places: a person's background (生于上海, 曾在南京生活, 在南京逝世, ``（男，39岁，太原市人）``), which
 describes the person, not the event; and a digest of separate items (``午间公告：当升科技：……。
 金陵药业：……。``), where each item has its own place and the digest as a whole has none unless
-most items share it.
+at least half of its items share it.
 """
 
 from __future__ import annotations
