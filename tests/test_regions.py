@@ -177,3 +177,36 @@ def test_quote_led_story_takes_its_place_from_the_second_paragraph():
             "东昌府区古楼街道铁塔社区人员密集，每天从早到晚忙碌不停。\n大家积极响应，很快就制作了水饺。")
     region = resolve(make_article(text, title="送水饺"))
     assert (region.city, region.county) == ("聊城市", "东昌府区")
+
+
+def test_beijing_time_is_a_time_zone_not_a_place():
+    text = "北京时间9月11日凌晨，苹果公司在美国总部发布新手机，售价699美元。北京时间上午，新品开始预约。"
+    assert resolve(make_article(text, title="苹果发布新手机")).province is None
+    r = resolve(make_article("北京时间8月1日，北京市朝阳区物业开展消杀，朝阳区居民点赞。"))
+    assert (r.province, r.county) == ("北京市", "朝阳区")
+
+
+def test_a_persons_birthplace_hometown_or_past_home_is_not_the_story_place():
+    text = ("近日，一首经典儿歌被改编成新版本，引发网友讨论。作曲家张某曾在南京创作并生活多年。"
+            "张某生于上海，2009年在南京逝世。他的家人说，经典不宜随意改动。")
+    assert resolve(make_article(text, title="经典儿歌被改编")).province is None
+    text = ("海口市秀英区发生一起交通事故。肇事司机王某（男，39岁，太原市人）已被警方控制，"
+            "伤者李某（女，37岁，大同市人）被送往秀英区人民医院救治。")
+    r = resolve(make_article(text, title="秀英区发生交通事故"))
+    assert (r.province, r.county, r.confidence) == ("海南省", "秀英区", 1.0)  # no share for Shanxi
+
+
+def test_a_digest_of_separate_items_needs_most_items_to_name_the_place():
+    digest = ("证券时报讯，甲科技：拟在常州市投资建设新材料产业基地项目。乙药业：获公司高管增持股份约100万股，"
+              "增持后合计持股比例上升。丙股份：中标风电项目，中标金额为7亿元。丁科技：收到证监局行政监管措施决定书。")
+    r = resolve(make_article(digest, title="午间公告"))
+    assert r.province is None and "digest" in r.evidence[0]
+    local = ("海口简讯。秀英区：开展环境卫生消杀活动，覆盖全区120个小区。龙华区：为独居老人配送蔬菜物资共3000份。"
+             "美兰区：组织志愿者上门为居民提供服务。")
+    assert resolve(make_article(local, title="海口简讯")).label() == "海南省海口市"
+    # The fields of one notice are not separate items.
+    for form in ("时间：8月1日上午九点至十一点整。地点：海口市秀英区阳光小区东门广场。"
+                 "内容：为小区居民免费体检并发放药品。",
+                 "项目名称：阳光小区二期住宅楼建设工程。建设单位：某某房地产开发有限公司。"
+                 "建设地点：海口市秀英区阳光小区以南地块。"):
+        assert resolve(make_article(form, title="通知")).label() == "海南省海口市秀英区"

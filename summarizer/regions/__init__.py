@@ -10,7 +10,9 @@ when it speaks of the whole country), never forced into one province.
 Names that are often something else only count where the article supports their province
 otherwise: short county names (平安, 南部, 合作 are ordinary words), town names, nicknames (水城 for
 聊城, 北市 for 台北市) and words such as 东区 in 小区 names. A mention inside an outlet or company
-name (东方今报, 宁波远洋), a street name (南京东路), or a person's name (宁波同志) is dropped or weakened.
+name (东方今报, 宁波远洋), a street name (南京东路), or a person's name (宁波同志) is dropped or weakened;
+so is a person's birthplace or hometown, and a digest of separate items has no single place
+unless half its items name it (``context.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from functools import cache
 from typing import TypeVar
 
 from ..types import Article, Region
+from .context import biographical, digest_items, person_notes
 from .data import ABROAD, CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, foreign, renamed
 
 __all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
@@ -52,7 +55,8 @@ NICKNAMES = {"水城": "聊城市", "江城": "武汉市", "北市": "台北市"
 # 南京东路, 宁波同志): the mention is then not about the place.
 _NOT_PLACE_AFTER = re.compile(
     r"(?:今报|日报|晚报|晨报|早报|商报|时报|都市报|青年报|电视台|卫视|广播|远洋|集团|银行|航空|证券|控股|股份"
-    r"|巴巴|大学|(?:新闻)?网|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士)")
+    r"|巴巴|大学|(?:新闻)?网|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士"
+    r"|时间)")  # 北京时间 is a time zone
 # The commonest surnames: a word-like short name right after one is a person's given name.
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁"
                 "沈姚卢姜崔钟谭陆汪范廖贾夏韦邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤")
@@ -68,6 +72,7 @@ _SENTENCE_PUNCT = re.compile(r"[。，！？；：,.!?;]")
 _OUTSIDE = {"台湾省", *SARS}
 MULTI_SHARE = 0.5  # below this share of the province evidence, with a strong second: several provinces
 COUNTY_FLOOR = 0.5  # a county needs at least one early body mention (or a gated one twice)
+DIGEST_SHARE = 0.5  # share of a digest's items that must name the province
 MIN_TEXT_SCORE = 2.0  # less text evidence than one lead mention: a passing mention, not the story's place
 
 
@@ -161,6 +166,10 @@ def _names_place(text: str) -> bool:
     return any(not c.gated for _, _, cands in mentions(text) for c in cands)
 
 
+def _names_province(text: str, province: str) -> bool:
+    return any(c.division.province == province for _, _, cands in mentions(text) for c in cands)
+
+
 def _fields(article: Article) -> list[tuple[str, str]]:
     paras = [p.strip() for p in article.text.splitlines() if p.strip()]
     kinds = [_kind(p) for p in paras]
@@ -202,11 +211,14 @@ def _scan(article: Article, aliases: Mapping[str, str]) -> list[tuple[str, str, 
                     out.append(("alias", alias, WEIGHTS["alias"] * text.count(alias),
                                 tuple(_Name(d, False) for d in divs)))
                 text = text.replace(alias, "〇")  # an alias (with an empty target) hides a name
+        notes = person_notes(text)
         for name, end, cands in mentions(text):
             weight = WEIGHTS[where]
             start = end - len(name)
             if start and text[start - 1] in _SURNAMES and all(c.gated for c in cands):
                 continue  # 郑板桥, 王平安: a person's given name, not the district
+            if where != "region" and biographical(text, start, end, notes):
+                continue  # 生于上海, （男，39岁，太原市人）: where a person comes from, not the event
             if where == "body":
                 # Later mentions count less: the story's own place comes early, passing
                 # mentions and related-story links late.
@@ -257,6 +269,12 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
         if text_score.get(top, 0.0) < MIN_TEXT_SCORE:
             return Region(scope="unknown", confidence=round(share, 3),
                           evidence=(f"only passing mentions: {', '.join(_summary(ranked, prov))}",))
+        if items := digest_items(article.text):
+            # A digest of separate items is about a place only if at least half of its items name it.
+            naming = sum(_names_province(item, top) for item in items)
+            if naming < DIGEST_SHARE * len(items):
+                return Region(scope="unknown", confidence=round(share, 3),
+                              evidence=(f"digest of {len(items)} items, {naming} name {top}",))
     best_city = _best({c: s for c, s in city.items() if c[0] == top})
     city_name = best_city[1] if best_city else None
     best_county = _best({c: s for c, s in county.items() if c[:2] == (top, city_name)}, floor=COUNTY_FLOOR)
