@@ -146,6 +146,20 @@ def test_extract_page_falls_back_when_the_extractor_finds_nothing():
     assert BODY in page.text
 
 
+def test_a_broken_extractor_install_is_reported_once_and_pages_still_read(monkeypatch, caplog):
+    import sys
+
+    from summarizer.ingest import html
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
+    html._warn_install.cache_clear()
+    markup = f"<html><body><p>{BODY}</p></body></html>"
+    pages = [extract_page(markup), extract_page(markup)]
+    assert all(BODY in p.text and p.extractor == "fallback" for p in pages)
+    warnings = [r for r in caplog.records if r.levelname == "WARNING" and "trafilatura" in r.getMessage()]
+    assert len(warnings) == 1 and "pip install" in warnings[0].getMessage()
+
+
 def test_furniture_lines_dropped_bylines_kept_as_labels():
     lines = ["主页>股市消息>正文", "2020-01-03 18:13", "2019-09-26 12:11来源：证券时报网作者：李在山",
              "字号", "3573", BODY, "- 相关链接一条新闻标题", ">>加入粉丝团！"]

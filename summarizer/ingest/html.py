@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .clean import html_to_text
 from .meta import split_furniture
@@ -114,6 +115,8 @@ def extract_page(markup: str) -> Page:
             markup, with_metadata=True, include_comments=False, include_tables=True,
             output_format="python",
         )
+    except ImportError as exc:  # a broken install, not a bad page: say so, or every page quietly reads worse
+        _warn_install(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # a third-party parser on arbitrary markup: any failure means "use the fallback"
         log.info("trafilatura failed (%s); using the plain block reader", exc)
     text = (getattr(doc, "text", None) or "").strip()
@@ -134,6 +137,13 @@ def extract_page(markup: str) -> Page:
         url=getattr(doc, "url", None),
         extractor=extractor,
     )
+
+
+@cache  # once per run, not once per page
+def _warn_install(reason: str) -> None:
+    log.warning("trafilatura cannot run (%s): web pages are read with the plain block reader, which keeps "
+                "navigation and related links; repair the install: pip install 'lxml[html_clean]' trafilatura",
+                reason)
 
 
 def byline_near_title(markup: str, title: str, reach: int = 6) -> str | None:
