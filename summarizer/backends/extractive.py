@@ -29,7 +29,7 @@ _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836�
 # (a budget is a ceiling: the dev budgets are about 1.5x the length of the human summaries), and
 # only while they score within the margin of the best: weak filler costs more than it adds.
 _FILL = 0.6
-_MARGIN = 0.2
+_MARGIN = 0.25
 _END = "。！？!?…”’」』）)】》\"'"
 # Lines that are not the story: photo captions, bylines, editor notes.
 _NOT_PROSE_RE = re.compile(r"^(▲|△|图[：:/]|图片来源|（?记者|（?编辑|责任编辑|来源[：:]|原标题)|摄$|摄）$")
@@ -96,10 +96,14 @@ class ExtractiveSummarizer:
         return chosen
 
 
+# A Weibo topic tag (#松下#): the marks go, the words stay. Not 3#楼 (a building number): no digit before.
+_HASHTAG_RE = re.compile(r"(?<![0-9A-Za-z])#([^#\s]{1,20})#")
+
+
 def _prose_sentences(text: str) -> list[str]:
     """Sentences of the story: a line without an end mark is a subhead, unless it is all there is."""
     sentences: list[str] = []
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [_HASHTAG_RE.sub(r"\1", line.strip()) for line in text.splitlines() if line.strip()]
     for line in lines:
         if _NOT_PROSE_RE.search(line):
             continue
