@@ -90,7 +90,8 @@ def test_never_exceeds_the_budget(pieces, budget):
     ("美国国务卿布林肯表示，", True), ("但是物业公司配送物资。", True), ("继奥迪和克莱斯勒之后，", True),
     ("在落实责任的前提下。", True), ("美国财政部宣布对4名官员实施制裁。", False), ("物业配送物资近6万份，", False),
     ("据全球健康药物研发中心消息，", True), ("Jonas预计，", True), ("尽管Rivian的股价已高于60美元，", True),
-    ("据统计全年销量增长两成。", False),
+    ("据统计全年销量增长两成。", False), ("邹胜龙说，团队今年都非常辛苦，6月24日上市后，", True),
+    ("美国空军将像当年对苏联那样，", True),
 ])
 def test_units_that_cannot_stand_alone_are_marked(unit, dangling):
     assert bool(DANGLING_RE.search(unit)) is dangling
@@ -162,6 +163,9 @@ def test_weibo_topic_marks_are_dropped_but_building_numbers_stay():
     out = ExtractiveSummarizer().summarize_text("索尼、夏普、#松下#这些企业开始走下坡路。", max_chars=30)
     assert out == "索尼、夏普、松下这些企业开始走下坡路。"
     assert "3#楼" in ExtractiveSummarizer().summarize_text("小区3#楼和5#楼完成外墙翻新。", max_chars=30)
+    linked = "时代周刊发布新封面。原文：http://cj.sina.cn/article/normal_detail?url=https://finance.sina.com.cn/a.shtml"
+    out = ExtractiveSummarizer().summarize_text(linked, max_chars=40)
+    assert out.startswith("时代周刊发布新封面。") and "http" not in out and "sina" not in out
 
 
 def test_recurring_names_are_counted_once_per_unit_and_marked_in_the_lead():

@@ -98,12 +98,14 @@ class ExtractiveSummarizer:
 
 # A Weibo topic tag (#松下#): the marks go, the words stay. Not 3#楼 (a building number): no digit before.
 _HASHTAG_RE = re.compile(r"(?<![0-9A-Za-z])#([^#\s]{1,20})#")
+_URL_RE = re.compile(r"https?://[!-~]+")  # a link is never summary text
 
 
 def _prose_sentences(text: str) -> list[str]:
     """Sentences of the story: a line without an end mark is a subhead, unless it is all there is."""
     sentences: list[str] = []
-    lines = [_HASHTAG_RE.sub(r"\1", line.strip()) for line in text.splitlines() if line.strip()]
+    lines = [_HASHTAG_RE.sub(r"\1", _URL_RE.sub("", line)).strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
     for line in lines:
         if _NOT_PROSE_RE.search(line):
             continue

@@ -29,7 +29,7 @@ _INCOMPLETE_RE = re.compile(
     r"|^(继|随着|在|当).{0,30}(之后|以后|后|之前|以来|期间|时|中|下)[，,。]?$"
     r"|^(尽管|虽然|虽|如果|假如|若|即使|即便|因为|由于|只要|只有|除了)[^，,；;。]*[，,；;：:]$"
     r"|^据[^，,；;。]*[，,：:]$"
-    r"|(中|时|之后|以后|之前|以来|期间|方面|之际|前提下|背景下|情况下)[，,]$"  # a setting waiting for its clause
+    r"|(中|时|后|之前|以来|期间|方面|之际|前提下|背景下|情况下|那样|一样)[，,]$"  # a setting waiting for its clause
 )
 DANGLING_RE = re.compile(f"{_INCOMPLETE_RE.pattern}|{_ANNOUNCING}")
 # Openers that carry time or attribution, not news (据…报道, 当地时间20日, 近日 …).
