@@ -123,7 +123,7 @@ def _counts(texts: list[str], vocab: dict[str, int]) -> np.ndarray:
     width = max(len(vocab), 1)
     flat = np.bincount(np.array(rows, dtype=np.int64) * width + np.array(cols, dtype=np.int64),
                        minlength=len(texts) * width)
-    return flat.reshape(len(texts), width).astype(float)
+    return flat.reshape(len(texts), width).astype(np.float32)  # float32: half the memory traffic, same ranking
 
 
 def _recurring_trigrams(candidates: Candidates) -> tuple[np.ndarray, np.ndarray]:
@@ -208,11 +208,11 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
     clause_sentence = np.array(candidates.clause_sentence)
     # Clauses of a sentence are consecutive: sums over a sentence are sums over a slice of rows.
     sentence_first = np.searchsorted(clause_sentence, np.arange(len(sentences)))
-    of_unit = np.zeros((len(units), len(candidates.clauses)))
+    of_unit = np.zeros((len(units), len(candidates.clauses)), dtype=np.float32)
     of_unit[np.repeat(np.arange(len(units)), [len(u.clauses) for u in units]),
             [c for u in units for c in u.clauses]] = 1.0
     df = (np.add.reduceat(clause_counts, sentence_first, axis=0) > 0).sum(axis=0)
-    idf = np.log((1 + len(sentences)) / (1 + df)) + 1.0
+    idf = (np.log((1 + len(sentences)) / (1 + df)) + 1.0).astype(np.float32)
     clauses_v = clause_counts * idf
     gram = clauses_v @ clauses_v.T
     norms = np.sqrt(np.maximum(((of_unit @ gram) * of_unit).sum(axis=1), 1e-12))
