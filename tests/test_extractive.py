@@ -159,7 +159,7 @@ def test_a_joined_lead_pair_never_skips_to_a_connective_or_a_bare_time():
     assert not any(u.pair for u in units)
 
 
-def test_weibo_topic_marks_are_dropped_but_building_numbers_stay():
+def test_weibo_topic_marks_and_links_are_dropped_but_building_numbers_stay():
     out = ExtractiveSummarizer().summarize_text("索尼、夏普、#松下#这些企业开始走下坡路。", max_chars=30)
     assert out == "索尼、夏普、松下这些企业开始走下坡路。"
     assert "3#楼" in ExtractiveSummarizer().summarize_text("小区3#楼和5#楼完成外墙翻新。", max_chars=30)
