@@ -176,3 +176,12 @@ def test_recurring_names_are_counted_once_per_unit_and_marked_in_the_lead():
     quiet, named = texts.index("市场震荡加剧。"), texts.index("王亚伟遭遇了成名以来的最窘境。")
     assert features["cover"][quiet] == 0 and features["cover"][named] == 1  # every recurring trigram is 王亚伟遭遇
     assert features["cover_lead"][named] == 1 and 0 <= features["cover"].max() <= 1
+
+
+def test_a_run_cut_from_inside_a_sentence_on_a_verb_is_dangling():
+    sentences = ["北京出台轨道交通安全方案，将推出差别化票价。", "将推出新线路。"]
+    candidates = candidate_units(sentences, 30)
+    features, _ = unit_features(sentences, candidates, 30)
+    flag = {u.text: d for u, d in zip(candidates.units, features["dangling"], strict=True)}
+    assert flag["将推出差别化票价。"] == 1 and flag["将推出新线路。"] == 0
+    assert flag["北京出台轨道交通安全方案，将推出差别化票价。"] == 0

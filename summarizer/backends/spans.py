@@ -35,6 +35,10 @@ DANGLING_RE = re.compile(f"{_INCOMPLETE_RE.pattern}|{_ANNOUNCING}")
 # Openers that carry time or attribution, not news (据…报道, 当地时间20日, 近日 …).
 _LOW_INFO_RE = re.compile(r"^(据|记者|当地时间|日前|近日|昨日|昨天|今天|今日|目前|据悉|据了解|\d+月\d+日|\d+日)")
 _DIGIT_RE = re.compile(r"\d")
+# A run that starts inside its sentence on an adverb or verb (将推出…, 已让…, 导致…) has left its
+# subject behind; scored as dangling.
+_HEADLESS_RE = re.compile(r"^(将|已|正|被|仍|曾|均|都|就|才|拟|再|更|则|即|便|却|随后|从而|进而|以便|以"
+                          r"|使|让|令|致|导致|造成|引发|成为|是)")
 # A clause that is only a time (2021年全年，/ 今年一季度，): it says when, not who did what.
 _TIME_ONLY_RE = re.compile(r"^[\d〇一二三四五六七八九十年月日号季度上下半全今去明本前初末底中旬周期间内来]+[，,]$")
 # A unit added after the best one must read as news on its own: no fragment (审计的背后，) and no
@@ -240,7 +244,8 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
         "clause_position": 1 / np.sqrt(1 + first_clause - sentence_start),
         "fill": fill,
         "fill2": fill**2,
-        "dangling": np.array([dangling(u.text) for u in units], dtype=float),
+        "dangling": np.array([dangling(u.text) or (inside and bool(_HEADLESS_RE.match(u.text)))
+                              for u, inside in zip(units, first_clause != sentence_start, strict=True)], dtype=float),
         "digits": np.array([bool(_DIGIT_RE.search(u.text)) for u in units], dtype=float),
         "low_info": np.array([bool(_LOW_INFO_RE.match(u.text)) for u in units], dtype=float),
         "pair": np.array([u.pair for u in units], dtype=float),
