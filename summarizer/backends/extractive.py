@@ -24,6 +24,7 @@ import numpy as np
 
 from ..text import close_clause, split_sentences, strip_asides, truncate_at_boundary
 from ..types import GARBLED, Article, Summary
+from .headline import TIGHT, colon_lead, drop_setting, with_speaker
 from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
 
 _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836户…6万份 twice)
@@ -69,14 +70,17 @@ class ExtractiveSummarizer:
         sentences = _prose_sentences(text)
         if not sentences:
             return ""
+        if max_chars <= TIGHT:
+            sentences = [colon_lead(drop_setting(s)) for s in sentences]
         candidates = candidate_units(sentences, max_chars)
         units = candidates.units
         if not units:  # not even one clause fits: cut the lead sentence at the budget
             return truncate_at_boundary(sentences[0], max_chars)
         scores, space = score_units(sentences, candidates, max_chars, title)
-        chosen = self._select(units, scores, space, max_chars)
-        return "".join(close_clause(units[i].text) for i in sorted(chosen, key=lambda i: (units[i].sentence,
-                                                                                     units[i].clauses)))
+        chosen = [units[i] for i in self._select(units, scores, space, max_chars)]
+        chosen.sort(key=lambda u: (u.sentence, u.clauses))
+        texts = with_speaker(candidates, chosen, max_chars) if max_chars <= TIGHT else [u.text for u in chosen]
+        return "".join(close_clause(t) for t in texts)
 
     def _select(self, units: list[Unit], scores: np.ndarray, space: UnitSpace, budget: int) -> list[int]:
         order = np.argsort(-scores, kind="stable")  # ties: the earlier unit
