@@ -2,7 +2,7 @@ import pytest
 
 from summarizer.backends.extractive import ExtractiveSummarizer
 from summarizer.backends.headline import TIGHT, colon_lead, drop_setting, speaker, with_speaker
-from summarizer.backends.spans import candidate_units
+from summarizer.backends.spans import candidate_units, dangling
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -66,3 +66,8 @@ def test_tight_budgets_read_like_a_headline_and_only_delete():
     assert all(c in it for c in tight if c.isalnum())  # a subsequence of the article: deletions only
     loose = engine.summarize_text(text, max_chars=TIGHT + 70)
     assert "刘云山指出，" in loose  # a paragraph budget keeps the verb
+
+
+def test_a_speaker_with_only_the_start_of_the_claim_is_dangling():
+    assert dangling("建议书：征收社会抚养费，")
+    assert not dangling("建议书：征收社会抚养费是把提倡变成了强制要求，")
