@@ -68,6 +68,7 @@ def test_tight_budgets_read_like_a_headline_and_only_delete():
     assert "刘云山指出，" in loose  # a paragraph budget keeps the verb
 
 
-def test_a_speaker_with_only_the_start_of_the_claim_is_dangling():
+def test_a_speaker_alone_or_with_only_the_start_of_the_claim_is_dangling():
+    assert dangling("习近平：")
     assert dangling("建议书：征收社会抚养费，")
     assert not dangling("建议书：征收社会抚养费是把提倡变成了强制要求，")

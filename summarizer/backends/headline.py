@@ -21,7 +21,7 @@ TIGHT = 40
 _SAYING = "称|表示|指出|认为|透露|强调|说|介绍|坦言|直言|坦承|声称|宣称"
 # A clause that is only a short speaker and a verb of saying (刘云山指出，/ 韩媒称：). Not a bare
 # source (据…称), a pronoun (他说, 该分析师), a setting (对…来说, 发布会上), or a hedge (有人说).
-_NOT_SPEAKER = "据|他|她|它|这|那|其|该|对|有|而|但|并|也|还|又|同时|此外|报道|消息|文章|分析|记者"
+_NOT_SPEAKER = "据|他|她|它|这|那|其|该|对|有|而|但|并|也|还|又|同时|此外|报道|消息|文章|分析(?!师|人士)|记者"
 _ATTRIBUTION_RE = re.compile(
     rf"^(?!{_NOT_SPEAKER})"
     rf"([\u4e00-\u9fffA-Za-z0-9·]{{2,10}}?)(?<![上中时后来])(?:也|还|则|更|又|再次|同时|明确)?"

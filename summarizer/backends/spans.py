@@ -31,8 +31,9 @@ _INCOMPLETE_RE = re.compile(
     r"|^据[^，,；;。]*[，,：:]$"
     r"|(中|时|后|之前|以来|期间|方面|之际|前提下|背景下|情况下|那样|一样)[，,]$"  # a setting waiting for its clause
 )
-# A speaker with only the start of the claim (建议书：征收社会抚养费，… is to abolish it, not levy it).
-_CUT_CLAIM = r"^[^，,；;：:“”]{2,10}[：:][^，,；;：:]{1,9}[，,；;]$"
+# A speaker alone (习近平：, what ``headline.colon_lead`` leaves of 习近平说：) or with only the start of
+# the claim (建议书：征收社会抚养费，… is to abolish it, not levy it).
+_CUT_CLAIM = r"^[^，,；;：:“”]{2,10}[：:](?:[^，,；;：:]{1,9}[，,；;])?$"
 DANGLING_RE = re.compile(f"{_INCOMPLETE_RE.pattern}|{_ANNOUNCING}|{_CUT_CLAIM}")
 # Openers that carry time or attribution, not news (据…报道, 当地时间20日, 近日 …).
 _LOW_INFO_RE = re.compile(r"^(据|记者|当地时间|日前|近日|昨日|昨天|今天|今日|目前|据悉|据了解|\d+月\d+日|\d+日)")
