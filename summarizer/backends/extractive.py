@@ -13,6 +13,10 @@
    fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998),
    score far below the best, or do not read well as an addition (``spans.good_filler``).
 5. Print them in document order; a unit that ends on a comma ends with 。 instead.
+
+Budgets of ``headline.TIGHT`` characters or less are headlines: before step 2 a speaker clause
+becomes ``speaker：`` and a scene-setting opener goes, and in step 5 a unit from later in a
+speaker's sentence gets the speaker in front when it fits (``headline``).
 """
 
 from __future__ import annotations

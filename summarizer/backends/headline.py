@@ -1,11 +1,12 @@
-"""Headline-style attribution for tight budgets: who said it, then what (韩媒称，X → 韩媒：X).
+"""Headline-style compression for tight budgets: who said it, then what, without the scene-setting.
 
 News headlines put the speaker first and drop the verb of saying (央行：…, 韩媒：…). Under a
-budget of a few dozen characters the engine often picks the claim of ``刘云山指出，广大科技工作者要…``
-without its speaker, because the whole sentence does not fit. After selection, a chosen unit from
-a sentence that opens on a short speaker clause gets that speaker as ``speaker：`` when the budget
-allows; a unit that already starts with it loses only the verb. Only deletions and that colon: no
-fact is added, and the speaker is the one of the unit's own sentence.
+budget of a few dozen characters the engine otherwise picks the claim of ``刘云山指出，广大科技工作者要…``
+without its speaker, because the whole sentence does not fit. So, before selection, a sentence
+that opens on a short speaker clause gets it as ``speaker：`` (``colon_lead``) and loses an opener
+that only sets the scene (``drop_setting``: 据悉，); after selection, a unit from later in a
+``speaker：`` sentence gets that speaker in front when the budget allows (``with_speaker``).
+Only deletions and that colon: no fact is added, and a speaker is that of the unit's own sentence.
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ def speaker(clause: str) -> str | None:
 
 
 def with_speaker(candidates: Candidates, units: list[Unit], budget: int) -> list[str]:
-    """The texts of ``units`` (in output order), each from later in a ``speaker：`` sentence led by that speaker.
+    """The texts of ``units`` (in output order); one from later in a sentence that opens on ``speaker：`` gets it.
 
-    Only while the whole summary stays within ``budget``; the speaker is that of the unit's own sentence.
+    A speaker is added only while the whole summary stays within ``budget``.
     """
     texts = [u.text for u in units]
     for k, unit in enumerate(units):
