@@ -1,12 +1,14 @@
 """Quality benchmark: our engines against installable peers on the dev sets, one table.
 
-    .venv/bin/python benchmarks/quality.py [--sets lcsts finna clts] [--limit N] [--only NAME ...] [--json]
+    .venv/bin/python benchmarks/quality.py [--sets lcsts finna clts] [--limit N] [--only NAME ...] [--halves] [--json]
 
 Every system gets the same fixed character budget per set (stated in the table). Peers rank
 sentences their own way; the same budget rule is applied to all of them: take ranked sentences
 while they fit, print them in document order, and if none fits cut the best one at the last
 clause boundary that fits. Peers come from the ``bench`` extra (``pip install -e '.[bench]'``);
 a missing one is skipped with a note. Model engines run only when ``--model`` is given.
+``--halves`` also scores each system on the even- and the odd-numbered items apart: a change tuned
+on a dev set should raise both halves, not just the whole.
 Dev data is read from ../shared/eval (relative to the repo) and never copied into the repo.
 """
 
@@ -192,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N items of each set")
     parser.add_argument("--only", nargs="+", default=None, help="system names to run (default: all)")
     parser.add_argument("--model", default=None, help="also run the model engine with this model")
+    parser.add_argument("--halves", action="store_true", help="also score even and odd items apart")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     runners = systems(args.model, args.only)
@@ -204,12 +207,15 @@ def main(argv: list[str] | None = None) -> int:
         items = read_dataset(path, limit=args.limit)
         budget = BUDGETS[name]
         results[name] = []
+        parts = {"": items, " [even]": items[0::2], " [odd]": items[1::2]} if args.halves else {"": items}
         for system, run in runners.items():
-            try:
-                results[name].append(evaluate(system, lambda arts, run=run, b=budget: run(arts, b), items,
-                                              max_chars=budget))
-            except Exception as exc:  # a peer's own bug must not hide the other rows
-                print(f"note: {system} failed on {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            for suffix, subset in parts.items():
+                try:
+                    results[name].append(evaluate(system + suffix, lambda arts, run=run, b=budget: run(arts, b),
+                                                  subset, max_chars=budget))
+                except Exception as exc:  # a peer's own bug must not hide the other rows
+                    print(f"note: {system} failed on {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    break
         if not args.json:
             print(f"\n{name} ({len(items)} items, budget {budget} chars, char-level ROUGE F1)")
             print(format_table(results[name]), flush=True)
