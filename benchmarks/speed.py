@@ -41,13 +41,12 @@ CONFIGS: dict[str, dict[str, Any] | None] = {
     "chat-int8-b8": {"quantize": "int8", "batch_size": 8},
     "chat-int8-b32": {"quantize": "int8", "batch_size": 32},
     "chat-bf16": {"quantize": None, "dtype": "bfloat16"},
-    "chat-int8-head": {"quantize": "int8", "keep_float": ("down_proj", "lm_head")},  # LM head float32 too
     "chat-autocast": {"quantize": None, "dtype": "float32", "autocast": True},
     # CTranslate2 (optional: pip install ctranslate2), the model converted in the run, not counted in art/min
     "ct2-int8": {"ct2": "int8"},
     "ct2-fp32": {"ct2": "float32"},
 }
-DEFAULT_CONFIGS = "naive,chat-fp32,chat-bf16,chat-int8"
+DEFAULT_CONFIGS = "naive,chat-fp32,chat-bf16,chat-int8,ct2-int8"
 
 
 def matmul_gflops(threads: int, seconds: float = 1.5) -> float:
@@ -139,12 +138,11 @@ def naive_loop(model_path: str, texts: list[str], budget: int) -> Run:
 def engine_run(model_path: str, texts: list[str], budget: int, options: dict[str, Any]) -> Run:
     import torch
 
-    from summarizer.backends import get_backend, hf
+    from summarizer.backends import get_backend
     from summarizer.types import Article
 
     options = dict(options)
     autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=options.pop("autocast", False))
-    hf._KEEP_FLOAT = options.pop("keep_float", hf._KEEP_FLOAT)  # an experiment: which layers int8 leaves float
     start = time.perf_counter()
     engine = get_backend("chat", model=model_path, **options)
     loaded = time.perf_counter() - start
@@ -166,17 +164,18 @@ def ct2_run(model_path: str, texts: list[str], budget: int, compute_type: str) -
     from types import SimpleNamespace
 
     import ctranslate2
+    import torch
     import transformers
 
     from summarizer.backends.generate import clean_output
     from summarizer.prompts import load_prompt, render_prompt
 
     start = time.perf_counter()
-    folder = tempfile.mkdtemp(prefix="speed-ct2-")
-    ctranslate2.converters.TransformersConverter(model_path).convert(folder, force=True)
+    with tempfile.TemporaryDirectory(prefix="speed-ct2-") as folder:  # a model-sized copy: never left behind
+        ctranslate2.converters.TransformersConverter(model_path).convert(folder, force=True)
+        generator = ctranslate2.Generator(folder, device="cpu", compute_type=compute_type,
+                                          intra_threads=torch.get_num_threads())
     tokenizer = transformers.AutoTokenizer.from_pretrained(model_path)
-    generator = ctranslate2.Generator(folder, device="cpu", compute_type=compute_type,
-                                      intra_threads=torch_threads())
     loaded = time.perf_counter() - start
     system, template = load_prompt("system").strip(), load_prompt("summary")
     prompts = [tokenizer.apply_chat_template(
@@ -200,12 +199,6 @@ def ct2_run(model_path: str, texts: list[str], budget: int, compute_type: str) -
                             prefill_tokens=sum(len(i) - shared for i in ids) + shared,
                             decode_tokens=sum(len(r.sequences_ids[0]) for r in results))
     return outputs, timer, SimpleNamespace(config=transformers.AutoConfig.from_pretrained(model_path)), loaded
-
-
-def torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
 
 
 def worker(name: str, args: argparse.Namespace) -> None:

@@ -106,13 +106,18 @@ def fast_bf16(torch: Any) -> bool:
     return bool(caps.get("amx_bf16") or caps.get("avx512_bf16"))
 
 
-def resolve_dtype(dtype: str | None, quantize: str | None, device: str) -> str:
-    """The weights' dtype ``auto`` stands for: bfloat16 on a CPU with bf16 hardware and no int8, else float32."""
+def resolve_dtype(dtype: str | None, quantize: str | None) -> str:
+    """What ``dtype`` stands for here: ``auto`` is bfloat16 on a CPU with bf16 hardware and no int8, else float32.
+
+    Raises:
+        ModelLoadError: an unknown ``dtype``.
+    """
     chosen = dtype_option(dtype)
     if chosen != "auto":
         return chosen
     torch, _ = require_torch()
-    return "bfloat16" if device == "cpu" and quantize is None and fast_bf16(torch) else "float32"
+    cpu = not torch.cuda.is_available()
+    return "bfloat16" if cpu and quantize_option(quantize) is None and fast_bf16(torch) else "float32"
 
 
 def set_threads(threads: int | None) -> None:
@@ -175,7 +180,7 @@ def load(model: str, kind: str, *, quantize: str | None = None, dtype: str | Non
     quantize = quantize_option(quantize)
     torch, transformers = require_torch()
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    weights = getattr(torch, resolve_dtype(dtype, quantize, device))
+    weights = getattr(torch, resolve_dtype(dtype, quantize))
     if quantize == "int8" and weights != torch.float32:
         raise ModelLoadError(f"quantize='int8' needs dtype float32 (its kernels take float32), got dtype={dtype!r}")
     transformers.utils.logging.disable_progress_bar()  # the library must not draw on the user's terminal
