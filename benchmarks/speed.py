@@ -1,6 +1,6 @@
 """Speed of the model engines on CPU against a naive transformers loop, on the same articles in one run.
 
-    .venv/bin/python benchmarks/speed.py [--model DIR] [--n 16] [--budget 30] [--threads N]
+    .venv/bin/python benchmarks/speed.py [--model DIR] [--n 96] [--budget 30] [--threads N]
         [--configs naive,chat-fp32,chat-int8,...] [--set lcsts]
 
 Reads the first N items of ``../shared/eval/<set>_dev.jsonl`` (exits cleanly when absent; never
@@ -18,6 +18,7 @@ Decode tokens/s counts every row of a batch step (the work done, padding rows in
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -33,14 +34,19 @@ DEFAULT_MODEL = os.environ.get("SUMMARIZER_TEST_LLM", str(Path.home() / ".cache/
 # name -> chat engine options (None: the naive loop)
 CONFIGS: dict[str, dict[str, Any] | None] = {
     "naive": None,
-    "chat-fp32-b1": {"quantize": None, "batch_size": 1},
-    "chat-fp32": {"quantize": None},  # the engine's defaults otherwise (batches of 16)
+    "chat-fp32-b1": {"quantize": None, "dtype": "float32", "batch_size": 1},
+    "chat-fp32": {"quantize": None, "dtype": "float32"},  # the engine's defaults otherwise (batches of 16)
     "chat-int8-b1": {"quantize": "int8", "batch_size": 1},
     "chat-int8": {"quantize": "int8"},
     "chat-int8-b8": {"quantize": "int8", "batch_size": 8},
     "chat-int8-b32": {"quantize": "int8", "batch_size": 32},
+    "chat-bf16": {"quantize": None, "dtype": "bfloat16"},
+    "chat-autocast": {"quantize": None, "dtype": "float32", "autocast": True},
+    # CTranslate2 (optional: pip install ctranslate2), the model converted in the run, not counted in art/min
+    "ct2-int8": {"ct2": "int8"},
+    "ct2-fp32": {"ct2": "float32"},
 }
-DEFAULT_CONFIGS = "naive,chat-fp32,chat-int8"
+DEFAULT_CONFIGS = "naive,chat-fp32,chat-bf16,chat-int8,ct2-int8"
 
 
 def matmul_gflops(threads: int, seconds: float = 1.5) -> float:
@@ -130,17 +136,69 @@ def naive_loop(model_path: str, texts: list[str], budget: int) -> Run:
 
 
 def engine_run(model_path: str, texts: list[str], budget: int, options: dict[str, Any]) -> Run:
+    import torch
+
     from summarizer.backends import get_backend
     from summarizer.types import Article
 
+    options = dict(options)
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=options.pop("autocast", False))
     start = time.perf_counter()
     engine = get_backend("chat", model=model_path, **options)
     loaded = time.perf_counter() - start
     timer = ForwardTimer(engine.model)
     t0 = time.perf_counter()
-    summaries = engine.summarize([Article(title="", text=t) for t in texts], max_chars=budget)
+    with autocast:
+        summaries = engine.summarize([Article(title="", text=t) for t in texts], max_chars=budget)
     timer.total_s = time.perf_counter() - t0
     return [s.text for s in summaries], timer, engine.model, loaded
+
+
+def ct2_run(model_path: str, texts: list[str], budget: int, compute_type: str) -> Run:
+    """The engine's prompts and batching on CTranslate2: converted here, the shared prefix as its static prompt.
+
+    CTranslate2 has no stopping callback for batches, so each row runs to EOS or the token limit (the
+    engine stops a row once its summary is settled); its prefill and decode are not timed apart.
+    """
+    import tempfile
+    from types import SimpleNamespace
+
+    import ctranslate2
+    import torch
+    import transformers
+
+    from summarizer.backends.generate import clean_output
+    from summarizer.prompts import load_prompt, render_prompt
+
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="speed-ct2-") as folder:  # a model-sized copy: never left behind
+        ctranslate2.converters.TransformersConverter(model_path).convert(folder, force=True)
+        generator = ctranslate2.Generator(folder, device="cpu", compute_type=compute_type,
+                                          intra_threads=torch.get_num_threads())
+    tokenizer = transformers.AutoTokenizer.from_pretrained(model_path)
+    loaded = time.perf_counter() - start
+    system, template = load_prompt("system").strip(), load_prompt("summary")
+    prompts = [tokenizer.apply_chat_template(
+        [{"role": "system", "content": system},
+         {"role": "user", "content": render_prompt(template, title="", text=t, max_chars=budget)}],
+        tokenize=False, add_generation_prompt=True) for t in texts]
+    ids = [tokenizer(p, add_special_tokens=False).input_ids for p in prompts]
+    shared = 0
+    while all(len(i) > shared + 1 and i[shared] == ids[0][shared] for i in ids):
+        shared += 1
+    static = tokenizer.convert_ids_to_tokens(ids[0][:shared])
+    t0 = time.perf_counter()
+    results = generator.generate_batch(
+        [tokenizer.convert_ids_to_tokens(i[shared:]) for i in ids], static_prompt=static,
+        max_batch_size=16, beam_size=1, max_length=int(budget * 1.5) + 16, repetition_penalty=1.05,
+        include_prompt_in_result=False)
+    total = time.perf_counter() - t0
+    outputs = [clean_output(tokenizer.decode(r.sequences_ids[0], skip_special_tokens=True), budget)
+               for r in results]
+    timer = SimpleNamespace(total_s=total, prefill_s=0.0, decode_s=0.0,
+                            prefill_tokens=sum(len(i) - shared for i in ids) + shared,
+                            decode_tokens=sum(len(r.sequences_ids[0]) for r in results))
+    return outputs, timer, SimpleNamespace(config=transformers.AutoConfig.from_pretrained(model_path)), loaded
 
 
 def worker(name: str, args: argparse.Namespace) -> None:
@@ -153,8 +211,12 @@ def worker(name: str, args: argparse.Namespace) -> None:
     items = read_dataset(EVAL / f"{args.set}_dev.jsonl", limit=args.n)
     texts = [i.text for i in items]
     options = CONFIGS[name]
-    run = naive_loop(args.model, texts, args.budget) if options is None else \
-        engine_run(args.model, texts, args.budget, options)
+    if options is None:
+        run = naive_loop(args.model, texts, args.budget)
+    elif "ct2" in options:
+        run = ct2_run(args.model, texts, args.budget, options["ct2"])
+    else:
+        run = engine_run(args.model, texts, args.budget, options)
     outputs, timer, model, loaded = run
     scores = rouge(outputs, [i.reference for i in items])
     print(json.dumps({
@@ -170,7 +232,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=DEFAULT_MODEL, help="chat model folder (default: $SUMMARIZER_TEST_LLM)")
     parser.add_argument("--set", default="lcsts", help="dev set under ../shared/eval (default: lcsts)")
-    parser.add_argument("--n", type=int, default=16, help="articles (default: 16)")
+    parser.add_argument("--n", type=int, default=96, help="articles (default: 96)")
     parser.add_argument("--budget", type=int, default=30, help="max_chars of a summary (default: 30)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="torch threads (default: cores)")
     parser.add_argument("--configs", default=DEFAULT_CONFIGS, help=f"comma-separated, from: {', '.join(CONFIGS)}")
@@ -201,6 +263,9 @@ def main() -> None:
     for name in names:
         cmd = [sys.executable, __file__, "--worker", name, "--model", args.model, "--set", args.set,
                "--n", str(args.n), "--budget", str(args.budget), "--threads", str(args.threads)]
+        if "ct2" in (CONFIGS[name] or {}) and importlib.util.find_spec("ctranslate2") is None:
+            print(f"{name:14} skipped: ctranslate2 is not installed (pip install ctranslate2)")
+            continue
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"{name:14} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else '?'}")
@@ -209,12 +274,15 @@ def main() -> None:
         rows.append(row)
         per_min = 60 * row["n"] / row["seconds"]
         base = base or (per_min if name == "naive" else None)
-        prefill = row["prefill_tokens"] / row["prefill_s"]
-        efficiency = 2 * row["weights"] * prefill / 1e9 / gflops
         ratio = f"{per_min / base:7.2f}" if base else f"{'-':>7}"
-        print(f"{name:14} {row['load_s']:6.1f} {per_min:7.1f} {ratio} {prefill:11.0f} {efficiency:6.0%} "
-              f"{row['decode_tokens'] / row['decode_s']:10.1f} {row['rss_mb']:7.0f} {row['rougeL']:7.1f} "
-              f"{row['chars']:5.1f}", flush=True)
+        if row["prefill_s"]:  # CTranslate2 does not time prefill and decode apart
+            prefill = row["prefill_tokens"] / row["prefill_s"]
+            timed = f"{prefill:11.0f} {2 * row['weights'] * prefill / 1e9 / gflops:6.0%} " \
+                    f"{row['decode_tokens'] / row['decode_s']:10.1f}"
+        else:
+            timed = f"{'-':>11} {'-':>6} {'-':>10}"
+        print(f"{name:14} {row['load_s']:6.1f} {per_min:7.1f} {ratio} {timed} {row['rss_mb']:7.0f} "
+              f"{row['rougeL']:7.1f} {row['chars']:5.1f}", flush=True)
     if args.outputs:
         args.outputs.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -33,7 +33,9 @@ Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local 
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
-Quantize = Annotated[str | None, typer.Option("--quantize", help="Model weights: int8 (chat default) or none.")]
+Quantize = Annotated[str | None, typer.Option("--quantize", help="Model weights: none (default) or int8.")]
+Dtype = Annotated[str | None, typer.Option("--dtype", help="Model weights: auto (bf16 where the CPU has it), "
+                                                            "bfloat16 or float32.")]
 Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for a model (default: cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 
@@ -67,8 +69,8 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _engine_options(prompts: Path | None, no_cache: bool = False, quantize: str | None = None,
-                    threads: int | None = None) -> dict[str, Any]:
-    """Options for the engine (prompts, quantize, threads) and the run (summary cache, progress on stderr)."""
+                    threads: int | None = None, dtype: str | None = None) -> dict[str, Any]:
+    """Options for the engine (prompts, quantize, threads, dtype) and the run (summary cache, progress on stderr)."""
     from .cache import SummaryCache
     from .progress import Reporter
 
@@ -77,7 +79,7 @@ def _engine_options(prompts: Path | None, no_cache: bool = False, quantize: str 
     options: dict[str, Any] = {"cache": None if no_cache else SummaryCache(), "progress": Reporter()}
     if prompts:
         options["prompts"] = prompts
-    options.update({k: v for k, v in (("quantize", quantize), ("threads", threads)) if v is not None})
+    options.update({k: v for k, v in (("quantize", quantize), ("threads", threads), ("dtype", dtype)) if v is not None})
     return options
 
 
@@ -99,16 +101,19 @@ def brief(
     prompts: Prompts = None,
     quantize: Quantize = None,
     threads: Threads = None,
+    dtype: Dtype = None,
     no_cache: NoCache = False,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
     from .pipeline import brief_paths
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
-                                       template=template, issue=issue, unit=unit)
+                                       template=template, issue=issue, unit=unit, quantize=quantize,
+                                       threads=threads, dtype=dtype)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases, **_engine_options(prompts, no_cache, quantize, threads))
+                         region_aliases=s.region_aliases,
+                         **_engine_options(prompts, no_cache, s.quantize, s.threads, s.dtype))
     path = result.write(output, template=s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
@@ -130,16 +135,18 @@ def summarize(
     prompts: Prompts = None,
     quantize: Quantize = None,
     threads: Threads = None,
+    dtype: Dtype = None,
     no_cache: NoCache = False,
 ) -> None:
     """Print one summary per article."""
     from .ingest import load_articles
     from .pipeline import summarize_articles
 
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
+    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, quantize=quantize,
+                                       threads=threads, dtype=dtype)
     articles = load_articles(files)
     summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
-                                   **_engine_options(prompts, no_cache, quantize, threads))
+                                   **_engine_options(prompts, no_cache, s.quantize, s.threads, s.dtype))
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]

@@ -11,6 +11,11 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     unit = "某某协会秘书处"      # 编印单位
     template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
 
+    [models]             # the model engines (chat, seq2seq); the CLI's --quantize/--threads/--dtype win
+    dtype = "auto"              # chat: auto (bf16 on a CPU with bf16 hardware, else float32) | bfloat16 | float32
+    quantize = "none"           # none | int8 (dynamic int8 weights, float32 activations)
+    threads = 2                 # CPU threads (default: one per physical core)
+
     [regions]            # names the region resolver should read as a place (or "" for: not a place)
     "铁塔社区" = "山东省聊城市东昌府区"
     "东方今报" = ""
@@ -41,6 +46,10 @@ class Settings:
     region_aliases: Mapping[str, str] = field(default_factory=dict)
     issue: str | None = None  # 期号 on the masthead
     unit: str | None = None  # 编印单位 on the masthead
+    # [models]: engine options; None leaves the engine's default
+    dtype: str | None = None
+    quantize: str | None = None
+    threads: int | None = None
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given keys replaced; None values mean "not given" and are ignored."""
@@ -69,7 +78,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if bad:
         raise ConfigError(f"{file}: [regions] maps a name to a region written as text, e.g. "
                           f'"铁塔社区" = "聊城市东昌府区"; got {bad!r}')
-    known = {f.name: f for f in fields(Settings) if f.name != "region_aliases"}
+    known = {f.name: f for f in fields(Settings) if f.name not in {"region_aliases", *_MODEL_KEYS}}
     if isinstance(section.get("issue"), int) and not isinstance(section["issue"], bool):
         section["issue"] = str(section["issue"])  # 期号 = 12 is as natural as "12"
     for key, value in section.items():
@@ -78,4 +87,28 @@ def load_settings(path: str | Path | None = None) -> Settings:
         expected = int if key == "max_chars" else str
         if not isinstance(value, expected):
             raise ConfigError(f"{file}: [brief].{key} must be {expected.__name__}, got {value!r}")
-    return Settings().with_overrides(**section, region_aliases=aliases or None)
+    return Settings().with_overrides(**section, **_models(file, data.get("models", {})), region_aliases=aliases or None)
+
+
+_MODEL_KEYS = ("dtype", "quantize", "threads")
+
+
+def _models(file: Path, section: Any) -> dict[str, Any]:
+    """The [models] section, checked: the engines' own option checks, as config errors naming the file."""
+    from .backends.hf import dtype_option, quantize_option  # no torch: the checks are plain Python
+    from .errors import ModelLoadError
+
+    if not isinstance(section, dict):
+        raise ConfigError(f"{file}: [models] must be a table, e.g. [models] then dtype = \"auto\"")
+    for key, value in section.items():
+        if key not in _MODEL_KEYS:
+            raise ConfigError(f"{file}: unknown key [models].{key}; known keys: {', '.join(_MODEL_KEYS)}")
+        if key == "threads":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{file}: [models].threads must be a whole number of at least 1, got {value!r}")
+            continue
+        try:
+            (dtype_option if key == "dtype" else quantize_option)(value if isinstance(value, str) else repr(value))
+        except ModelLoadError as exc:
+            raise ConfigError(f"{file}: [models].{key}: {exc}") from None
+    return dict(section)

@@ -131,12 +131,13 @@ def test_int8_threads_and_system_prompt_are_engine_options_in_the_fingerprint(ti
     import torch
 
     path = str(tiny_models["chat"])
-    plain = get_backend("chat", model=path, quantize="none")  # a config file cannot spell None
-    int8 = get_backend("chat", model=path, threads=torch.get_num_threads())  # int8 is the default
+    plain = get_backend("chat", model=path, quantize="none", dtype="float32")  # a config file cannot spell None
+    int8 = get_backend("chat", model=path, quantize="int8", threads=torch.get_num_threads())
     mlp = int8.model.model.layers[0].mlp
     assert isinstance(mlp.up_proj, torch.ao.nn.quantized.dynamic.Linear)
     assert type(mlp.down_proj) is torch.nn.Linear  # outliers: kept float32
-    assert plain.fingerprint.endswith("quantize=None") and int8.fingerprint.endswith("quantize=int8")
+    assert plain.fingerprint.endswith("quantize=None|dtype=float32")
+    assert int8.fingerprint.endswith("quantize=int8|dtype=float32")  # auto: int8's kernels take float32
     out = int8.summarize(seed_articles[:2], max_chars=30)
     assert all(s.engine == "chat" and len(s.text) <= 30 for s in out)
     assert plain._wrap("正文").count("你是新闻简报编辑") == 1  # our short system prompt, not the template's default
@@ -144,6 +145,25 @@ def test_int8_threads_and_system_prompt_are_engine_options_in_the_fingerprint(ti
         get_backend("chat", model=path, quantize="int4")
     with pytest.raises(ModelLoadError, match="threads must be at least 1, got 0"):
         get_backend("chat", model=path, threads=0)
+
+
+@pytest.mark.smoke
+def test_dtype_auto_is_bfloat16_only_on_bf16_hardware_and_is_in_the_fingerprint(tiny_models, seed_articles,
+                                                                               monkeypatch):
+    import torch
+
+    path = str(tiny_models["chat"])
+    monkeypatch.setattr(hf, "fast_bf16", lambda torch: True)
+    bf16 = get_backend("chat", model=path)  # the default: dtype auto, no quantisation
+    assert bf16.model.dtype == torch.bfloat16 and bf16.fingerprint.endswith("quantize=None|dtype=bfloat16")
+    assert all(len(s.text) <= 30 for s in bf16.summarize(seed_articles[:2], max_chars=30))
+    monkeypatch.setattr(hf, "fast_bf16", lambda torch: False)  # e.g. a laptop CPU without AVX512-BF16/AMX
+    assert get_backend("chat", model=path).fingerprint.endswith("dtype=float32")
+    assert get_backend("chat", model=path, dtype="bf16").fingerprint.endswith("dtype=bfloat16")  # asked for: given
+    with pytest.raises(ModelLoadError, match=r"unknown dtype='fp16'; choose auto, bfloat16 or float32"):
+        get_backend("chat", model=path, dtype="fp16")
+    with pytest.raises(ModelLoadError, match=r"quantize='int8' needs dtype float32.*'bfloat16'"):
+        get_backend("chat", model=path, quantize="int8", dtype="bfloat16")
 
 
 @pytest.mark.smoke
@@ -161,7 +181,7 @@ def test_stopping_each_row_when_settled_changes_no_summary(tiny_models, seed_art
 def test_reusing_the_shared_prompt_prefix_changes_no_float32_summary(tiny_models, seed_articles, monkeypatch):
     from summarizer.backends import chat
 
-    engine = get_backend("chat", model=str(tiny_models["chat"]), quantize="none", batch_size=3)
+    engine = get_backend("chat", model=str(tiny_models["chat"]), quantize="none", dtype="float32", batch_size=3)
     articles = [make_article(a.text[:150]) for a in seed_articles[:3]]
     reused = [s.text for s in engine.summarize(articles, max_chars=20)]
     assert engine._prefix is not None and len(engine._prefix[0]) >= chat._MIN_PREFIX
@@ -195,7 +215,7 @@ def test_second_briefing_on_unchanged_input_never_loads_the_model(tiny_models, s
 
 
 @pytest.mark.smoke
-def test_cli_passes_quantize_and_threads_to_the_engine(tiny_models, tmp_path):
+def test_cli_passes_quantize_threads_and_dtype_to_the_engine(tiny_models, tmp_path):
     from typer.testing import CliRunner
 
     from summarizer.cli import app
@@ -204,5 +224,7 @@ def test_cli_passes_quantize_and_threads_to_the_engine(tiny_models, tmp_path):
             str(tiny_models["chat"]), "--json", "-n", "30", "--no-cache"]
     bad = CliRunner().invoke(app, [*args, "--quantize", "int4"])
     assert bad.exit_code == 2 and "int4" in bad.output
-    ok = CliRunner().invoke(app, [*args, "--quantize", "none", "--threads", "1"])
+    ok = CliRunner().invoke(app, [*args, "--quantize", "none", "--threads", "1", "--dtype", "float32"])
     assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(app, [*args, "--dtype", "fp16"])
+    assert bad.exit_code == 2 and "fp16" in bad.output

@@ -78,6 +78,48 @@ def quantize_option(quantize: str | None) -> str | None:
     raise ModelLoadError(f"unknown quantize={quantize!r}; choose int8, or none for float32")
 
 
+_DTYPES = {"float32": "float32", "fp32": "float32", "bfloat16": "bfloat16", "bf16": "bfloat16", "auto": "auto"}
+
+
+def dtype_option(dtype: str | None) -> str:
+    """The engines' ``dtype`` option: ``float32``, ``bfloat16`` or ``auto`` (None is ``auto``).
+
+    Raises:
+        ModelLoadError: any other value.
+    """
+    key = "auto" if dtype is None else str(dtype).lower()
+    if key not in _DTYPES:
+        raise ModelLoadError(f"unknown dtype={dtype!r}; choose auto, bfloat16 or float32")
+    return _DTYPES[key]
+
+
+def fast_bf16(torch: Any) -> bool:
+    """True when this CPU does bfloat16 arithmetic in hardware (AMX or AVX512-BF16).
+
+    Elsewhere (older x86, most ARM laptops) oneDNN emulates bf16 with float32 instructions plus
+    conversions, slower than float32 itself, so ``auto`` keeps float32 there.
+    """
+    try:
+        caps = torch.cpu.get_capabilities()
+    except (AttributeError, RuntimeError):  # torch before 2.5 lacks the probe: assume no bf16 hardware
+        return False
+    return bool(caps.get("amx_bf16") or caps.get("avx512_bf16"))
+
+
+def resolve_dtype(dtype: str | None, quantize: str | None) -> str:
+    """What ``dtype`` stands for here: ``auto`` is bfloat16 on a CPU with bf16 hardware and no int8, else float32.
+
+    Raises:
+        ModelLoadError: an unknown ``dtype``.
+    """
+    chosen = dtype_option(dtype)
+    if chosen != "auto":
+        return chosen
+    torch, _ = require_torch()
+    cpu = not torch.cuda.is_available()
+    return "bfloat16" if cpu and quantize_option(quantize) is None and fast_bf16(torch) else "float32"
+
+
 def set_threads(threads: int | None) -> None:
     """Use ``threads`` torch threads (None: one per physical core, torch's own default).
 
@@ -118,20 +160,29 @@ def _quantize_int8(torch: Any, net: Any) -> Any:
         return quantize_dynamic(net, spec, dtype=torch.qint8, inplace=True)
 
 
-def load(model: str, kind: str, *, quantize: str | None = None) -> tuple[Any, Any]:
-    """Load (tokenizer, model) for ``kind`` ``seq2seq`` or ``causal``, float32 on CPU, CUDA if present.
+def load(model: str, kind: str, *, quantize: str | None = None, dtype: str | None = "float32") -> tuple[Any, Any]:
+    """Load (tokenizer, model) for ``kind`` ``seq2seq`` or ``causal`` on CPU, or CUDA if present.
 
     Args:
         model: hub id, local folder or .gguf file.
         kind: ``seq2seq`` or ``causal``.
         quantize: ``int8`` stores the weights of every linear layer as int8 (dynamic quantisation,
             CPU only: activations are quantised on the fly); None keeps float32.
+        dtype: the weights' type (with int8: of the layers left float): ``float32`` (the default:
+            mT5 overflows in fp16, and no seq2seq model was measured in bf16), ``bfloat16``, or
+            ``auto`` (``resolve_dtype``: bfloat16 on a CPU with bf16 hardware unless ``quantize``
+            is set, else float32).
 
     Raises:
-        ModelLoadError: not installed, not on disk while offline, or not loadable; unknown ``quantize``.
+        ModelLoadError: not installed, not on disk while offline, or not loadable; unknown ``quantize``
+            or ``dtype``, or int8 with bfloat16.
     """
     quantize = quantize_option(quantize)
     torch, transformers = require_torch()
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    weights = getattr(torch, resolve_dtype(dtype, quantize))
+    if quantize == "int8" and weights != torch.float32:
+        raise ModelLoadError(f"quantize='int8' needs dtype float32 (its kernels take float32), got dtype={dtype!r}")
     transformers.utils.logging.disable_progress_bar()  # the library must not draw on the user's terminal
     source, extra = _source(model)
     auto = transformers.AutoModelForSeq2SeqLM if kind == "seq2seq" else transformers.AutoModelForCausalLM
@@ -143,8 +194,7 @@ def load(model: str, kind: str, *, quantize: str | None = None) -> tuple[Any, An
             _probe_hub(model)
         try:
             tokenizer = transformers.AutoTokenizer.from_pretrained(source, local_files_only=local_only, **extra)
-            # float32 on CPU: bf16 made small chat models loop here, and mT5 overflows in fp16.
-            net = auto.from_pretrained(source, local_files_only=local_only, dtype=torch.float32, **extra)
+            net = auto.from_pretrained(source, local_files_only=local_only, dtype=weights, **extra)
             break
         except (OSError, ValueError, ImportError) as exc:  # hub errors are OSErrors; a missing extra an ImportError
             last = exc
@@ -157,7 +207,6 @@ def load(model: str, kind: str, *, quantize: str | None = None) -> tuple[Any, An
         first = str(last).strip().splitlines()[0] if last else "unknown error"
         hint = f"download it once with network access (hf download {model}) or pass a local folder or .gguf file"
         raise ModelLoadError(f"cannot load model {model}: {first}; {hint}") from last
-    device = "cuda" if torch.cuda.is_available() else "cpu"
     net.to(device).eval()
     if quantize == "int8" and device == "cpu":
         net = _quantize_int8(torch, net)
