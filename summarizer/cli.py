@@ -34,8 +34,8 @@ MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help=
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
 Quantize = Annotated[str | None, typer.Option("--quantize", help="Model weights: none (default) or int8.")]
-Dtype = Annotated[str | None, typer.Option("--dtype", help="Model weights: auto (bf16 where the CPU has it), "
-                                                            "bfloat16 or float32.")]
+Dtype = Annotated[str | None, typer.Option("--dtype", help="Model arithmetic: auto (mixed where the CPU has bf16 "
+                                                            "hardware), mixed, bfloat16 or float32.")]
 Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for a model (default: cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 

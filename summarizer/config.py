@@ -12,7 +12,7 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
 
     [models]             # the model engines (chat, seq2seq); the CLI's --quantize/--threads/--dtype win
-    dtype = "auto"              # chat: auto (bf16 on a CPU with bf16 hardware, else float32) | bfloat16 | float32
+    dtype = "auto"              # chat: auto (mixed on bf16 hardware, else float32) | mixed | bfloat16 | float32
     quantize = "none"           # none | int8 (dynamic int8 weights, float32 activations)
     threads = 2                 # CPU threads (default: one per physical core)
 

@@ -46,7 +46,7 @@ def test_models_section_sets_engine_options_and_cli_wins(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('[models]\ndtype = "fp16"\n', r"\[models\]\.dtype: unknown dtype='fp16'; choose auto, bfloat16 or float32"),
+    ('[models]\ndtype = "fp16"\n', r"\[models\]\.dtype: unknown dtype='fp16'; choose auto, mixed, bfloat16 or float32"),
     ('[models]\nquantize = "int4"\n', r"\[models\]\.quantize: unknown quantize='int4'"),
     ('[models]\nquantize = 8\n', r"\[models\]\.quantize: unknown quantize='8'"),
     ("[models]\nthreads = 0\n", r"\[models\]\.threads must be a whole number of at least 1, got 0"),

@@ -148,22 +148,32 @@ def test_int8_threads_and_system_prompt_are_engine_options_in_the_fingerprint(ti
 
 
 @pytest.mark.smoke
-def test_dtype_auto_is_bfloat16_only_on_bf16_hardware_and_is_in_the_fingerprint(tiny_models, seed_articles,
-                                                                               monkeypatch):
+def test_dtype_auto_is_mixed_bf16_only_on_bf16_hardware_and_is_in_the_fingerprint(tiny_models, seed_articles,
+                                                                                 monkeypatch):
     import torch
 
     path = str(tiny_models["chat"])
     monkeypatch.setattr(hf, "fast_bf16", lambda torch: True)
-    bf16 = get_backend("chat", model=path)  # the default: dtype auto, no quantisation
-    assert bf16.model.dtype == torch.bfloat16 and bf16.fingerprint.endswith("quantize=None|dtype=bfloat16")
-    assert all(len(s.text) <= 30 for s in bf16.summarize(seed_articles[:2], max_chars=30))
+    mixed = get_backend("chat", model=path)  # the default: dtype auto, no quantisation
+    assert mixed.model.dtype == torch.float32 and mixed.fingerprint.endswith("quantize=None|dtype=mixed")
+    seen: set[torch.dtype] = set()  # what the linear layers compute in: bfloat16 under autocast
+    hook = mixed.model.model.layers[0].mlp.up_proj.register_forward_hook(lambda m, i, out: seen.add(out.dtype))
+    assert all(len(s.text) <= 30 for s in mixed.summarize(seed_articles[:2], max_chars=30))
+    hook.remove()
+    assert seen == {torch.bfloat16}
     monkeypatch.setattr(hf, "fast_bf16", lambda torch: False)  # e.g. a laptop CPU without AVX512-BF16/AMX
-    assert get_backend("chat", model=path).fingerprint.endswith("dtype=float32")
-    assert get_backend("chat", model=path, dtype="bf16").fingerprint.endswith("dtype=bfloat16")  # asked for: given
-    with pytest.raises(ModelLoadError, match=r"unknown dtype='fp16'; choose auto, bfloat16 or float32"):
+    plain = get_backend("chat", model=path)
+    assert plain.fingerprint.endswith("dtype=float32")
+    plain.model.model.layers[0].mlp.up_proj.register_forward_hook(lambda m, i, out: seen.add(out.dtype))
+    seen.clear()
+    plain.summarize(seed_articles[:1], max_chars=30)
+    assert seen == {torch.float32}
+    bf16 = get_backend("chat", model=path, dtype="bf16")  # asked for: given, weights and all
+    assert bf16.model.dtype == torch.bfloat16 and bf16.fingerprint.endswith("dtype=bfloat16")
+    with pytest.raises(ModelLoadError, match=r"unknown dtype='fp16'; choose auto, mixed, bfloat16 or float32"):
         get_backend("chat", model=path, dtype="fp16")
-    with pytest.raises(ModelLoadError, match=r"quantize='int8' needs dtype float32.*'bfloat16'"):
-        get_backend("chat", model=path, quantize="int8", dtype="bfloat16")
+    with pytest.raises(ModelLoadError, match=r"quantize='int8' needs dtype float32.*'mixed'"):
+        get_backend("chat", model=path, quantize="int8", dtype="mixed")
 
 
 @pytest.mark.smoke

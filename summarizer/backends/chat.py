@@ -142,7 +142,7 @@ class ChatSummarizer:
         """A copy of the key/value cache of ``prefix`` for ``rows`` rows (computed once per prefix)."""
         torch, _ = hf.require_torch()
         if self._prefix is None or self._prefix[0] != prefix:
-            with torch.no_grad():
+            with torch.no_grad(), hf.autocast(torch, self.dtype, self.model.device.type):
                 cache = self.model(torch.tensor([prefix], device=self.model.device), use_cache=True).past_key_values
             self._prefix = (prefix, cache)
         cache = copy.deepcopy(self._prefix[1])  # generate extends the cache it is given
@@ -157,7 +157,7 @@ class ChatSummarizer:
         for idx in batches([len(p) for p in prompts], self.batch_size, self.batch_tokens):
             inputs = self._batch([prompts[i] for i in idx])
             width = inputs["input_ids"].shape[1]
-            with torch.no_grad():
+            with torch.no_grad(), hf.autocast(torch, self.dtype, self.model.device.type):
                 ids = self.model.generate(
                     **inputs,
                     do_sample=False,
