@@ -7,9 +7,11 @@ source is not used as is (see pipeline).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
+from .lexicon import word_idf
 from .text import split_sentences
 from .types import KeyFigure
 
@@ -124,11 +126,14 @@ def key_figures(text: str, limit: int = 5) -> list[KeyFigure]:
 
 # Organisation names: the two characters before a suffix that ends most proper names (悦山国际小区 →
 # 国际小区). Only the distinctive part is checked: a summary may shorten 悦山国际小区 to 国际小区, but
-# 阳光小区 in a summary of an article that never mentions 阳光 is an invented name. People's names
-# cannot be told from ordinary words without a segmenter, so they are not checked.
+# 阳光小区 in a summary of an article that never mentions 阳光 is an invented name. A stem that is a
+# common word (IDF under 6 in jionlp's word list: 帮助, 建设, 国际) is more often a verb or modifier
+# before the noun (帮助社区 = helping the community) than a name. People's names cannot be told from
+# ordinary words without a segmenter, so they are not checked.
 _ORG_SUFFIX = "有限公司|公司|集团|委员会|居委会|村委会|办事处|街道|社区|医院|银行|协会|小区|派出所|法院|检察院|学校"
 _ORG_RE = re.compile(rf"(?P<stem>[\u4e00-\u9fff]{{2}})(?:{_ORG_SUFFIX})")
 _NOT_A_NAME = set("的了在为和与及等对把被向从这那该此本各每全某其个家所是有将已多几两三四五六七八九十百千万")
+_COMMON_WORD_IDF = 6.0
 _GENERIC_STEMS = {"周边", "辖区", "当地", "所在", "相关", "其他", "基层", "附近", "城市", "农村", "物业", "服务",
                   "管理", "各类", "部分", "有关", "上述", "下属", "所属", "全国", "地方", "居民", "业主", "老旧"}
 
@@ -140,6 +145,8 @@ def unsupported_names(summary: str, source: str) -> list[str]:
     for m in _ORG_RE.finditer(summary):
         stem = m.group("stem")
         if set(stem) & _NOT_A_NAME or stem in _GENERIC_STEMS or stem in flat:
+            continue
+        if word_idf().get(stem, math.inf) < _COMMON_WORD_IDF:
             continue
         if m.group(0) not in missing:
             missing.append(m.group(0))
