@@ -80,12 +80,12 @@ def open_engine(
     if cache is None or not model or not methods:  # the extractive engine is not worth caching
         return choose_engine(backend, model, **options)
     from . import __version__
-    from .backends.hf import model_identity
+    from .backends.hf import cpu_signature, model_identity
     from .prompts import prompts_digest
 
     settings = {k: str(v) for k, v in sorted(options.items()) if k != "prompts"}
     request = text_key("engine", name, model_identity(model), prompts_digest(options.get("prompts")),  # type: ignore[arg-type]
-                       settings, __version__)
+                       settings, cpu_signature(), __version__)
     if (fingerprint := cache.get_text(request)) is not None:
         return CachedEngine(name, model, fingerprint, cache, lambda: get_backend(name, model=model, **options),
                             methods), None

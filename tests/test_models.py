@@ -225,6 +225,28 @@ def test_second_briefing_on_unchanged_input_never_loads_the_model(tiny_models, s
 
 
 @pytest.mark.smoke
+def test_a_cache_shared_with_another_kind_of_cpu_learns_its_own_fingerprint(tiny_models, seed_articles, tmp_path,
+                                                                             monkeypatch):
+    from summarizer import brief
+    from summarizer.cache import SummaryCache
+
+    cache = SummaryCache(tmp_path / "cache")
+    model = str(tiny_models["chat"])
+    monkeypatch.setattr(hf, "fast_bf16", lambda torch: True)
+    monkeypatch.setattr(hf, "cpu_signature", lambda: "x86_64+amx_bf16")
+    brief(seed_articles[:1], model=model, max_chars=30, cache=cache)
+    # Another machine, same cache: dtype auto means float32 there, so its run must load the model
+    # and key its summaries by its own fingerprint, not take the bf16 machine's from the cache.
+    monkeypatch.setattr(hf, "fast_bf16", lambda torch: False)
+    monkeypatch.setattr(hf, "cpu_signature", lambda: "aarch64")
+    loads = []
+    real_load = hf.load
+    monkeypatch.setattr(hf, "load", lambda *a, **k: loads.append(k.get("dtype")) or real_load(*a, **k))
+    brief(seed_articles[:1], model=model, max_chars=30, cache=cache)
+    assert loads == ["float32"]
+
+
+@pytest.mark.smoke
 def test_cli_passes_quantize_threads_and_dtype_to_the_engine(tiny_models, tmp_path):
     from typer.testing import CliRunner
 

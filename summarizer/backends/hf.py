@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import warnings
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,20 @@ def fast_bf16(torch: Any) -> bool:
     except (AttributeError, RuntimeError):  # torch before 2.5 lacks the probe: assume no bf16 hardware
         return False
     return bool(caps.get("amx_bf16") or caps.get("avx512_bf16"))
+
+
+def cpu_signature() -> str:
+    """What of this CPU decides ``dtype="auto"``, read without importing torch: the architecture and,
+    on Linux, its bf16 flags. The cache remembers an engine's fingerprint per request; a cache shared
+    by two machines must not hand one the other's resolved dtype."""
+    flags: set[str] = set()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            line = next((x for x in fh if x.startswith(("flags", "Features"))), "")
+        flags = set(line.split(":", 1)[-1].split()) & {"amx_bf16", "avx512_bf16", "bf16"}
+    except OSError:  # not Linux: the architecture alone
+        pass
+    return "+".join([platform.machine(), *sorted(flags)])
 
 
 def resolve_dtype(dtype: str | None, quantize: str | None) -> str:
