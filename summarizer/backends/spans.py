@@ -203,6 +203,10 @@ class UnitSpace:
         return float(self.weights[i] @ self.gram @ self.weights[j])
 
 
+# numpy 2's float32 matmul kernels can leave stale floating-point flags and warn "invalid value
+# encountered in matmul" on finite results (numpy#28967); every division here has a floored
+# denominator, so such warnings are noise to the user, not a sign of NaN.
+@np.errstate(invalid="ignore", over="ignore", divide="ignore")
 def unit_features(sentences: list[str], candidates: Candidates, budget: int,
                   title: str = "") -> tuple[dict[str, np.ndarray], UnitSpace]:
     """The features named in ``WEIGHTS`` for every unit, and the space to compare units in.
