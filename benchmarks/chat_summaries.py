@@ -16,11 +16,11 @@ import json
 import time
 from pathlib import Path
 
+from common import BUDGETS, EVAL, ROOT
+
+from summarizer.evaluate import read_dataset
 from summarizer.pipeline import summarize_articles
 from summarizer.types import Article
-
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-BUDGETS = {"lcsts": 30, "finna": 40, "clts": 110}
 
 
 def main() -> None:
@@ -29,12 +29,9 @@ def main() -> None:
     parser.add_argument("--model", help="hub id, folder or .gguf file (model engines)")
     parser.add_argument("--engine", default="chat")
     parser.add_argument("--n", type=int, default=50)
-    parser.add_argument("--out-dir", type=Path, default=Path("/work/wt/artifacts"))
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (the CPU is shared)")
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "outputs" / "dev-summaries")
+    parser.add_argument("--threads", type=int, default=None, help="model threads (default: one per core)")
     args = parser.parse_args()
-    import torch
-
-    torch.set_num_threads(args.threads)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     print(f"{'set':8} {'items':>5} {'s/item':>7} {'kept':>6} {'chars':>6}")
     for name in args.sets:
@@ -42,15 +39,17 @@ def main() -> None:
         if not path.is_file():
             print(f"{name:8} skipped: {path} not found")
             continue
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[: args.n]]
-        articles = [Article(title="", text=r["text"]) for r in rows]
+        rows = read_dataset(path, limit=args.n)
+        articles = [Article(title=r.title, text=r.text) for r in rows]
         start = time.perf_counter()
-        summaries = summarize_articles(articles, backend=args.engine, model=args.model, max_chars=BUDGETS[name])
+        options = {"threads": args.threads} if args.threads else {}
+        summaries = summarize_articles(articles, backend=args.engine, model=args.model, max_chars=BUDGETS[name],
+                                       **options)
         seconds = time.perf_counter() - start
         out = args.out_dir / f"{args.engine}_{name}.jsonl"
         with out.open("w", encoding="utf-8") as f:
             for row, s in zip(rows, summaries, strict=True):
-                record = {"id": row["id"], "summary": s.text, "reference": row["summary"], "method": s.method}
+                record = {"id": row.id, "summary": s.text, "reference": row.reference, "method": s.method}
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
         kept = sum(s.engine == args.engine for s in summaries) / len(summaries)
         chars = sum(len(s.text) for s in summaries) / len(summaries)

@@ -14,11 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarizer import brief, facts
+from common import EVAL, ROOT
+
+from summarizer import brief
+from summarizer.compose.overview import unsupported_figures
 from summarizer.ingest import read_inputs
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = [ROOT / "seeds", ROOT.parent / "shared" / "eval" / "regions_dev.jsonl"]
+DEFAULT = [ROOT / "seeds", EVAL / "regions_dev.jsonl"]
 
 
 def run(path: Path, out: Path) -> str:
@@ -29,15 +31,13 @@ def run(path: Path, out: Path) -> str:
     times = []
     for suffix in (".docx", ".md", ".json"):
         t0 = time.perf_counter()
-        written = briefing.write(out / f"b{suffix}")
+        briefing.write(out / f"b{suffix}")
         times.append(time.perf_counter() - t0)
     figures = [(f, i.article.text) for i in briefing.items for f in i.key_figures]
     verbatim = sum(f.text in f.sentence and f.sentence in text for f, text in figures)
-    sources = "\n".join(i.article.text for i in briefing.items)
-    overview_ok = briefing.overview is not None and not facts.unsupported_figures(
-        briefing.overview.text, sources + f"\n{len(briefing.items)}篇")
+    overview_ok = briefing.overview is not None and not unsupported_figures(briefing.overview.text,
+                                                                            briefing.sections)
     size = (out / "b.docx").stat().st_size // 1024
-    del written
     return (f"| {path.name} | {len(articles)} | {len(skipped)} | {len(briefing.sections)} | {compose:.2f} | "
             f"{times[0]:.2f} | {times[1]:.3f} | {times[2]:.3f} | {size} | {verbatim}/{len(figures)} | "
             f"{'yes' if overview_ok else 'NO'} |")

@@ -14,12 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+from common import EVAL
+
 from summarizer.errors import SummarizerError
 from summarizer.ingest.build import build_articles
 from summarizer.ingest.readers import read_file
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = ROOT.parent / "shared" / "eval" / "html"
+DEFAULT = EVAL / "html"
 MARKERS = ("版权所有", "Copyright", "ICP备", "责任编辑", "关注我们", "扫一扫", "分享到", "上一篇", "下一篇",
            "相关新闻", "相关阅读", "热门推荐", "点击查看", "返回首页", "免责声明")
 

@@ -21,20 +21,16 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 # One core, as the speed goal is stated: numpy's BLAS would otherwise spread matrix products.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+from common import BUDGETS, EVAL  # noqa: E402
+
 from summarizer.evaluate import EvalItem, EvalReport, evaluate, format_table, read_dataset  # noqa: E402
 from summarizer.text import split_sentences, truncate_at_boundary  # noqa: E402
 from summarizer.types import Article  # noqa: E402
-
-EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
-# One budget per set for every system: about 1.5x the mean reference length (19, 26, 70 chars),
-# the budgets the held-out measurement uses.
-BUDGETS = {"lcsts": 30, "finna": 40, "clts": 110}
 
 Ranker = Callable[[str], list[str]]  # text -> its sentences (or clauses), best first
 
@@ -200,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     runners = systems(args.model, args.only)
     results: dict[str, list[EvalReport]] = {}
     for name in args.sets:
-        path = EVAL_DIR / f"{name}_dev.jsonl"
+        path = EVAL / f"{name}_dev.jsonl"
         if not path.is_file():
             print(f"note: {path} not found; set {name} skipped", file=sys.stderr)
             continue

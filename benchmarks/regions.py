@@ -25,13 +25,10 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval"
-sys.path.insert(0, str(ROOT))
+from common import EVAL
 
-from summarizer.types import Article  # noqa: E402
+from summarizer.types import Article
 
 Triple = tuple[str | None, str | None, str | None]
 _PLACEHOLDER_CITIES = {"省直辖县级行政区划", "自治区直辖县级行政区划", "市辖区", "县"}

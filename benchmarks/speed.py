@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+from common import BUDGETS, EVAL
+
 DEFAULT_MODEL = os.environ.get("SUMMARIZER_TEST_LLM", str(Path.home() / ".cache/summarizer-test-model/"
                                                              "qwen2.5-coder-0.5b-instruct"))
 # name -> chat engine options (None: the naive loop)
@@ -229,12 +230,14 @@ def main() -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL, help="chat model folder (default: $SUMMARIZER_TEST_LLM)")
     parser.add_argument("--set", default="lcsts", help="dev set under ../shared/eval (default: lcsts)")
     parser.add_argument("--n", type=int, default=96, help="articles (default: 96)")
-    parser.add_argument("--budget", type=int, default=30, help="max_chars of a summary (default: 30)")
+    parser.add_argument("--budget", type=int, default=None, help="max_chars of a summary (default: the set's)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="torch threads (default: cores)")
     parser.add_argument("--configs", default=DEFAULT_CONFIGS, help=f"comma-separated, from: {', '.join(CONFIGS)}")
     parser.add_argument("--outputs", type=Path, help="write every configuration's summaries to this .json file")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.budget is None:
+        args.budget = BUDGETS.get(args.set, 30)
     if args.worker:
         worker(args.worker, args)
         return

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .config import load_settings
+from .config import Settings, load_settings
 from .errors import ConfigError, SummarizerError
 
 app = typer.Typer(
@@ -68,9 +68,9 @@ def _date(text: str | None) -> dt.date | None:
         raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
 
 
-def _engine_options(prompts: Path | None, no_cache: bool = False, quantize: str | None = None,
-                    threads: int | None = None, dtype: str | None = None) -> dict[str, Any]:
-    """Options for the engine (prompts, quantize, threads, dtype) and the run (summary cache, progress on stderr)."""
+def _engine_options(settings: Settings, prompts: Path | None, no_cache: bool) -> dict[str, Any]:
+    """Options for the engine (prompts; quantize, threads, dtype from ``settings``) and the run (summary cache,
+    progress on stderr)."""
     from .cache import SummaryCache
     from .progress import Reporter
 
@@ -79,7 +79,8 @@ def _engine_options(prompts: Path | None, no_cache: bool = False, quantize: str 
     options: dict[str, Any] = {"cache": None if no_cache else SummaryCache(), "progress": Reporter()}
     if prompts:
         options["prompts"] = prompts
-    options.update({k: v for k, v in (("quantize", quantize), ("threads", threads), ("dtype", dtype)) if v is not None})
+    models = {"quantize": settings.quantize, "threads": settings.threads, "dtype": settings.dtype}
+    options.update({k: v for k, v in models.items() if v is not None})
     return options
 
 
@@ -113,7 +114,7 @@ def brief(
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
                          region_aliases=s.region_aliases,
-                         **_engine_options(prompts, no_cache, s.quantize, s.threads, s.dtype))
+                         **_engine_options(s, prompts, no_cache))
     path = result.write(output, template=s.template)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
@@ -146,7 +147,7 @@ def summarize(
                                        threads=threads, dtype=dtype)
     articles = load_articles(files)
     summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
-                                   **_engine_options(prompts, no_cache, s.quantize, s.threads, s.dtype))
+                                   **_engine_options(s, prompts, no_cache))
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]

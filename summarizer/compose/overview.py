@@ -153,12 +153,19 @@ def written_by(
         return _fallback(sections, f"综述模型不可用：{exc}")
     if not text:
         return _fallback(sections, "模型综述为空")
-    sources = "\n".join(f"{i.article.title}\n{i.article.text}\n{i.summary.text}" for i in items)
-    if missing := facts.unsupported_figures(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个"):
+    if missing := unsupported_figures(text, sections):
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
     if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
         return _fallback(sections, f"模型综述过短（{text}）")
     return Overview(text, _writer_name(engine))
+
+
+def unsupported_figures(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
+    """Figures of a 综述 found in no title, article or summary of the briefing, nor in its counts."""
+    items = [i for s in sections for i in s.items]
+    n, n_prov, n_city = counts(sections)
+    sources = "\n".join(f"{i.article.title}\n{i.article.text}\n{i.summary.text}" for i in items)
+    return facts.unsupported_figures(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个")
 
 
 def _summary_lines(items: Sequence[BriefingItem]) -> str:
