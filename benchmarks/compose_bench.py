@@ -17,7 +17,7 @@ from pathlib import Path
 from common import EVAL, ROOT
 
 from summarizer import brief
-from summarizer.compose.overview import unsupported_figures
+from summarizer.compose.overview import unsupported
 from summarizer.ingest import read_inputs
 
 DEFAULT = [ROOT / "seeds", EVAL / "regions_dev.jsonl"]
@@ -35,7 +35,7 @@ def run(path: Path, out: Path) -> str:
         times.append(time.perf_counter() - t0)
     figures = [(f, i.article.text) for i in briefing.items for f in i.key_figures]
     verbatim = sum(f.text in f.sentence and f.sentence in text for f, text in figures)
-    overview_ok = briefing.overview is not None and not unsupported_figures(briefing.overview.text,
+    overview_ok = briefing.overview is not None and not unsupported(briefing.overview.text,
                                                                             briefing.sections)
     size = (out / "b.docx").stat().st_size // 1024
     return (f"| {path.name} | {len(articles)} | {len(skipped)} | {len(briefing.sections)} | {compose:.2f} | "

@@ -132,10 +132,15 @@ def key_figures(text: str, limit: int = 5) -> list[KeyFigure]:
 # ordinary words without a segmenter, so they are not checked.
 _ORG_SUFFIX = "有限公司|公司|集团|委员会|居委会|村委会|办事处|街道|社区|医院|银行|协会|小区|派出所|法院|检察院|学校"
 _ORG_RE = re.compile(rf"(?P<stem>[\u4e00-\u9fff]{{2}})(?:{_ORG_SUFFIX})")
-_NOT_A_NAME = set("的了在为和与及等对把被向从这那该此本各每全某其个家所是有将已多几两三四五六七八九十百千万")
+_NOT_A_NAME = set("的了在为和与及等对把被向从这那该此本各每全某其个家所是有将已多一几两三四五六七八九十百千万")
 _COMMON_WORD_IDF = 6.0
 _GENERIC_STEMS = {"周边", "辖区", "当地", "所在", "相关", "其他", "基层", "附近", "城市", "农村", "物业", "服务",
                   "管理", "各类", "部分", "有关", "上述", "下属", "所属", "全国", "地方", "居民", "业主", "老旧"}
+
+
+def unsupported(text: str, source: str) -> list[str]:
+    """What model-written ``text`` (summary, title, 综述) says that ``source`` does not: figures, then names."""
+    return unsupported_figures(text, source) + unsupported_names(text, source)
 
 
 def unsupported_names(summary: str, source: str) -> list[str]:

@@ -208,7 +208,7 @@ def _problems(summary: Summary, article: Article) -> list[str]:
         return []
     if not summary.text.strip():
         return [""]
-    return facts.unsupported_figures(summary.text, article.text) + facts.unsupported_names(summary.text, article.text)
+    return facts.unsupported(summary.text, article.text)
 
 
 def _describe(problems: list[str]) -> str:

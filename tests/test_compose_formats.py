@@ -104,6 +104,8 @@ def test_overview_by_an_engine_uses_the_prompt(seed_briefing, seed_articles, pro
 
 @pytest.mark.parametrize(("writer", "reason"), [
     (FakeWriter("哈尔滨一小区物业为2863户业主配送物资。"), "模型综述中的 2863户 不见于原文"),
+    (FakeWriter("哈尔滨阳光小区物业为业主配送物资，全市各地物业行业积极投入疫情防控工作。"),
+     "模型综述中的 阳光小区 不见于原文"),
     (FakeWriter("  "), "模型综述为空"),
     (FakeWriter("一、概述"), "模型综述过短（一、概述）"),
     (FakeWriter(fail=RuntimeError("out of memory")), "综述模型不可用：out of memory"),
@@ -130,6 +132,11 @@ def test_keywords_are_repeated_terms_not_fragments():
     assert first[:2] == ["物业服务中心", "配送物资"] and "业服务中" not in first
     assert "核酸检测" in second
     assert keywords(["一次性的文字没有重复。"]) == [[]]
+
+
+def test_amounts_are_not_keywords():
+    [words] = keywords(["公司营收三亿元。利润一亿元。游客五万人次，去年四万人次。公司营收增长。"])
+    assert "公司营收" in words and not {"亿元", "万人次"} & set(words)
 
 
 def test_keywords_are_whole_words_without_glue():

@@ -41,6 +41,7 @@ def test_invented_organisation_names_are_reported_and_generic_ones_are_not():
     assert unsupported_names("阳光小区物业为业主配送物资。", source) == ["阳光小区"]
     # a common word before the noun is a verb or modifier, not a name: 帮助社区 is "helping the community"
     assert unsupported_names("物业帮助社区做好防控，建设小区花园。", source) == []
+    assert unsupported_names("哈尔滨一小区物业配送物资。", source) == []  # 一小区: "a compound", a count
     assert unsupported_names("悦山国际小区和周边社区、该小区、三个社区的物业公司。", source) == []
 
 

@@ -20,6 +20,8 @@ from ..lexicon import stopwords, word_idf
 _RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # Characters a term rarely starts or ends with: particles, pronouns, prepositions, measure words.
 _EDGE = set("的了在是和与及或也都就还又而并但被把将对为于从向以由其这那此每各该个之等着过地得很更最有我你他她它们")
+# Repeats made only of number words and units (亿元, 万人次) are amounts, not terms.
+_NUMBER_WORD = set("零一二两三四五六七八九十百千万亿元人次个名户份年月日")
 _MIN_LEN, _MAX_LEN = 2, 6
 _MAX_WORD = 8  # longest dictionary word tried by the segmentation
 _UNKNOWN = 15.0  # the cost of a character the word list lacks: above any listed word's IDF (max 13.9)
@@ -123,7 +125,7 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
         bounds = _boundaries(text)
         # Filter before closing: 伊斯兰饭庄 stays a keyword when the longer repeat 伊斯兰饭庄董事 is a fragment.
         terms = Counter({g: c for g, c in _counts(text).items()
-                         if c >= 2 and _aligned(g, text, bounds) and not _glued(g)})
+                         if c >= 2 and not set(g) <= _NUMBER_WORD and _aligned(g, text, bounds) and not _glued(g)})
         per_text.append(_closed(terms))
     df: Counter[str] = Counter(g for grams in per_text for g in grams)
     n = len(texts)

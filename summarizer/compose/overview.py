@@ -28,8 +28,6 @@ MAX_REGIONS = 6
 MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt outgrows small models' context
 # Units of a point in time (20日, 9时): dates, not amounts, so not headline figures.
 TIME_UNITS = {"年", "月", "日", "天", "小时", "分钟", "日期"}
-# Keywords made only of number words and units (亿元, 万人) say nothing about a theme.
-_NUMBER_WORD = set("零一二两三四五六七八九十百千万亿元人次个名户份年月日")
 MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
 CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
 
@@ -82,8 +80,7 @@ def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
     score: Counter[str] = Counter()
     for item in items:
         for rank, word in enumerate(item.keywords):
-            if not set(word) <= _NUMBER_WORD:
-                score[word] += 10 - rank  # shared by two articles beats first place in one
+            score[word] += 10 - rank  # shared by two articles beats first place in one
     return [w for w, _ in score.most_common(limit)]
 
 
@@ -153,19 +150,20 @@ def written_by(
         return _fallback(sections, f"综述模型不可用：{exc}")
     if not text:
         return _fallback(sections, "模型综述为空")
-    if missing := unsupported_figures(text, sections):
+    if missing := unsupported(text, sections):
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
     if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
         return _fallback(sections, f"模型综述过短（{text}）")
     return Overview(text, _writer_name(engine))
 
 
-def unsupported_figures(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
-    """Figures of a 综述 found in no title, article or summary of the briefing, nor in its counts."""
+def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
+    """Figures and names of a 综述 found in no title, article or summary of the briefing, nor in its counts
+    (the check a model summary passes, ``facts.unsupported``)."""
     items = [i for s in sections for i in s.items]
     n, n_prov, n_city = counts(sections)
     sources = "\n".join(f"{i.article.title}\n{i.article.text}\n{i.summary.text}" for i in items)
-    return facts.unsupported_figures(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个")
+    return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个")
 
 
 def _summary_lines(items: Sequence[BriefingItem]) -> str:
