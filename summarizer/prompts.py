@@ -45,12 +45,15 @@ def render_prompt(template: str, **values: object) -> str:
 
 
 def prompts_digest(override: str | Path | None = None) -> str:
-    """A short hash of every prompt file that ``load_prompt`` could pick, for cache keys."""
+    """A short hash of the prompts ``load_prompt`` would pick (names and texts), for cache keys.
+
+    Not of where they lie: the same prompts in another checkout or virtualenv give the same digest,
+    so a summary cache in the user's cache dir serves them all.
+    """
     import hashlib
 
+    names = sorted({p.stem for d in prompt_dirs(override) if d.is_dir() for p in d.glob("*.txt")})
     digest = hashlib.sha256()
-    for directory in prompt_dirs(override):
-        if directory.is_dir():
-            for path in sorted(directory.glob("*.txt")):
-                digest.update(f"{directory}/{path.name}\0".encode() + path.read_bytes() + b"\0")
+    for name in names:
+        digest.update(f"{name}\0{load_prompt(name, override)}\0".encode())
     return digest.hexdigest()[:16]

@@ -46,3 +46,17 @@ def test_the_wheel_carries_the_prompts_inside_the_package():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["prompts"] == "summarizer/prompts"
 
+
+
+def test_prompts_digest_follows_the_texts_not_where_they_lie(tmp_path):
+    import shutil
+
+    from summarizer.prompts import prompts_digest
+    from tests.conftest import ROOT
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(ROOT / "prompts", first)
+    shutil.copytree(ROOT / "prompts", second)
+    assert prompts_digest(first) == prompts_digest(second) == prompts_digest()  # another checkout: same cache
+    (second / "summary.txt").write_text("请用{max_chars}字概括：{title}{text}", encoding="utf-8")
+    assert prompts_digest(second) != prompts_digest(first)
