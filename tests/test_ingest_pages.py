@@ -185,6 +185,13 @@ def test_json_records_carry_url_region_and_source(tmp_path):
     assert article.meta["region"] == "海南省海口市" and str(article.date) == "2022-08-30"
 
 
+def test_a_traditional_title_repeated_atop_the_body_is_not_kept_as_body(tmp_path):
+    rec = {"title": "社區物業費調整方案公布", "content": "社區物業費調整方案公布\n" + BODY}
+    (tmp_path / "a.json").write_text(json.dumps([rec], ensure_ascii=False), encoding="utf-8")
+    (article,) = load_articles(tmp_path / "a.json")
+    assert article.title == "社区物业费调整方案公布" and article.text.startswith(BODY[:10])
+
+
 def test_docx_headings_and_tables_in_document_order(tmp_path):
     import docx
 

@@ -34,7 +34,8 @@ def _build(doc: RawDocument) -> Article | None:
         lines, tail = trim_tail(lines)
         furniture.dropped.extend(tail)
     meta = dict(doc.meta)
-    headline, body_lines, kickers = pop_title(lines, meta.get("title"))
+    known = meta.get("title")  # the body is Simplified by now: compare like with like
+    headline, body_lines, kickers = pop_title(lines, to_simplified(known) if known else None)
     body = "\n".join(body_lines)
     if len(body) < 10 or cjk_ratio(body) < 0.2:
         return None
