@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..text import close_clause, split_sentences, strip_asides, truncate_at_boundary
+from ..text import close_clause, paragraphs, split_sentences, strip_asides, truncate_at_boundary
 from ..types import GARBLED, Article, Summary
 from .headline import TIGHT, colon_lead, drop_setting, with_speaker
 from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
@@ -62,8 +62,8 @@ class ExtractiveSummarizer:
 
     name = "extractive"
 
-    def __init__(self, *, margin: float = _MARGIN, **_: object) -> None:
-        self.margin = margin
+    def __init__(self, **_: object) -> None:
+        """No options: model-engine options (model, threads …) given to every engine are ignored."""
 
     def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
         return [Summary(self.summarize_text(a.text, max_chars=max_chars, title=a.title), self.name)
@@ -92,7 +92,7 @@ class ExtractiveSummarizer:
         chosen: list[int] = []
         used = 0
         for i in order:
-            if chosen and (used >= _FILL * budget or scores[i] < best - self.margin):
+            if chosen and (used >= _FILL * budget or scores[i] < best - _MARGIN):
                 break
             unit = units[i]
             if used + len(unit.text) > budget or (chosen and not good_filler(unit.text)):
@@ -114,16 +114,15 @@ _URL_RE = re.compile(r"https?://[!-~]+")  # a link is never summary text
 def _prose_sentences(text: str) -> list[str]:
     """Sentences of the story: a line without an end mark is a subhead, unless it is all there is."""
     sentences: list[str] = []
-    lines = [_HASHTAG_RE.sub(r"\1", _URL_RE.sub("", line)).strip() for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines = paragraphs(_HASHTAG_RE.sub(r"\1", _URL_RE.sub("", text)))  # neither pattern spans lines
     for line in lines:
         if _NOT_PROSE_RE.search(line):
             continue
-        if len(lines) > 1 and not line.endswith(tuple(_END)) and len(split_sentences(line)) == 1:
+        parts = split_sentences(line)
+        if len(lines) > 1 and not line.endswith(tuple(_END)) and len(parts) == 1:
             continue  # a short line with no end mark among other lines: a subhead or a caption
         # A sentence holding a garbled span (marked by ingest) is never quoted.
-        sentences.extend(s for s in (drop_times(strip_asides(s)) for s in split_sentences(line))
-                         if s and GARBLED not in s)
+        sentences.extend(s for s in (drop_times(strip_asides(s)) for s in parts) if s and GARBLED not in s)
     return sentences or [s for s in split_sentences(text) if GARBLED not in s]
 
 

@@ -104,7 +104,7 @@ def is_hard_wrapped(lines: list[str]) -> bool:
     return median < 40 and open_ended >= 0.5 and uniform >= 0.5
 
 
-def _standalone(lines: list[str], i: int) -> bool:
+def standalone_line(lines: list[str], i: int) -> bool:
     """A line with a blank line (or the edge) on both sides: a heading, not part of a paragraph."""
     before = i == 0 or not lines[i - 1].strip()
     after = i + 1 >= len(lines) or not lines[i + 1].strip()
@@ -135,7 +135,7 @@ def join_hard_breaks(text: str) -> str:
         indented = raw[:1].isspace()
         prev = out[-1] if out else ""
         full_width = len(prev) >= 0.8 * median
-        standalone = _standalone(lines, i)
+        standalone = standalone_line(lines, i)
         join = (
             prev
             and not indented

@@ -121,12 +121,13 @@ def extract_page(markup: str) -> Page:
         log.info("trafilatura failed (%s); using the plain block reader", exc)
     text = (getattr(doc, "text", None) or "").strip()
     extractor = "trafilatura"
+    blocks = html_to_text(markup)  # the fallback's text, and where the byline is looked for
     if len(text) < _MIN_TEXT:
-        text, extractor = html_to_text(markup), "fallback"
+        text, extractor = blocks, "fallback"
     title = page_title(markup, getattr(doc, "title", None))
     if title:
         text = drop_lines_before_title(text, title)
-        byline = byline_near_title(markup, title)
+        byline = byline_near_title(blocks, title)
         if byline and byline not in text:
             text = byline + "\n" + text
     return Page(
@@ -146,12 +147,13 @@ def _warn_install(reason: str) -> None:
                 reason)
 
 
-def byline_near_title(markup: str, title: str, reach: int = 6) -> str | None:
-    """The byline line under the headline (来源/作者/date), which extractors often leave out.
+def byline_near_title(blocks: str, title: str, reach: int = 6) -> str | None:
+    """The byline line under the headline (来源/作者/date) in the page's block text (``html_to_text``),
+    which extractors often leave out.
 
     It is put back above the body so ``meta.split_furniture`` reads it like any other byline.
     """
-    lines = [ln for ln in html_to_text(markup).splitlines() if ln.strip()]
+    lines = [ln for ln in blocks.splitlines() if ln.strip()]
     at = next((i for i, ln in enumerate(lines) if ln.lstrip("# ").strip() == title), None)
     if at is None:
         return None

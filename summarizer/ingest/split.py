@@ -24,7 +24,7 @@ import dataclasses
 import itertools
 import re
 
-from .clean import ends_sentence, is_hard_wrapped
+from .clean import ends_sentence, is_hard_wrapped, standalone_line
 from .readers import RawDocument
 
 MIN_STORY = 200
@@ -109,8 +109,7 @@ def split_trailing_headlines(lines: list[str]) -> tuple[list[str], list[str]]:
     i = end - 1
     while i >= 0:
         line = lines[i].strip()
-        alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 >= end or not lines[i + 1].strip())
-        if line and (not alone or not 4 <= len(line) <= 40 or ends_sentence(line)):
+        if line and (not standalone_line(lines, i) or not 4 <= len(line) <= 40 or ends_sentence(line)):
             break
         if line:
             block.insert(0, line)

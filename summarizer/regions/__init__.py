@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
 
+from ..text import paragraphs
 from ..types import Article, Region
 from .context import biographical, digest_items, person_notes
 from .data import ABROAD, CITY, COUNTY, MUNICIPALITIES, SARS, TOWN, Division, by_full_name, divisions, foreign, renamed
@@ -171,7 +172,7 @@ def _names_province(text: str, province: str) -> bool:
 
 
 def _fields(article: Article) -> list[tuple[str, str]]:
-    paras = [p.strip() for p in article.text.splitlines() if p.strip()]
+    paras = paragraphs(article.text)
     kinds = [_kind(p) for p in paras]
     prose = [p for p, k in zip(paras, kinds, strict=True) if k == "prose"] or paras
     # A feature may open with a quote that names no place; then its second paragraph, which
@@ -281,8 +282,6 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
     county_name = best_county[2] if best_county else None
     if top in MUNICIPALITIES:
         city_name = top
-    elif top in SARS:
-        city_name = None
     return Region(
         province=top, city=city_name, county=county_name, confidence=round(share, 3),
         evidence=tuple(dict.fromkeys(evidence[top]))[:8],
