@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,22 +46,15 @@ def write_briefing(briefing: Briefing, path: Path, *, template: str | Path | Non
             f"cannot write {path.name}: unknown output format {path.suffix or '(none)'}; "
             f"use one of {', '.join(sorted(RENDERERS))}"
         )
+    # A fresh name the renderer creates itself, so the file gets the usual umask-based mode
+    # (mkstemp would make it private, and reading the umask means changing it process-wide).
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        # mkstemp makes the file private (0600); the briefing gets the usual umask-based mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from exc
-    try:
-        render(briefing, Path(tmp), template)
+        render(briefing, tmp, template)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
     return path

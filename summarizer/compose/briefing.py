@@ -19,19 +19,14 @@ SCOPE_SECTIONS = {"multi": ("97", "多地"), "national": ("98", "全国")}
 OTHER_KEY = "99"
 
 
-def _province_key(article: Article) -> tuple[str, str]:
-    """(sort key, section name). Division codes order provinces: 黑龙江 23 … 山东 37 … 四川 51."""
+def _province_key(article: Article) -> tuple[str, str, str]:
+    """(sort key, section name, scope). Division codes order provinces: 黑龙江 23 … 山东 37 … 四川 51."""
     region = article.region
     if region.scope in SCOPE_SECTIONS:
-        return SCOPE_SECTIONS[region.scope]
+        return (*SCOPE_SECTIONS[region.scope], region.scope)
     if region.code and region.province:
-        return region.code[:2], region.province
-    return OTHER_KEY, OTHER_REGION
-
-
-def _section_scope(key: str) -> str:
-    scopes = {code: scope for scope, (code, _) in SCOPE_SECTIONS.items()}
-    return scopes.get(key, "unknown" if key == OTHER_KEY else "local")
+        return region.code[:2], region.province, "local"
+    return OTHER_KEY, OTHER_REGION, "unknown"
 
 
 def build_briefing(
@@ -58,11 +53,12 @@ def build_briefing(
     """
     tree: dict[str, dict[str, list[BriefingItem]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
+    scopes: dict[str, str] = {}
     city_codes: dict[tuple[str, str], str] = {}
     words = keywords([f"{a.title}\n{a.text}" for a in articles])
     for article, summary, kw in zip(articles, summaries, words, strict=True):
-        key, names[key] = _province_key(article)
-        local = _section_scope(key) == "local"
+        key, names[key], scopes[key] = _province_key(article)
+        local = scopes[key] == "local"
         city = (article.region.city or NO_CITY) if local else ""
         code = article.region.code or ""
         city_codes[(key, city)] = code[:4] if local and article.region.city else "9999"
@@ -74,8 +70,8 @@ def build_briefing(
             CitySection(city, tuple(items))
             for city, items in sorted(tree[key].items(), key=lambda kv: city_codes[(key, kv[0])])
         )
-        scope = _section_scope(key)
-        sections.append(ProvinceSection(names[key], key + "0000" if scope == "local" else None, cities, scope))
+        local = scopes[key] == "local"
+        sections.append(ProvinceSection(names[key], key + "0000" if local else None, cities, scopes[key]))
     return Briefing(
         title=title, date=date, sections=tuple(sections), skipped=tuple(skipped), issue=issue, unit=unit,
         overview=compose_overview(sections, overview_engine, prompts=prompts, title=title),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..types import Briefing, BriefingItem
-from .overview import counts
+from .layout import counts
 
 SCHEMA_ID = "summarizer.briefing/1"
 SCHEMA_FILE = Path(__file__).with_name("briefing.schema.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ..types import Briefing, BriefingItem, CitySection, KeyFigure, Overview, ProvinceSection, SkippedFile
 
@@ -70,9 +71,21 @@ def region_rows(briefing: Briefing) -> list[tuple[str, str, str]]:
     return rows
 
 
+def province_sections(sections: Sequence[ProvinceSection]) -> list[ProvinceSection]:
+    """The sections that are one province (not 多地, 全国, 其他地区), in division-code order."""
+    return [s for s in sections if s.scope == "local"]
+
+
 def province_counts(briefing: Briefing) -> list[tuple[str, int]]:
     """(province, articles) for the sections that are one province, in division-code order."""
-    return [(s.name, len(s.items)) for s in briefing.sections if s.scope == "local" and s.code]
+    return [(s.name, len(s.items)) for s in province_sections(briefing.sections)]
+
+
+def counts(sections: Sequence[ProvinceSection]) -> tuple[int, int, int]:
+    """(articles, provinces, cities) — only sections of one province count as provinces."""
+    local = province_sections(sections)
+    cities = sum(1 for s in local for c in s.cities if c.name and c.items)
+    return sum(len(s.items) for s in sections), len(local), cities
 
 
 def item_title(item: BriefingItem) -> str:

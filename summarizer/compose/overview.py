@@ -18,6 +18,7 @@ from .. import facts
 from ..errors import SummarizerError
 from ..text import split_clauses
 from ..types import BriefingItem, KeyFigure, Overview, ProvinceSection
+from .layout import counts
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,8 @@ MAX_FIGURES = 4
 MAX_THEMES = 5
 MAX_REGIONS = 6
 MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt outgrows small models' context
-# Units of a point in time (20日, 9时): dates, not amounts, so not headline figures.
-TIME_UNITS = {"年", "月", "日", "天", "小时", "分钟", "日期"}
+# Units of time (2022年, 3天): not amounts, so not headline figures (key_figures already drops dates).
+TIME_UNITS = {"年", "月", "天", "小时", "分钟"}
 MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
 CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
 
@@ -36,13 +37,6 @@ class Completer(Protocol):
     """What the overview needs from a chat engine (issue 6's ``complete``)."""
 
     def complete(self, prompt: str, *, max_chars: int) -> str: ...
-
-
-def counts(sections: Sequence[ProvinceSection]) -> tuple[int, int, int]:
-    """(articles, provinces, cities) — only sections of one province count as provinces."""
-    local = [s for s in sections if s.scope == "local" and s.code]
-    cities = sum(1 for s in local for c in s.cities if c.name and c.items)
-    return sum(len(s.items) for s in sections), len(local), cities
 
 
 def _figure_clause(figure: KeyFigure) -> str:
