@@ -127,8 +127,8 @@ def _overview(doc: Any, briefing: Briefing) -> None:
         doc.add_paragraph(layout.overview_note(briefing.overview), style="Engine Note")
     rows = layout.region_rows(briefing)
     if rows:
-        doc.add_paragraph("表1　各地区新闻篇数", style="Caption")
-        _table(doc, ("地区", "城市", "篇数"), rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= 20)
+        doc.add_paragraph(layout.REGION_TABLE, style="Caption")
+        _table(doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= 20)
     counts = layout.province_counts(briefing)
     if counts:
         from .chart import province_chart
@@ -150,24 +150,24 @@ def _add_item(doc: Any, item: BriefingItem) -> None:
         doc.add_paragraph(meta, style="Meta")
     doc.add_paragraph(item.summary.text)
     if item.key_figures:
-        doc.add_paragraph("关键数据：", style="Meta")
+        doc.add_paragraph(layout.FIGURES, style="Meta")
         for figure in item.key_figures:
             paragraph = doc.add_paragraph(style="Key Figure")
             paragraph.add_run(figure.text).bold = True
             paragraph.add_run(f"　{layout.excerpt(figure)}")
     if item.keywords:
-        doc.add_paragraph("关键词：" + "、".join(item.keywords), style="Keywords")
+        doc.add_paragraph(layout.KEYWORDS + "、".join(item.keywords), style="Keywords")
     doc.add_paragraph(layout.engine_note(item), style="Engine Note")
 
 
 def _appendix(doc: Any, briefing: Briefing) -> None:
     doc.add_paragraph(layout.APPENDIX, style="Part Heading").paragraph_format.page_break_before = True
     doc.add_heading(layout.SOURCES, level=2)
-    _table(doc, ("序号", "标题", "来源", "日期", "文件或链接"), layout.source_rows(briefing),
+    _table(doc, layout.SOURCE_HEADER, layout.source_rows(briefing),
            widths=(1.2, 6.0, 2.8, 2.2, 3.8))
     doc.add_heading(layout.SKIPPED, level=2)
     if not briefing.skipped:
-        doc.add_paragraph("无。", style="List Bullet")
+        doc.add_paragraph(layout.NONE, style="List Bullet")
     for skipped in briefing.skipped:
         doc.add_paragraph(layout.skipped_line(skipped), style="List Bullet")
 

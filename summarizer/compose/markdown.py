@@ -29,9 +29,9 @@ def _item(item: BriefingItem) -> list[str]:
         lines += [f"*{meta}*", ""]
     lines += [item.summary.text, ""]
     if item.key_figures:
-        lines += ["关键数据：", ""] + [f"- **{f.text}**　{layout.excerpt(f)}" for f in item.key_figures] + [""]
+        lines += [layout.FIGURES, ""] + [f"- **{f.text}**　{layout.excerpt(f)}" for f in item.key_figures] + [""]
     if item.keywords:
-        lines += [f"关键词：{'、'.join(item.keywords)}", ""]
+        lines += [layout.KEYWORDS + "、".join(item.keywords), ""]
     return [*lines, f"<small>{layout.engine_note(item)}</small>", ""]
 
 
@@ -45,7 +45,7 @@ def to_markdown(briefing: Briefing) -> str:
     if briefing.overview:
         lines += [briefing.overview.text, "", f"<small>{layout.overview_note(briefing.overview)}</small>", ""]
     if rows := layout.region_rows(briefing):
-        lines += ["表1　各地区新闻篇数", "", *_table(("地区", "城市", "篇数"), rows)]
+        lines += [layout.REGION_TABLE, "", *_table(layout.REGION_HEADER, rows)]
     for section in briefing.sections:
         lines += [f"## {section.name}", ""]
         for city in section.cities:
@@ -54,9 +54,9 @@ def to_markdown(briefing: Briefing) -> str:
             for item in city.items:
                 lines += ["#" + line if line.startswith("### ") else line for line in _item(item)]
     lines += [f"## {layout.APPENDIX}", "", f"### {layout.SOURCES}", ""]
-    lines += _table(("序号", "标题", "来源", "日期", "文件或链接"), layout.source_rows(briefing))
+    lines += _table(layout.SOURCE_HEADER, layout.source_rows(briefing))
     lines += [f"### {layout.SKIPPED}", ""]
-    lines += [f"- {layout.skipped_line(s)}" for s in briefing.skipped] or ["- 无。"]
+    lines += [f"- {layout.skipped_line(s)}" for s in briefing.skipped] or [f"- {layout.NONE}"]
     return "\n".join(lines).rstrip() + "\n"
 
 
