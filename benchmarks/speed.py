@@ -113,6 +113,7 @@ def naive_loop(model_path: str, texts: list[str], budget: int) -> Run:
     import torch
 
     from summarizer.backends import hf
+    from summarizer.backends.chat import REPETITION_PENALTY, new_tokens, wrap
     from summarizer.backends.generate import clean_output
     from summarizer.prompts import load_prompt, render_prompt
 
@@ -124,12 +125,11 @@ def naive_loop(model_path: str, texts: list[str], budget: int) -> Run:
     outputs = []
     t0 = time.perf_counter()
     for text in texts:
-        messages = [{"role": "user", "content": render_prompt(template, title="", text=text, max_chars=budget)}]
-        prompt = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        prompt = wrap(tokenizer, "", render_prompt(template, title="", text=text, max_chars=budget))
         enc = tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
         with torch.no_grad():
-            ids = model.generate(**enc, do_sample=False, max_new_tokens=int(budget * 1.5) + 16,
-                                 repetition_penalty=1.05, pad_token_id=tokenizer.eos_token_id)
+            ids = model.generate(**enc, do_sample=False, max_new_tokens=new_tokens(budget),
+                                 repetition_penalty=REPETITION_PENALTY, pad_token_id=tokenizer.eos_token_id)
         answer = tokenizer.decode(ids[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
         outputs.append(clean_output(answer, budget))
     timer.total_s = time.perf_counter() - t0
@@ -164,6 +164,7 @@ def ct2_run(model_path: str, texts: list[str], budget: int, compute_type: str) -
     import torch
     import transformers
 
+    from summarizer.backends.chat import REPETITION_PENALTY, new_tokens, shared_prefix, wrap
     from summarizer.backends.generate import clean_output
     from summarizer.prompts import load_prompt, render_prompt
 
@@ -175,19 +176,14 @@ def ct2_run(model_path: str, texts: list[str], budget: int, compute_type: str) -
     tokenizer = transformers.AutoTokenizer.from_pretrained(model_path)
     loaded = time.perf_counter() - start
     system, template = load_prompt("system").strip(), load_prompt("summary")
-    prompts = [tokenizer.apply_chat_template(
-        [{"role": "system", "content": system},
-         {"role": "user", "content": render_prompt(template, title="", text=t, max_chars=budget)}],
-        tokenize=False, add_generation_prompt=True) for t in texts]
+    prompts = [wrap(tokenizer, system, render_prompt(template, title="", text=t, max_chars=budget)) for t in texts]
     ids = [tokenizer(p, add_special_tokens=False).input_ids for p in prompts]
-    shared = 0
-    while all(len(i) > shared + 1 and i[shared] == ids[0][shared] for i in ids):
-        shared += 1
+    shared = shared_prefix(ids)
     static = tokenizer.convert_ids_to_tokens(ids[0][:shared])
     t0 = time.perf_counter()
     results = generator.generate_batch(
         [tokenizer.convert_ids_to_tokens(i[shared:]) for i in ids], static_prompt=static,
-        max_batch_size=16, beam_size=1, max_length=int(budget * 1.5) + 16, repetition_penalty=1.05,
+        max_batch_size=16, beam_size=1, max_length=new_tokens(budget), repetition_penalty=REPETITION_PENALTY,
         include_prompt_in_result=False)
     total = time.perf_counter() - t0
     outputs = [clean_output(tokenizer.decode(r.sequences_ids[0], skip_special_tokens=True), budget)

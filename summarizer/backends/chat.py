@@ -26,6 +26,29 @@ from .generate import banned_sequences, batches, chunk_text, clean_output, map_r
 _MAX_LISTED = 30  # figures named in the strict prompt: enough for a summary, bounded for the context
 _MIN_PREFIX = 16  # shorter shared prefixes are not worth a cache copy
 _TITLE_MARKS = "《》“”\"'「」『』。．.！!"
+REPETITION_PENALTY = 1.05  # greedy decoding of small models loops without a little
+
+
+def new_tokens(max_chars: int) -> int:
+    """Tokens to generate for a ``max_chars`` answer: about one per Chinese character, plus room for a preamble."""
+    return int(max_chars * 1.5) + 16
+
+
+def wrap(tokenizer: Any, system: str, content: str) -> str:
+    """A user message in the model's chat template, after ``system`` (none: the template's own default)."""
+    messages = [{"role": "system", "content": system}] if system else []
+    messages.append({"role": "user", "content": content})
+    if getattr(tokenizer, "chat_template", None):
+        return str(tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
+    return content + "\n摘要："
+
+
+def shared_prefix(rows: Sequence[Sequence[int]]) -> int:
+    """How many leading tokens all ``rows`` share, each row keeping one token of its own to start from."""
+    shared, limit = 0, min(len(r) for r in rows) - 1
+    while shared < limit and all(r[shared] == rows[0][shared] for r in rows):
+        shared += 1
+    return shared
 
 
 def _stop_when_settled(transformers: Any, tokenizer: Any, prompt_length: int, max_chars: int) -> Any:
@@ -88,12 +111,9 @@ class ChatSummarizer:
     def _count(self, text: str) -> int:
         return len(self._tokens(text))
 
-    def _new_tokens(self, max_chars: int) -> int:
-        return int(max_chars * 1.5) + 16  # about one token per Chinese character, plus room for a preamble
-
     def _text_limit(self, prompt_tokens: int, max_chars: int) -> int:
         """Tokens left for the article text once the prompt and the answer have their room."""
-        room = self.context - prompt_tokens - self._new_tokens(max_chars)
+        room = self.context - prompt_tokens - new_tokens(max_chars)
         if room < 16:
             raise ModelLoadError(
                 f"model {self.model_name} has a context of {self.context} tokens, too small for the prompt "
@@ -105,12 +125,7 @@ class ChatSummarizer:
     def _wrap(self, content: str) -> str:
         # Qwen's template injects a 20-token English system prompt when none is given: a short one of
         # our own costs fewer tokens of prefill for every article.
-        system = self.templates["system"].strip()
-        messages = [{"role": "system", "content": system}] if system else []
-        messages.append({"role": "user", "content": content})
-        if getattr(self.tokenizer, "chat_template", None):
-            return str(self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
-        return content + "\n摘要："
+        return wrap(self.tokenizer, self.templates["system"].strip(), content)
 
     def _tokens(self, text: str) -> list[int]:
         return list(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
@@ -122,10 +137,7 @@ class ChatSummarizer:
         its key/value cache reused by every batch; padding sits after it and is masked out.
         """
         torch, _ = hf.require_torch()
-        shared = 0
-        limit = min(len(r) for r in rows) - 1  # every row keeps a token for generate to start from
-        while shared < limit and all(r[shared] == rows[0][shared] for r in rows):
-            shared += 1
+        shared = shared_prefix(rows)
         if shared < _MIN_PREFIX:
             shared = 0
         width = max(len(r) for r in rows)
@@ -161,8 +173,8 @@ class ChatSummarizer:
                 ids = self.model.generate(
                     **inputs,
                     do_sample=False,
-                    max_new_tokens=self._new_tokens(max_chars),
-                    repetition_penalty=1.05,
+                    max_new_tokens=new_tokens(max_chars),
+                    repetition_penalty=REPETITION_PENALTY,
                     pad_token_id=self.tokenizer.pad_token_id,
                     bad_words_ids=bad,
                     stopping_criteria=_stop_when_settled(transformers, self.tokenizer, width, max_chars),
