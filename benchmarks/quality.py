@@ -150,12 +150,17 @@ def jieba_variant() -> Callable[[list[Article], int], list[str]]:
 
 
 def systems(model: str | None, only: list[str] | None) -> dict[str, Callable[[list[Article], int], list[str]]]:
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
     out: dict[str, Callable[[list[Article], int], list[str]]] = {"extractive": engine_runner("extractive", None)}
-    if importlib.util.find_spec("jieba") is not None:
+    if wanted("extractive (jieba)") and importlib.util.find_spec("jieba") is not None:
         out["extractive (jieba)"] = jieba_variant()
     if model:
         out["model"] = engine_runner("auto", model)
     for name, (module, make) in PEERS.items():
+        if not wanted(name):  # building a peer imports it: only the ones asked for
+            continue
         if module and importlib.util.find_spec(module) is None:
             print(f"note: {name} skipped ({module} not installed; pip install -e '.[bench]')", file=sys.stderr)
             continue
@@ -164,7 +169,7 @@ def systems(model: str | None, only: list[str] | None) -> dict[str, Callable[[li
             continue
         ranker = make()
         out[name] = lambda arts, budget, r=ranker: [fit_ranked(a.text, r(a.text), budget) for a in arts]
-    return {k: v for k, v in out.items() if not only or k in only}
+    return {k: v for k, v in out.items() if wanted(k)}
 
 
 def long_article_speed(items: list[EvalItem], budget: int, repeat: int) -> str:
