@@ -92,8 +92,7 @@ class ChatSummarizer:
         hf.set_threads(threads)
         self.dtype = hf.resolve_dtype(dtype, quantize)
         self.tokenizer, self.model = hf.load(model, "causal", quantize=quantize, dtype=self.dtype)
-        # int8 is a CPU path only: on CUDA the weights stay float32, and the fingerprint says so
-        self.quantize = hf.quantize_option(quantize) if self.model.device.type == "cpu" else None
+        self.quantize = hf.applied_quantize(self.model, quantize)
         self.tokenizer.padding_side = "left"  # decoder-only: pad on the left so generation continues the text
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token

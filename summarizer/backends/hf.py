@@ -243,6 +243,12 @@ def load(model: str, kind: str, *, quantize: str | None = None, dtype: str | Non
     return tokenizer, net
 
 
+def applied_quantize(net: Any, quantize: str | None) -> str | None:
+    """The quantisation ``load`` applied: int8 is a CPU path only (on CUDA the weights stay float), and
+    the engines' fingerprints must say what ran."""
+    return quantize_option(quantize) if net.device.type == "cpu" else None
+
+
 def model_identity(model: str) -> str:
     """What identifies a model's weights for the summary cache: the name, plus for a local folder or
     file the size and modification time of what it loads (a re-downloaded model is a new model)."""

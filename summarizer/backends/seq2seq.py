@@ -37,8 +37,7 @@ class Seq2SeqSummarizer:
         self.batch_tokens = batch_tokens
         hf.set_threads(threads)
         self.tokenizer, self.model = hf.load(model, "seq2seq", quantize=quantize)
-        # int8 is a CPU path only: on CUDA the weights stay float32, and the fingerprint says so
-        self.quantize = hf.quantize_option(quantize) if self.model.device.type == "cpu" else None
+        self.quantize = hf.applied_quantize(self.model, quantize)
         limit = token_limit(self.tokenizer, self.model)
         self.limit = min(limit, max_input_tokens) if max_input_tokens else limit
 
