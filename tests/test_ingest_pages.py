@@ -10,8 +10,8 @@ from summarizer import load_articles
 from summarizer.errors import SummarizerError
 from summarizer.ingest import read_inputs
 from summarizer.ingest.clean import join_hard_breaks, mark_garbled, repair_mojibake
+from summarizer.ingest.furniture import split_furniture, trim_tail
 from summarizer.ingest.html import drop_lines_before_title, extract_page, page_title, strip_site_suffix
-from summarizer.ingest.meta import split_furniture, trim_tail
 from summarizer.ingest.readers import RawDocument
 from summarizer.ingest.split import headline_meta, split_page
 from summarizer.types import GARBLED

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .clean import html_to_text
-from .meta import split_furniture
+from .furniture import split_furniture
 
 log = logging.getLogger(__name__)
 
