@@ -153,8 +153,8 @@ def join_hard_breaks(text: str) -> str:
 
 
 # A sentence end (with its closing quotes) followed by spaces: where a paragraph break was flattened.
-_FLATTENED_RE = re.compile(
-    rf"([{END_MARKS}][{re.escape(CLOSERS)}]*)[ \t\u3000\xa0]+(?=[^\s{re.escape(CLOSERS + CLAUSE_MARKS + END_MARKS)}])"
+_FLATTENED_RE = re.compile(  # not after an ellipsis: a link list's 标题… 2019-09-09 stays one item
+    rf"([。！？!?][{re.escape(CLOSERS)}]*)[ \t\u3000\xa0]+(?=[^\s{re.escape(CLOSERS + CLAUSE_MARKS + END_MARKS)}])"
 )
 _SPACE_RUN_RE = re.compile(r"[ \t\u3000\xa0]{2,}")
 
@@ -226,6 +226,9 @@ def strip_pinyin_notes(text: str) -> str:
     return _PINYIN_NOTE_RE.sub("", text)
 
 
+_KANA_RE = re.compile(r"[\u3040-\u30ff]")
+
+
 @cache
 def _converter(profile: str) -> object:
     import opencc
@@ -249,8 +252,8 @@ def to_simplified(text: str) -> str:
     also turns Simplified 显著 into 显着, so it only runs on text that is Traditional (more than
     2% of its characters differ under t2s; Simplified news scores ~0, Traditional ~20%).
     """
-    if traditional_share(text) < 0.02:
-        return text
+    if traditional_share(text) < 0.02 or len(_KANA_RE.findall(text)) > 0.05 * len(CJK_RE.findall(text)):
+        return text  # Simplified already, or Japanese (its kanji are not Traditional Chinese)
     return _converter("tw2s").convert(text)  # type: ignore[attr-defined]
 
 

@@ -65,6 +65,8 @@ _TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
 _STAMP_LABEL = r"(?:发布时间|发布日期|最新更新|更新时间|最后更新|时间|日期)"
 # A line that is only a date/time stamp (2020-01-03 18:13, 最新更新：2016/03/19 10:48).
 _STAMP_RE = re.compile(rf"^{_STAMP_LABEL}?\s*[:：]?\s*{_DATE}\s*(?:{_TIME})?\s*$")
+# An item's stamp in a list of links: a date and time, then at most a short section name.
+_LISTED_STAMP_RE = re.compile(rf"^{_DATE}\s*{_TIME}\s*[^\s，。,]{{0,8}}$")
 # A stamp opening a paragraph: a labelled or bracketed date, a date with a time, a numeric date
 # (2023-08-18, 8-4 06:04). Not a bare 2023年7月17日，… — that is a sentence saying when.
 _STAMP_PREFIX_RE = re.compile(
@@ -89,10 +91,26 @@ _TRAILING_CREDIT_RE = re.compile(
     rf"[（(【\[〔]\s*(?:(?P<label>{BYLINE_LABEL})\s*[:：]?\s*(?P<value>[^（()）【】\[\]〔〕]{{0,30}}?)|完|END)\s*"
     r"[）)】\]〕]\s*$"
 )
+# The head of a list of links (相关推荐, 相关阅读 …); the headline-length lines after it are its items.
+_LIST_HEAD_RE = re.compile(r"^(?:相关|热门|推荐|延伸|精彩|更多|最新|小编)?(?:推荐|新闻|阅读|文章|链接|专题|图集|视频)"
+                           r"(?:推荐|阅读)?[:：]?$|^(?:为您推荐|猜你喜欢|\S{0,4}最近文章)")
+_LIST_ITEM = 60
+_ARROW_RE = re.compile(r"^(?:>>|》》|→|►|▶|点击(?:进入|查看|阅读))")
+_COUNTER_RE = re.compile(r"(?:评论|赞|阅读|浏览|点击|转发)\s*\d+")
+# Words of rights and privacy notices: a one- or two-sentence paragraph holding one is a notice.
+_RIGHTS_RE = re.compile(r"版权所有|版權所有|版权归|未经(?:授权|许可)|不得转载|禁止转载|严禁转载|侵权必究|"
+                        r"隐私(?:声明|政策|权)|Copyright|All Rights Reserved", re.I)
+# A line that is only buttons and their counts: 分享, 评论 55 赞 3, 收藏｜打印.
+_BUTTONS_RE = re.compile(r"^(?:(?:分享|收藏|评论|点赞|赞|打印|关闭|举报|转发|回复|顶|踩|在看)\s*[\d万+]*"
+                         r"\s*[|｜/·]?\s*)+$")
+# A photo or report credit on its own line: 记者陈嘉宁／翻摄, 23:59联合报 记者陈嘉宁／桃园机场报导, 新华社发.
+_CREDIT_LINE_RE = re.compile(r"^[^，。！？]{0,20}(?:记者|通讯员|摄影|图)[^，。！？]{1,16}"
+                             r"(?:报导|报道|翻摄|摄影|摄|供图)$")
 _ANY_WIDGET_RE = re.compile(f"{_FURNITURE_RE.pattern}|{_WIDGET_RE.pattern}", re.I)
 # Where a credit's value ends when more furniture is glued to it (来源：阳江日报版权归原作者所有，…返回搜狐).
 _VALUE_END_RE = re.compile(rf"[，,。；;\s]|{_ANY_WIDGET_RE.pattern}|版权|返回", re.I)
 _CAPTION_RE = re.compile(r"^[▲△↑]")
+_KANA_HANGUL_RE = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 # Words of a dateline or credit tag: 【环球网报道】, 〔即时新闻／综合报导〕, 【新华社微特稿】.
 _CREDIT_WORD_RE = re.compile(rf"{BYLINE_LABEL}|[文图][/／]|报道|报导|讯|电|稿|综合|快评|消息")
 # A credit inside a tag or tail: 记者 姜蔼玲, 编辑:刘阳禾.
@@ -150,6 +168,15 @@ def is_story_line(line: str) -> bool:
     return len(line) > SHORT and bool(_PROSE_MARK_RE.search(line))
 
 
+def _foreign(line: str) -> bool:
+    """Japanese or Korean, by its kana or Hangul (its kanji alone would pass for Chinese)."""
+    return len(_KANA_HANGUL_RE.findall(line)) >= 3
+
+
+def _mostly_chinese(lines: list[str]) -> bool:
+    return sum(1 for ln in lines if _foreign(ln)) * 2 < len(lines)
+
+
 def _short_open(line: str) -> bool:
     return len(line) <= SHORT and not ends_sentence(line)
 
@@ -163,9 +190,17 @@ def split_furniture(lines: list[str]) -> tuple[list[str], Furniture]:
     found = Furniture()
     lines = [ln.strip() for ln in lines if ln.strip()]
     kept: list[tuple[str, bool]] = []  # (line, furniture only at an edge)
-    for line in lines:
+    in_list = False  # after a list head (相关推荐): headline-length lines are its items
+    chinese = _mostly_chinese(lines)  # then a Japanese or Korean line at an edge is furniture
+    for i, line in enumerate(lines):
+        stamped = i + 1 < len(lines) and _LISTED_STAMP_RE.match(lines[i + 1])  # 标题 / 2019-09-09 17:20 香港
+        item = in_list and len(line) <= _LIST_ITEM
+        in_list = bool(_LIST_HEAD_RE.match(line)) or item
+        if item or (line.startswith("- ") and stamped) or _is_link_line(line):
+            found.remove(line, "link list")
+            continue
         if (rest := _line_furniture(line, found)) is not None:
-            kept.append((rest, _edge_furniture(rest)))
+            kept.append((rest, _edge_furniture(rest) or (chinese and _foreign(rest))))
     anchors = [i for i, (line, edge) in enumerate(kept) if not edge and is_story_line(line)]
     if not anchors:  # rule 4: keep a text that is all notice rather than lose it
         return [line for line, _ in kept], found
@@ -211,8 +246,10 @@ def _line_furniture(line: str, found: Furniture) -> str | None:
         found.remove(line, "byline")
     elif _CRUMBS_RE.match(line):
         found.remove(line, "breadcrumbs")
-    elif _short_open(line) and _FURNITURE_RE.search(line):
+    elif (_short_open(line) and _FURNITURE_RE.search(line)) or _BUTTONS_RE.match(line):
         found.remove(line, "widget")
+    elif len(line) <= SHORT and _CREDIT_LINE_RE.match(line):
+        found.remove(line, "byline")
     elif _CAPTION_RE.match(line):
         found.captions.append(line.lstrip("▲△↑ "))
     else:
@@ -220,10 +257,22 @@ def _line_furniture(line: str, found: Furniture) -> str | None:
     return None
 
 
+def _is_link_line(line: str) -> bool:
+    """A link by its shape: an arrow (>>加入粉丝团！), a list head with its items glued on, counters
+    beside headlines (…评论150 东非… 评论529), an item's time stamp (2019-09-09 17:20 香港)."""
+    if _ARROW_RE.match(line) and len(line) <= SHORT:
+        return True
+    if ends_sentence(line):
+        return False
+    return bool(_LIST_HEAD_RE.match(line) or len(_COUNTER_RE.findall(line)) >= 2 or _LISTED_STAMP_RE.match(line))
+
+
 def _edge_furniture(line: str) -> bool:
     """Rule 2: furniture when it stands at an edge of the story."""
     if _NOTICE_RE.match(line) or _LINK_BAR_RE.match(line):
         return True
+    if _RIGHTS_RE.search(line) and len(split_sentences(line)) <= 2:
+        return True  # a copyright or privacy notice: 本新闻文字…版权所有，禁止任何媒体…转贴
     if not is_story_line(line):
         return bool(_ANY_WIDGET_RE.search(line))  # a widget line, a long copyright or ICP line
     # A button that is a sentence (点击关注。), or a notice that opens with one (有新闻想爆料？请拨打…).
@@ -362,9 +411,11 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
         (kept lines, dropped lines)
     """
     end = len(lines)
+    chinese = _mostly_chinese(lines)
     while end > 1:
         line = lines[end - 1].strip()
-        if not (line.startswith("- ") or cjk_ratio(line) < 0.5 or _short_open(line)):
+        foreign = cjk_ratio(line) < 0.5 if chinese else False
+        if not (line.startswith("- ") or foreign or (chinese and _foreign(line)) or _short_open(line)):
             break
         end -= 1
     return lines[:end], lines[end:]

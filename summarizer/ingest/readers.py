@@ -81,7 +81,7 @@ def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument | Skip
     page = extract_page(markup)
     meta = {k: v for k, v in {"title": page.title, "date": page.date, "site": page.site, "url": page.url,
                               "extractor": page.extractor}.items() if v}
-    return [RawDocument(path, page.text, False, meta, enc, from_page=True)]
+    return [RawDocument(path, page.text, False, meta, enc, from_page=True, removals=page.removals)]
 
 
 _TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
