@@ -78,7 +78,7 @@ def corpus(show: int) -> dict[str, object] | None:
         by_file: dict[str, list[Article]] = {}
         for article in load_articles(tmp):
             by_file.setdefault(article.path.name, []).append(article)  # type: ignore[union-attr]
-        removed = Counter(r.reason for arts in by_file.values() for a in arts for r in getattr(a, 'removals', ()))
+        removed = Counter(r.reason for arts in by_file.values() for a in arts for r in a.removals)
     seconds = time.perf_counter() - started
     shares = []
     for i, rec in enumerate(records):

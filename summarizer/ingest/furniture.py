@@ -68,10 +68,11 @@ _STAMP_RE = re.compile(rf"^{_STAMP_LABEL}?\s*[:：]?\s*{_DATE}\s*(?:{_TIME})?\s*
 # An item's stamp in a list of links: a date and time, then at most a short section name.
 _LISTED_STAMP_RE = re.compile(rf"^{_DATE}\s*{_TIME}\s*[^\s，。,]{{0,8}}$")
 # A stamp opening a paragraph: a labelled or bracketed date, a date with a time, a numeric date
-# (2023-08-18, 8-4 06:04). Not a bare 2023年7月17日，… — that is a sentence saying when.
+# (2023-08-18, 8-4 06:04), a date after a separator (| 2019年2月27日). Not a bare 2023年7月17日，… —
+# that is a sentence saying when.
 _STAMP_PREFIX_RE = re.compile(
-    rf"^[|｜\s]*[\[【(（]?\s*(?:{_STAMP_LABEL}\s*[:：]\s*(?:{_DATE})\s*(?:{_TIME})?|(?:{_DATE})\s*{_TIME}"
-    rf"|{_NUMERIC_DATE}|\d{{1,2}}-\d{{1,2}}\s+{_TIME})\s*[\]】)）]?(?:\s*[，,：:|｜]\s*|\s+|$)"
+    rf"^\s*(?:[|｜]\s*{_DATE}\s*(?:{_TIME})?|[\[【(（]?\s*(?:{_STAMP_LABEL}\s*[:：]\s*(?:{_DATE})\s*(?:{_TIME})?|(?:{_DATE})\s*{_TIME}"
+    rf"|{_NUMERIC_DATE}|\d{{1,2}}-\d{{1,2}}\s+{_TIME})\s*[\]】)）]?)(?:\s*[，,：:|｜]\s*|\s+|$)"
 )
 # A header before a label naming what follows as the body (2023年8月1日 来自北京，正文：…): no sentence in it.
 _HEADER_RE = re.compile(r"^(?P<head>[^。！？!?]{0,60}?)[，,\s]*正文\s*[:：]\s*")
@@ -262,7 +263,7 @@ def _is_link_line(line: str) -> bool:
     beside headlines (…评论150 东非… 评论529), an item's time stamp (2019-09-09 17:20 香港)."""
     if _ARROW_RE.match(line) and len(line) <= SHORT:
         return True
-    if ends_sentence(line):
+    if is_story_line(line) or ends_sentence(line) or _STAMP_RE.match(line):  # a stamp alone dates the story
         return False
     return bool(_LIST_HEAD_RE.match(line) or len(_COUNTER_RE.findall(line)) >= 2 or _LISTED_STAMP_RE.match(line))
 

@@ -21,6 +21,8 @@ from .furniture import split_furniture
 
 _PAGE_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _TAG_RE = re.compile(r"<[^>]*>")
+# A short bracketed tag before a headline: [广告], 【独家】, [图].
+_TITLE_TAG_RE = re.compile(r"^\s*[\[【〔(（][^\]】〕)）]{1,6}[\]】〕)）]\s*")
 _MIN_PAGE = 2000  # characters: a shorter fragment is an article's markup, not a page
 # Separators between a headline and the site/section names in <title>: 标题_网易新闻, 标题 - 社會 - 中時,
 # 标题｜即時｜蘋果新聞網, 栏目--标题. A bare hyphen counts too (标题-新华网); hyphens inside words
@@ -75,25 +77,37 @@ def strip_site_suffix(title: str) -> str:
 
     Site and section names (网易新闻, 社會, 中央社 CNA) are shorter than headlines; a headline that
     itself holds a separator (红色党建引领物业服务｜小区物业…) is kept whole only when an ``<h1>``
-    confirms it (see ``page_title``).
+    confirms it (see ``page_title``). A leading tag (``[广告]``, 【独家】) is not part of it.
     """
-    parts = [p.strip() for p in _TITLE_SEP_RE.split(title) if p and p.strip()]
+    parts = [p.strip() for p in _TITLE_SEP_RE.split(_strip_tag(title)) if p and p.strip()]
     return max(parts, key=len) if parts else title.strip()
+
+
+def _strip_tag(title: str) -> str:
+    return _TITLE_TAG_RE.sub("", title).strip() or title.strip()
 
 
 def page_title(page: Any, fallback: str | None = None) -> str | None:
     """The article's headline: an ``<h1>`` found in <title>/og:title, else <title> minus site suffix.
 
-    ``page`` is the markup or its tree (``extract.parse``).
+    An ``<h1>`` that is the site's name (a logo: 某市人民政府 in 标题_某市人民政府) or only a tag
+    ([广告]) is not the headline. ``page`` is the markup or its tree (``extract.parse``).
     """
     title, og, h1s = _head_titles(parse(page) if isinstance(page, str) else page)
-    for h1 in h1s:
-        if len(h1) >= 4 and any(h1 in t for t in (title, og) if t):
+    heads = [t for t in (title, og) if t]
+    for h1 in (_TITLE_TAG_RE.sub("", h).strip() for h in h1s):
+        if len(h1) >= 4 and any(h1 in t and not _is_site_part(h1, t) for t in heads):
             return h1
-    for candidate in (title, og, fallback):
+    for candidate in (*heads, fallback):
         if candidate:
             return strip_site_suffix(candidate)
     return next((h for h in h1s if len(h) >= 6), None)
+
+
+def _is_site_part(text: str, title: str) -> bool:
+    """``text`` is one of the shorter parts of ``title`` (a site or section name, not the headline)."""
+    parts = [p.strip() for p in _TITLE_SEP_RE.split(title) if p and p.strip()]
+    return len(parts) > 1 and text in parts and text != max(parts, key=len)
 
 
 def _site_name(raw: str | None) -> str | None:
