@@ -30,6 +30,9 @@ BYLINE_LABELS = ("来源", "记者", "编辑", "责任编辑", "值班编辑", "
 AUTHOR_LABELS = frozenset({"记者", "作者", "通讯员", "实习生", "撰文", "采写"})
 # A byline label as a regex alternative, longest first (责任编辑 before 编辑).
 BYLINE_LABEL = "|".join(sorted((re.escape(w) for w in BYLINE_LABELS), key=len, reverse=True))
+# A line that opens as a credit: a label and its colon (来源：…, 责任编辑:…), or a label in brackets
+# ((记者 张三), 【编辑:刘阳禾】). Not 记者从市住建局获悉，… — that is a sentence of the story.
+BYLINE_OPEN = rf"^[（(【\[]?\s*(?:{BYLINE_LABEL})\s*[:：]|^[（(【\[]\s*(?:{BYLINE_LABEL})\s"
 
 
 def ends_sentence(line: str, also: str = "") -> bool:

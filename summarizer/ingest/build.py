@@ -41,6 +41,8 @@ def build_articles(docs: list[RawDocument | SkippedFile]) -> tuple[list[Article]
 def _build(doc: RawDocument) -> Article | tuple[SkipKind, str]:
     cleaned = clean_body(doc.body, is_html=doc.is_html, wrapped=not doc.from_page)
     text, original = cleaned.text, cleaned.original
+    if text.strip() and cjk_ratio(text) < 0.2:
+        return SkipKind.NOT_CHINESE, ""
     lines, furniture = split_furniture(text.splitlines())
     if doc.from_page:
         lines, tail = trim_tail(lines)
@@ -50,10 +52,8 @@ def _build(doc: RawDocument) -> Article | tuple[SkipKind, str]:
     known = meta.get("title")  # the body is Simplified by now: compare like with like
     headline, body_lines, kickers = pop_title(lines, to_simplified(known) if known else None)
     body = "\n".join(body_lines)
-    if not body.strip():
+    if not body.strip() or cjk_ratio(body) < 0.2:
         return SkipKind.EMPTY_TEXT, ""
-    if cjk_ratio(body) < 0.2:
-        return SkipKind.NOT_CHINESE, ""
     if len(body) < MIN_BODY:
         return SkipKind.TOO_SHORT, str(len(body))
 
@@ -66,7 +66,7 @@ def _build(doc: RawDocument) -> Article | tuple[SkipKind, str]:
     date = parse_date(meta.get("date")) or label_date or parse_date(furniture.labels.get("日期"))
     authors = tuple(dict.fromkeys(furniture.authors)) or _front_matter_authors(meta)
 
-    title = meta.get("title") or headline or furniture.labels.get("原标题")
+    title = meta.get("title") or headline or furniture.labels.get("标题") or furniture.labels.get("原标题")
     derived = not title
     title = to_simplified((title or derive_title(body)).strip())
 

@@ -146,17 +146,41 @@ def reveal_hidden(tree: Any) -> int:
 
 
 def script_text(tree: Any) -> str:
-    """Step 4: the Chinese strings of a page's inline scripts, one a line, in order, each once."""
+    """Step 4: the Chinese strings of a page's inline scripts, one a line, in order, each once.
+
+    A string may hold JSON in turn (``JSON.parse("{\\"sub_abstracts\\": …}")``) or HTML; both are read.
+    """
     lines: list[str] = []
     for script in tree.iter("script"):
         if script.get("src") or not script.text:
             continue
         for m in _STRING_RE.finditer(script.text):
-            value = _unescape(m.group(1) or m.group(2))
-            for line in html_to_text(value).splitlines() if _TAG_RE.search(value) else [value]:
-                if len(CJK_RE.findall(line)) >= 8:
-                    lines.append(line.strip())
+            for value in _leaves(_unescape(m.group(1) or m.group(2))):
+                for line in html_to_text(value).splitlines() if _TAG_RE.search(value) else [value]:
+                    if cjk_count(line) >= 8:
+                        lines.append(line.strip())
     return "\n".join(dict.fromkeys(lines))
+
+
+def _leaves(value: str, depth: int = 0) -> list[str]:
+    """The string values inside ``value`` when it is a JSON object or array, else ``[value]``."""
+    if depth > 3 or value[:1] not in "[{":
+        return [value]
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return [value]
+    out: list[str] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.extend(_leaves(item, depth + 1))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return out
 
 
 def _unescape(literal: str) -> str:
