@@ -4,7 +4,8 @@
 
 - ``corpus``: every record of ``crud_corpus_dev.jsonl`` written out as a ``.txt`` file and read with
   ``load_articles``, as a user would: articles lost (no article from the file) and the share of texts
-  that keep at least 90% of their Chinese characters (in body, title and captions).
+  that keep at least 90% of their Chinese characters (in body, title and captions); then what the
+  texts under 90% lost (their recorded removals, most frequent first), for a person to judge.
 - ``gold``: ``html_gold/`` pages against the main text written down by hand (``truth.jsonl``): body
   character-bag F1 (non-space characters as a multiset) per page and mean, for our reader and for
   trafilatura alone and readability-lxml alone (``pip install -e '.[bench]'``); lost = no article.
@@ -95,6 +96,13 @@ def corpus(show: int) -> dict[str, object] | None:
         out[name] = {"lost": lost, "keep90": round(keep, 4), "mean_kept": round(mean, 4)}
         print(f"| {name} | {len(idx)} | {lost} | {keep:.2%} | {mean:.2%} |")
     print("\nremovals by reason: " + ", ".join(f"{k} {v}" for k, v in removed.most_common()))
+    # What the texts under 90% lost, for a person to judge: their removals, most frequent first.
+    under = [i for i in range(len(records)) if shares[i] < KEEP and files[i].name in by_file]
+    spans = Counter((r.reason, r.text[:40]) for i in under for a in by_file[files[i].name] for r in a.removals
+                    if cjk_count(r.text) >= 5)
+    print(f"texts under {KEEP:.0%}: {len(under)}; what they lost most often:")
+    for (reason, text), n in spans.most_common(8):
+        print(f"  {n:4d} × {reason}: {text}…")
     for i in sorted(range(len(records)), key=lambda i: shares[i])[:show]:
         print(f"  {shares[i]:.0%} {records[i]['id']}: {records[i]['text'][:80]!r}")
     return out

@@ -1,7 +1,7 @@
 """Sentence splitting and the language rules every stage shares, each written once here.
 
 - The CJK character class (``CJK``, ``cjk_count``, ``cjk_ratio``): CJK Unified Ideographs, Extension A
-  and the compatibility block.
+  and the compatibility block; and the kana/Hangul that mark Japanese or Korean (``foreign_script_count``).
 - Sentence ends: 。！？ (and ASCII !?) and the ellipsis …; a closing quote or bracket right after the
   end mark stays with its sentence (“……。” is one sentence), and nothing inside 《书名》 is split.
   ``ends_sentence`` asks the same question of a line.
@@ -21,6 +21,8 @@ CLOSERS = "”’」』）)】》\"'"
 _SENT_RE = re.compile(rf"[{END_MARKS}]+[{re.escape(CLOSERS)}]*")
 _CLAUSE_RE = re.compile(rf"[，,；;：:][{re.escape(CLOSERS)}]*")
 CJK_RE = re.compile(f"[{CJK}]")
+# Japanese kana and Korean Hangul: text written in them is not Chinese, though it may hold CJK ideographs.
+_FOREIGN_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 
 # Labels that open a credit line: 来源：哈尔滨新闻网, 记者：节永志, 责任编辑：王悦, 文/图：…, 原标题：….
 BYLINE_LABELS = ("来源", "记者", "编辑", "责任编辑", "值班编辑", "作者", "通讯员", "实习生", "摄影", "摄像", "文/图",
@@ -118,3 +120,8 @@ def strip_asides(text: str) -> str:
 def cjk_count(text: str) -> int:
     """Number of CJK ideographs in ``text``."""
     return len(CJK_RE.findall(text))
+
+
+def foreign_script_count(text: str) -> int:
+    """Number of kana and Hangul characters in ``text`` (Japanese or Korean, not Chinese)."""
+    return len(_FOREIGN_SCRIPT_RE.findall(text))

@@ -87,7 +87,8 @@ def test_a_bracketed_headline_and_an_original_title_become_the_title(tmp_path):
 
 
 def test_flattened_paragraphs_are_put_back_on_their_own_lines():
-    assert split_flattened("开工。  外环东抬工程计划通车。 来源：浦东发布") == "开工。\n外环东抬工程计划通车。\n来源：浦东发布"
+    flat = "开工。  外环东抬工程计划通车。 来源：浦东发布"
+    assert split_flattened(flat) == "开工。\n外环东抬工程计划通车。\n来源：浦东发布"
     assert split_flattened("标题… 2019-09-09 19:28") == "标题… 2019-09-09 19:28"  # a link list's item
 
 

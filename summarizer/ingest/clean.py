@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 
-from ..text import CJK, CJK_RE, CLAUSE_MARKS, CLOSERS, END_MARKS, ends_sentence
+from ..text import CJK, CJK_RE, CLAUSE_MARKS, CLOSERS, END_MARKS, cjk_count, ends_sentence, foreign_script_count
 from ..types import GARBLED
 
 _BLOCK_TAGS = {
@@ -226,9 +226,6 @@ def strip_pinyin_notes(text: str) -> str:
     return _PINYIN_NOTE_RE.sub("", text)
 
 
-_KANA_RE = re.compile(r"[\u3040-\u30ff]")
-
-
 @cache
 def _converter(profile: str) -> object:
     import opencc
@@ -252,7 +249,7 @@ def to_simplified(text: str) -> str:
     also turns Simplified 显著 into 显着, so it only runs on text that is Traditional (more than
     2% of its characters differ under t2s; Simplified news scores ~0, Traditional ~20%).
     """
-    if traditional_share(text) < 0.02 or len(_KANA_RE.findall(text)) > 0.05 * len(CJK_RE.findall(text)):
+    if traditional_share(text) < 0.02 or foreign_script_count(text) > 0.05 * cjk_count(text):
         return text  # Simplified already, or Japanese (its kanji are not Traditional Chinese)
     return _converter("tw2s").convert(text)  # type: ignore[attr-defined]
 

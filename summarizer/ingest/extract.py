@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..text import CJK_RE, cjk_count
+from ..text import cjk_count
 from .clean import html_to_text
 from .furniture import is_story_line
 

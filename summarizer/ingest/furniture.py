@@ -25,7 +25,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text import AUTHOR_LABELS, BYLINE_LABEL, CJK, CLAUSE_MARKS, END_MARKS, cjk_ratio, ends_sentence, split_sentences
+from ..text import (
+    AUTHOR_LABELS,
+    BYLINE_LABEL,
+    CJK_RE,
+    CLAUSE_MARKS,
+    CLOSERS,
+    END_MARKS,
+    cjk_ratio,
+    ends_sentence,
+    foreign_script_count,
+    split_sentences,
+)
 from ..types import Removal
 from .meta import DATE_RE
 
@@ -50,7 +61,7 @@ _NOTICE = (r"(?:免责|特别|版权|广告)?声明[:：]|转载请|未经(?:授
            r"原文链接|网友评论仅|仅代表作者|(?:本站|本网|本平台)(?:不代表|仅提供)|不代表.{0,12}(?:立场|观点)")
 _NOTICE_RE = re.compile(rf"^(?:{_NOTICE})")
 # A closing notice inside the last paragraph: from the start of a sentence that opens as a notice.
-_TAIL_NOTICE_RE = re.compile(rf"(?:(?<=[{END_MARKS}”’」』）)])|^)\s*(?:{_NOTICE})")
+_TAIL_NOTICE_RE = re.compile(rf"(?:(?<=[{END_MARKS}{re.escape(CLOSERS)}])|^)\s*(?:{_NOTICE})")
 # A breadcrumb trail: 新闻 > 国内 > 正文, 首页 > 正文, 当前位置：首页 > 新闻. Its root words are a fact of such
 # trails; without one, two separators are needed (a single > can sit in a line of text).
 _CRUMB_ROOT = r"(?:首页|主页|网站首页|当前位置|您的位置|你的位置|您现在的位置)\s*[>＞»›:：]\s*"
@@ -59,7 +70,7 @@ _CRUMBS = rf"(?:{_CRUMB_ROOT}(?:{_SEGMENT}\s*[>＞»›]\s*)*{_SEGMENT}|{_SEGMEN
 _CRUMBS_RE = re.compile(rf"^{_CRUMBS}\s*[>＞»›]?\s*$")
 # The same trail at the start of a line, before the story (首页 > 新闻 > 正文   2023-08-15 …).
 _CRUMBS_PREFIX_RE = re.compile(rf"^{_CRUMBS}\s*[>＞»›]?\s+")
-_DATE = r"(?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?"
+_DATE = f"(?:{DATE_RE.pattern})"
 _NUMERIC_DATE = r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
 _TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
 _STAMP_LABEL = r"(?:发布时间|发布日期|最新更新|更新时间|最后更新|时间|日期)"
@@ -83,10 +94,10 @@ _BULLET_RE = re.compile(r"^[•·●◆■□▪\-*]\s*")
 _LABEL_RE = re.compile(rf"^(?:-\s*)?[（(【]?\s*({BYLINE_LABEL})\s*[:：]\s*(.+?)[）)】]?$")
 # 2019-09-26 12:11来源：证券时报网作者：李在山 — several labels on one short line.
 _INLINE_LABEL_RE = re.compile(r"(来源|作者|记者|编辑|责任编辑)\s*[:：]\s*([^\s:：]+?)(?=\s|来源|作者|记者|编辑|$)")
+# The people a story credits by name without a colon (新华社记者 张三, 编辑 李四).
+_CREDITED = "记者|实习生|通讯员|责任编辑|编辑|摄影|摄像|撰文|作者"
 # □大象新闻·东方今报记者 倪政伟 / 华西社区传媒记者 宋永坤 黎澎 受访者供图 / 实习生 赵瑞/文图
-_REPORTER_RE = re.compile(
-    r"^[□■]?\s*(?P<outlet>[^\s，。,]{2,20}?)?(?P<label>记者|实习生|通讯员|责任编辑|编辑|摄影|摄像|撰文)\s+(?P<names>[^，。,]+)$"
-)
+_REPORTER_RE = re.compile(rf"^[□■]?\s*(?P<outlet>[^\s，。,]{{2,20}}?)?(?P<label>{_CREDITED})\s+(?P<names>[^，。,]+)$")
 # A credit closing a paragraph: （作者:张玉娜）, (记者 张三), 【编辑:刘阳禾】, （完）.
 _TRAILING_CREDIT_RE = re.compile(
     rf"[（(【\[〔]\s*(?:(?P<label>{BYLINE_LABEL})\s*[:：]?\s*(?P<value>[^（()）【】\[\]〔〕]{{0,30}}?)|完|END)\s*"
@@ -104,22 +115,22 @@ _RIGHTS_RE = re.compile(r"版权所有|版權所有|版权归|未经(?:授权|�
 # A line that is only buttons and their counts: 分享, 评论 55 赞 3, 收藏｜打印.
 _BUTTONS_RE = re.compile(r"^(?:(?:分享|收藏|评论|点赞|赞|打印|关闭|举报|转发|回复|顶|踩|在看)\s*[\d万+]*"
                          r"\s*[|｜/·]?\s*)+$")
-# A photo or report credit on its own line: 记者陈嘉宁／翻摄, 23:59联合报 记者陈嘉宁／桃园机场报导, 新华社发.
-_CREDIT_LINE_RE = re.compile(r"^[^，。！？]{0,20}(?:记者|通讯员|摄影|图)[^，。！？]{1,16}"
-                             r"(?:报导|报道|翻摄|摄影|摄|供图)$")
+# A photo or report credit on its own line: 记者陈嘉宁／翻摄, 23:59联合报 记者陈嘉宁／桃园机场报导.
+_CREDIT_LINE_RE = re.compile(
+    rf"^[^，。！？]{{0,20}}(?:{_CREDITED}|图)[^，。！？]{{1,16}}(?:报导|报道|翻摄|摄影|摄|供图)$"
+)
 _ANY_WIDGET_RE = re.compile(f"{_FURNITURE_RE.pattern}|{_WIDGET_RE.pattern}", re.I)
 # Where a credit's value ends when more furniture is glued to it (来源：阳江日报版权归原作者所有，…返回搜狐).
 _VALUE_END_RE = re.compile(rf"[，,。；;\s]|{_ANY_WIDGET_RE.pattern}|版权|返回", re.I)
 _CAPTION_RE = re.compile(r"^[▲△↑]")
-_KANA_HANGUL_RE = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 # Words of a dateline or credit tag: 【环球网报道】, 〔即时新闻／综合报导〕, 【新华社微特稿】.
 _CREDIT_WORD_RE = re.compile(rf"{BYLINE_LABEL}|[文图][/／]|报道|报导|讯|电|稿|综合|快评|消息")
 # A credit inside a tag or tail: 记者 姜蔼玲, 编辑:刘阳禾.
-_NAMED_CREDIT_RE = re.compile(r"(记者|通讯员|实习生|编辑|作者)\s*[:：]?\s*([^\s\]】）)]{2,4}(?:\s+[^\s\]】）)]{2,4})*)")
+_NAMED_CREDIT_RE = re.compile(rf"({_CREDITED})\s*[:：]?\s*([^\s\]】）)]{{2,4}}(?:\s+[^\s\]】）)]{{2,4}})*)")
 # Where a paragraph's closing credit starts: a label, a reporter (中新社记者 张三), a photo credit
 # (张三 摄), a bracketed credit, （完）, or a widget word.
 _CREDIT_RE = re.compile(
-    rf"[（(【\[〔]?\s*(?:{BYLINE_LABEL}|图源|图片来源)\s*[:：]|\S*(?:记者|通讯员|实习生|编辑|摄影)\s|"
+    rf"[（(【\[〔]?\s*(?:{BYLINE_LABEL})\s*[:：]|\S*(?:{_CREDITED})\s|"
     rf"\S+\s+摄(?:\s|$)|[（(【\[〔]\s*(?:完|{BYLINE_LABEL})|{_FURNITURE_RE.pattern}|{_WIDGET_RE.pattern}|返回",
     re.I,
 )
@@ -127,7 +138,6 @@ _PROSE_MARK_RE = re.compile(f"[{re.escape(END_MARKS + CLAUSE_MARKS)}]")
 # A bar of links: three or more short items between separators, no sentence punctuation.
 _LINK_BAR_RE = re.compile(r"^[^，。！？；：,;:|｜/·\s]{2,10}(?:\s*[|｜/·]\s*[^，。！？；：,;:|｜/·\s]{2,10}){2,}$")
 
-_CJK_CHAR_RE = re.compile(f"[{CJK}]")
 _LEAD_VALUE_MAX = 50  # a label's value longer than this, or holding a sentence end, is a paragraph
 
 
@@ -171,7 +181,7 @@ def is_story_line(line: str) -> bool:
 
 def _foreign(line: str) -> bool:
     """Japanese or Korean, by its kana or Hangul (its kanji alone would pass for Chinese)."""
-    return len(_KANA_HANGUL_RE.findall(line)) >= 3
+    return foreign_script_count(line) >= 3
 
 
 def _mostly_chinese(lines: list[str]) -> bool:
@@ -226,7 +236,7 @@ def _line_furniture(line: str, found: Furniture) -> str | None:
         found.remove(line, "menu")
     elif line.startswith("- ") and len(line) <= 2 * SHORT and not ends_sentence(line) and not _LABEL_RE.match(line):
         found.remove(line, "link list")
-    elif len(line) <= 12 and not _CJK_CHAR_RE.search(line):
+    elif len(line) <= 12 and not CJK_RE.search(line):
         found.remove(line, "not Chinese")  # a counter, a button, an image's file name
     elif (m := _LABEL_RE.match(line)) and _is_label_value(m.group(2)):
         found.label(m.group(1), m.group(2))
@@ -322,7 +332,7 @@ def _cut_prefixes(line: str, found: Furniture) -> str:
 def _lead_tag(tag: str, found: Furniture) -> str:
     """A bracketed tag opening the story: a dateline or credit (【环球网报道 记者 姜蔼玲】), a column name
     (【网言】), or a headline (【男子在医院问询时遭工作人员嘲讽】), which is kept as the title."""
-    if _CREDIT_WORD_RE.search(tag) or DATE_RE.search(tag) or not _CJK_CHAR_RE.search(tag):
+    if _CREDIT_WORD_RE.search(tag) or DATE_RE.search(tag) or not CJK_RE.search(tag):
         for m in _NAMED_CREDIT_RE.finditer(tag):
             found.label(m.group(1), m.group(2))
         return "tag"
@@ -382,7 +392,7 @@ def _byline_tail(line: str, found: Furniture) -> str:
     """The credit at the end of a paragraph, after its last sentence end: from the first credit or
     widget word on (来源：财联社返回搜狐，查看更多…, 中新社记者 盛佳鹏 摄 【编辑:刘阳禾】)."""
     ends = [i for i, c in enumerate(line) if c in END_MARKS]
-    tail = line[ends[-1] + 1:] if ends else ""
+    tail = line[ends[-1] + 1:].lstrip(CLOSERS) if ends else ""
     if not tail.strip() or len(re.sub(r"\s", "", tail)) > SHORT or not (m := _CREDIT_RE.search(tail)):
         return ""
     tail = tail[m.start():]
