@@ -36,6 +36,7 @@ from summarizer import load_articles
 from summarizer.errors import SummarizerError
 from summarizer.ingest import read_inputs
 from summarizer.ingest.encoding import decode
+from summarizer.ingest.extract import char_f1
 from summarizer.text import cjk_count
 from summarizer.types import Article
 
@@ -106,15 +107,6 @@ def corpus(show: int) -> dict[str, object] | None:
     for i in sorted(range(len(records)), key=lambda i: shares[i])[:show]:
         print(f"  {shares[i]:.0%} {records[i]['id']}: {records[i]['text'][:80]!r}")
     return out
-
-
-def char_f1(got: str, truth: str) -> float:
-    a, b = Counter(c for c in got if not c.isspace()), Counter(c for c in truth if not c.isspace())
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    p, r = common / sum(a.values()), common / sum(b.values())
-    return 2 * p * r / (p + r)
 
 
 def _trafilatura(markup: str) -> str:

@@ -5,7 +5,7 @@
 - Sentence ends: 。！？ (and ASCII !?) and the ellipsis …; a closing quote or bracket right after the
   end mark stays with its sentence (“……。” is one sentence), and nothing inside 《书名》 is split.
   ``ends_sentence`` asks the same question of a line.
-- Byline words (``BYLINE_LABELS``, ``AUTHOR_LABELS``): the labels of credit lines (来源：…, 记者：…),
+- Byline words (``BYLINE_LABELS``, ``AUTHOR_LABELS``, ``BYLINE_OPEN``): the labels of credit lines (来源：…, 记者：…),
   which are metadata, never story text.
 """
 

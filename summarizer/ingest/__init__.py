@@ -1,6 +1,7 @@
 """Ingest: paths → clean articles.
 
-    files ─▶ encoding.decode ─▶ readers.read_file (RawDocument) ─▶ clean.* ─▶ meta.* ─▶ Article
+    files ─▶ encoding.decode ─▶ readers.read_file (RawDocument; pages: html/extract) ─▶ clean.*
+          ─▶ furniture.split_furniture ─▶ meta.* ─▶ Article (with its removals), or a SkippedFile
 
 ``load_articles`` is the public entry point; ``read_inputs`` also returns the inputs that gave no
 article, each a ``SkippedFile`` with its reason, so the briefing can list them. Every input is
@@ -54,7 +55,7 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
         elif entry.is_dir():
             yield from _walk(entry, seen)
         elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
-            yield SkippedFile(entry, SkipKind.UNSUPPORTED, entry.suffix.lower() or "（无扩展名）")
+            yield SkippedFile(entry, SkipKind.UNSUPPORTED, entry.suffix.lower())
         else:
             yield entry
 

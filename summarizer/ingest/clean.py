@@ -16,7 +16,7 @@
 
 Before these, a whole web page goes through ``html.extract_page`` and a newspaper page is cut
 into stories by ``split.split_page``. Boilerplate and byline lines are separated in
-``meta.split_furniture``, after cleaning.
+``furniture.split_furniture``, after cleaning.
 """
 
 from __future__ import annotations

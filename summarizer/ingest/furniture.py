@@ -5,12 +5,14 @@ and position, never by a word alone, and every removal is recorded (``types.Remo
 
 1. **Short lines** (≤ 40 characters, not a sentence) are furniture anywhere when their shape says
    so: a byline (来源：…, 记者 …, several labels with a date) or date stamp, which become metadata; a
-   breadcrumb trail (首页 > 新闻), a menu item, a related-link item (``- …``), a token without
-   Chinese, or a line naming a page widget that exists nowhere else (版权所有, 分享到, 上一篇).
+   breadcrumb trail (首页 > 新闻), a menu item, a related-link item (``- …``, the headline-length lines
+   after a list head such as 相关推荐, a headline with its time stamp), buttons (评论 55 赞 3), a token
+   without Chinese, or a line naming a page widget that exists nowhere else (版权所有, 分享到, 上一篇).
 2. **At the edges** of the text — before its first and after its last line of story (a sentence-
-   length line) — a short line with a weaker widget word (热线, 评论, 公众号 …) and a paragraph that
-   opens as a notice (免责声明：…, 转载请注明 …) go too. In the middle they stay: a subhead may name
-   评论, and a story may quote a 声明.
+   length line) — a short line with a weaker widget word (热线, 评论, 公众号 …), a bar of links, a
+   paragraph that opens as a notice (免责声明：…, 转载请注明 …), a one- or two-sentence rights or
+   privacy notice, and, in a Chinese text, a Japanese or Korean line go too. In the middle they stay:
+   a subhead may name 评论, and a story may quote a 声明.
 3. **Spans, not paragraphs**, at the two ends of the story: a leading date stamp, breadcrumbs, a
    ``正文：`` label or a bracketed dateline tag (【环球时报记者 文简】, 〔即时新闻／综合报导〕) is cut from
    the first lines and the rest of the paragraph stays; at the end of the last paragraph a credit

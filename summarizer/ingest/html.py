@@ -79,12 +79,12 @@ def strip_site_suffix(title: str) -> str:
     itself holds a separator (红色党建引领物业服务｜小区物业…) is kept whole only when an ``<h1>``
     confirms it (see ``page_title``). A leading tag (``[广告]``, 【独家】) is not part of it.
     """
-    parts = [p.strip() for p in _TITLE_SEP_RE.split(_strip_tag(title)) if p and p.strip()]
+    parts = _title_parts(_TITLE_TAG_RE.sub("", title).strip() or title)
     return max(parts, key=len) if parts else title.strip()
 
 
-def _strip_tag(title: str) -> str:
-    return _TITLE_TAG_RE.sub("", title).strip() or title.strip()
+def _title_parts(title: str) -> list[str]:
+    return [p.strip() for p in _TITLE_SEP_RE.split(title) if p and p.strip()]
 
 
 def page_title(page: Any, fallback: str | None = None) -> str | None:
@@ -106,7 +106,7 @@ def page_title(page: Any, fallback: str | None = None) -> str | None:
 
 def _is_site_part(text: str, title: str) -> bool:
     """``text`` is one of the shorter parts of ``title`` (a site or section name, not the headline)."""
-    parts = [p.strip() for p in _TITLE_SEP_RE.split(title) if p and p.strip()]
+    parts = _title_parts(title)
     return len(parts) > 1 and text in parts and text != max(parts, key=len)
 
 
@@ -157,7 +157,7 @@ def byline_near_title(blocks: str, title: str, reach: int = 6) -> str | None:
     """The byline line under the headline (来源/作者/date) in the page's block text (``html_to_text``),
     which extractors often leave out.
 
-    It is put back above the body so ``meta.split_furniture`` reads it like any other byline.
+    It is put back above the body so ``furniture.split_furniture`` reads it like any other byline.
     """
     lines = [ln for ln in blocks.splitlines() if ln.strip()]
     at = next((i for i, ln in enumerate(lines) if ln.lstrip("# ").strip() == title), None)

@@ -192,7 +192,7 @@ def read_file(path: Path) -> list[RawDocument | SkippedFile]:
     """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise UnreadableFileError(path, SkipKind.UNSUPPORTED, path.suffix.lower() or "（无扩展名）")
+        raise UnreadableFileError(path, SkipKind.UNSUPPORTED, path.suffix.lower())
     try:
         data = path.read_bytes()
     except OSError as exc:
