@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..types import Article, Story
-from . import sketch
-from .compare import THRESHOLDS, Texts, Thresholds, key_numbers, related, same_story, scores
-from .normalise import compare_form, numbers, story_body
+from . import encode, sketch
+from .compare import THRESHOLDS, Texts, Thresholds, related, same_story, scores
+from .normalise import report_starts, story_body
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,20 @@ COMPLETE_SHARE = 0.95  # a version at least this long (of the longest) is as com
 _TAKEN_RE = re.compile(r"转载|转自|来源\s*[:：|]\s*([^\s，。,|｜】)）]{2,12})")
 
 
-def prepare(articles: Sequence[Article], texts: Sequence[str] | None = None) -> Texts:
-    """What ``compare`` needs of each article (``texts`` overrides ``article.text``)."""
-    bodies = [story_body(t) for t in (texts if texts is not None else [a.text for a in articles])]
-    forms = [compare_form(b) for b in bodies]
-    compared = tuple(f[0] for f in forms)
-    hashes, offsets = sketch.shingle_hashes(compared)
-    return Texts(compared=compared, report_starts=tuple(f[1] for f in forms), hashes=hashes, offsets=offsets,
-                 signatures=sketch.signatures(hashes, offsets), numbers=tuple(numbers(b) for b in bodies),
-                 dates=tuple(a.date for a in articles))
+def prepare(articles: Sequence[Article]) -> Texts:
+    """What ``compare`` needs of each article."""
+    return _prepare(articles, [story_body(a.text) for a in articles])[1]
+
+
+def _prepare(articles: Sequence[Article], bodies: Sequence[str]) -> tuple[encode.Encoded, Texts]:
+    starts = [report_starts(b) for b in bodies]
+    coded, where = encode.encode(bodies, starts)
+    hashes, offsets = sketch.shingle_hashes(coded.codes, coded.offsets)
+    days = np.array([a.date.toordinal() if a.date else -1 for a in articles], dtype=np.int64)
+    texts = Texts(hashes=hashes, offsets=offsets, signatures=sketch.signatures(hashes, offsets),
+                  report_starts=tuple(where), number_bits=coded.number_bits, key_numbers=coded.key_numbers,
+                  days=days)
+    return coded, texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,23 +61,36 @@ class Index:
     thresholds (``stories``) — the benchmark tunes thresholds on one index."""
 
     articles: tuple[Article, ...]
-    keys: tuple[str, ...]  # comparison text of each article
-    position: dict[str, int]  # comparison text → its index in ``texts``
+    text_of: tuple[int, ...]  # for each article, its distinct text (an index into ``texts``)
+    lengths: tuple[int, ...]  # length of each article's comparison text
     texts: Texts  # one per distinct comparison text
     pairs: np.ndarray  # LSH candidate pairs of ``texts``
 
 
 def index(articles: Sequence[Article]) -> Index:
-    """Steps 1–2: normalise, drop exact copies, sketch, and find the candidate pairs."""
-    keys = [compare_form(story_body(a.text))[0] for a in articles]
-    position: dict[str, int] = {}
+    """Steps 1–2: normalise, set exact copies aside, sketch, and find the candidate pairs."""
+    coded, texts = _prepare(articles, [story_body(a.text) for a in articles])
+    first: dict[tuple[int, int], int] = {}
     reps: list[int] = []  # the first article of each distinct text
-    for i, key in enumerate(keys):
-        if key not in position:
-            position[key] = len(reps)
+    text_of = []
+    for i, key in enumerate(coded.keys):
+        if key not in first:
+            first[key] = len(reps)
             reps.append(i)
-    texts = prepare([articles[i] for i in reps])
-    return Index(tuple(articles), tuple(keys), position, texts, sketch.candidate_pairs(texts.signatures))
+        text_of.append(first[key])
+    if len(reps) < len(articles):
+        texts = _subset(texts, np.array(reps))
+    pairs = sketch.candidate_pairs(texts.signatures, np.diff(texts.offsets))
+    return Index(tuple(articles), tuple(text_of), tuple(coded.lengths.tolist()), texts, pairs)
+
+
+def _subset(texts: Texts, keep: np.ndarray) -> Texts:
+    sizes = np.diff(texts.offsets)
+    mask = np.repeat(np.isin(np.arange(len(texts)), keep), sizes)
+    return Texts(hashes=texts.hashes[mask], offsets=np.concatenate(([0], np.cumsum(sizes[keep]))),
+                 signatures=texts.signatures[keep], report_starts=tuple(texts.report_starts[i] for i in keep),
+                 number_bits=texts.number_bits[keep], key_numbers=tuple(texts.key_numbers[i] for i in keep),
+                 days=texts.days[keep])
 
 
 def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
@@ -81,10 +99,10 @@ def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
     same = same_story(texts, pairs, thresholds)
     leader = _leaders(texts, pairs[same], scores(texts, pairs[same])[0])
     groups: dict[int, list[int]] = {}  # leader's text → its articles
-    for i, key in enumerate(idx.keys):
-        groups.setdefault(leader[idx.position[key]], []).append(i)
+    for i, text in enumerate(idx.text_of):
+        groups.setdefault(leader[text], []).append(i)
     order = sorted(groups, key=lambda lead: groups[lead][0])
-    found = [_story(idx.articles, groups[lead], idx.keys) for lead in order]
+    found = [_story(idx.articles, groups[lead], idx.lengths) for lead in order]
     return _group_related(found, texts, order, pairs[~same], thresholds)
 
 
@@ -104,7 +122,7 @@ def find_stories(articles: Sequence[Article], *, thresholds: Thresholds = THRESH
 
 def _leaders(texts: Texts, pairs: np.ndarray, j: np.ndarray) -> list[int]:
     """For each text, the index of the leader it joins (itself when it leads)."""
-    n = len(texts.compared)
+    n = len(texts)
     neighbours: list[list[tuple[float, int]]] = [[] for _ in range(n)]
     for (a, b), s in zip(pairs.tolist(), j.tolist(), strict=True):
         neighbours[a].append((s, b))
@@ -121,18 +139,18 @@ def _leaders(texts: Texts, pairs: np.ndarray, j: np.ndarray) -> list[int]:
     return leader
 
 
-def _story(articles: Sequence[Article], group: list[int], keys: Sequence[str]) -> Story:
-    primary = _primary(articles, group, keys)
+def _story(articles: Sequence[Article], group: list[int], lengths: Sequence[int]) -> Story:
+    primary = _primary(articles, group, lengths)
     return Story(articles[primary], tuple(articles[i] for i in group if i != primary))
 
 
-def _primary(articles: Sequence[Article], group: list[int], keys: Sequence[str]) -> int:
+def _primary(articles: Sequence[Article], group: list[int], lengths: Sequence[int]) -> int:
     """The most complete version: the longest clean body (within ``COMPLETE_SHARE``), then the
     earliest date, then a text that does not say it was taken from another outlet."""
-    longest = max(len(keys[i]) for i in group)
-    complete = [i for i in group if len(keys[i]) >= COMPLETE_SHARE * longest]
+    longest = max(lengths[i] for i in group)
+    complete = [i for i in group if lengths[i] >= COMPLETE_SHARE * longest]
     return min(complete, key=lambda i: (articles[i].date or dt.date.max, _says_reprinted(articles[i]),
-                                        -len(keys[i]), i))
+                                        -lengths[i], i))
 
 
 def _says_reprinted(article: Article) -> bool:
@@ -152,7 +170,7 @@ def _group_related(stories: list[Story], texts: Texts, lead: list[int], others: 
     that were not found to be one story.
     """
     story_of = {text: s for s, text in enumerate(lead)}
-    cities: list[str | None] = [None] * len(texts.compared)
+    cities: list[str | None] = [None] * len(texts)
     for s, story in enumerate(stories):
         region = story.primary.region
         cities[lead[s]] = f"{region.province}{region.city}" if region.city else None
@@ -175,10 +193,10 @@ def _group_related(stories: list[Story], texts: Texts, lead: list[int], others: 
 def _number_city_pairs(texts: Texts, lead: list[int], cities: list[str | None], t: Thresholds
                        ) -> list[tuple[int, int]]:
     """Pairs of stories (later, earlier) in one city that share ``t.related_numbers`` key numbers."""
-    index: dict[tuple[str, str], list[int]] = {}
+    index: dict[tuple[str, int], list[int]] = {}
     for s, r in enumerate(lead):
         if cities[r]:
-            for n in key_numbers(texts.numbers[r]):
+            for n in texts.key_numbers[r]:
                 index.setdefault((cities[r], n), []).append(s)
     shared: dict[tuple[int, int], int] = {}
     for stories in index.values():

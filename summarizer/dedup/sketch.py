@@ -18,8 +18,6 @@ Measured against datasketch and rensa in ``benchmarks/reprints.py`` (README, Dup
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 SHINGLE = 5  # characters per shingle: Chinese words are 1–4 characters, so 5 spans a word boundary
@@ -31,7 +29,8 @@ _BASE = np.uint64(0x100000001B3)
 _S33, _BIN_SHIFT = np.uint64(33), np.uint64(64 - 7)  # BINS = 2**7
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
+def mix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, in place: every input bit reaches every output bit."""
     h ^= h >> _S33
     h *= _M1
     h ^= h >> _S33
@@ -40,29 +39,43 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 64-bit hash of every shingle of every text, and where each text's hashes start.
+
+    Args:
+        codes, offsets: the texts' code points end to end, and where each text starts
+            (``encode.Encoded``).
 
     A text shorter than ``SHINGLE`` gives one shingle, itself; an empty text gives none.
 
     Returns:
-        (hashes as uint64, offsets as int64 of length ``len(texts) + 1``)
+        (hashes as uint64, offsets as int64 of length ``len(offsets)``)
     """
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
+    lengths = np.diff(offsets)
     counts = np.where(lengths >= SHINGLE, lengths - SHINGLE + 1, np.minimum(lengths, 1))
-    offsets = np.concatenate(([0], np.cumsum(counts)))
-    # position of each shingle's first character in ``codes``
-    first = np.repeat(starts - offsets[:-1], counts) + np.arange(offsets[-1])
-    width = np.repeat(np.minimum(lengths, SHINGLE), counts)
-    padded = np.concatenate((codes, np.zeros(SHINGLE, dtype=np.uint64)))
-    h = padded[first].copy()
+    out_offsets = np.concatenate(([0], np.cumsum(counts)))
+    if len(codes) == 0:
+        return np.empty(0, dtype=np.uint64), out_offsets
+    wide = np.concatenate((codes.astype(np.uint64), np.zeros(SHINGLE, dtype=np.uint64)))
+    span = len(codes)
+    h = wide[:span].copy()
     for j in range(1, SHINGLE):
         h *= _BASE
-        h ^= np.where(width > j, padded[first + j], 0)
-    return _mix(h), offsets
+        h ^= wide[j:j + span]
+    if (lengths >= SHINGLE).all():
+        # the last SHINGLE - 1 positions of each text run into the next one: drop them
+        tail = (offsets[1:, None] - np.arange(1, SHINGLE)).ravel()
+        keep = np.ones(span, dtype=bool)
+        keep[tail] = False
+        return mix(h[keep]), out_offsets
+    # short texts: one shingle of their own characters (the zeros of the next text's start masked out)
+    first = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(out_offsets[-1])
+    width = np.repeat(np.minimum(lengths, SHINGLE), counts)
+    g = wide[first].copy()
+    for j in range(1, SHINGLE):
+        g *= _BASE
+        g ^= np.where(width > j, wide[first + j], 0)
+    return mix(g), out_offsets
 
 
 def signatures(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -100,15 +113,16 @@ def _densify(sig: np.ndarray) -> np.ndarray:
     src = nxt[rows]
     borrowed = sig[rows[0], src % BINS].astype(np.uint64) + (src - cols[rows[1]]).astype(np.uint64)
     out = sig.copy()
-    out[rows] = (_mix(borrowed * _BASE) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    out[rows] = (mix(borrowed * _BASE) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     return out
 
 
-def candidate_pairs(sig: np.ndarray, bands: int = BANDS, max_bucket: int = 64) -> np.ndarray:
+def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_pairs: int = 8) -> np.ndarray:
     """Pairs (i < j) of texts that agree on every row of at least one band, each pair once.
 
-    A bucket of more than ``max_bucket`` texts (one story copied hundreds of times) is linked as a
-    star around its first text instead of all its pairs, so the work stays linear.
+    A bucket of up to ``all_pairs`` texts gives all its pairs; a larger one (a story copied dozens
+    of times) gives a star around its longest text (``sizes``), the one the others would join —
+    so the work stays linear in the number of texts.
 
     Returns:
         int64 array of shape (pairs, 2)
@@ -117,36 +131,38 @@ def candidate_pairs(sig: np.ndarray, bands: int = BANDS, max_bucket: int = 64) -
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
     rows = BINS // bands
-    live = np.nonzero(sig[:, 0] != EMPTY)[0]
+    live = np.nonzero(sizes > 0)[0]
+    # rank texts longest first, so that a bucket sorted by (band, rank) starts with its longest text
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((np.arange(n), -sizes))] = np.arange(n)
     found = []
     for b in range(bands):
-        band = np.ascontiguousarray(sig[live, b * rows:(b + 1) * rows])
-        keys = band.view(np.dtype((np.void, band.dtype.itemsize * rows))).ravel()
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        new = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
+        band = sig[live, b * rows:(b + 1) * rows].astype(np.uint64)
+        key = band[:, 0]
+        for r in range(1, rows):
+            key = mix(key * _BASE ^ band[:, r])
+        order = np.lexsort((rank[live], key))
+        keys = key[order]
+        new = np.concatenate(([True], keys[1:] != keys[:-1]))
         group = np.cumsum(new) - 1
-        sizes = np.bincount(group)
-        if sizes.max(initial=1) < 2:
+        sizes_b = np.bincount(group)
+        if sizes_b.max(initial=1) < 2:
             continue
         first = np.nonzero(new)[0]
         members = live[order]
-        # star: every member with its bucket's first member
         lead = members[first[group]]
         star = lead != members
         found.append(np.stack((lead[star], members[star]), axis=1))
-        # all pairs inside small buckets beyond the star
-        for size in np.unique(sizes[(sizes > 2) & (sizes <= max_bucket)]):
-            starts = first[sizes == size]
-            block = members[starts[:, None] + np.arange(size)]
+        for size in np.unique(sizes_b[(sizes_b > 2) & (sizes_b <= all_pairs)]):
+            block = members[first[sizes_b == size][:, None] + np.arange(size)]
             a, c = np.triu_indices(size, k=1)
             keep = a > 0  # pairs with the first member are in the star already
             found.append(np.stack((block[:, a[keep]].ravel(), block[:, c[keep]].ravel()), axis=1))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    pairs = np.sort(pairs, axis=1)
-    return np.unique(pairs, axis=0)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack((code // n, code % n), axis=1)
 
 
 def jaccard(sig: np.ndarray, pairs: np.ndarray) -> np.ndarray:
