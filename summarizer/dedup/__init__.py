@@ -51,7 +51,7 @@ def _prepare(articles: Sequence[Article], bodies: Sequence[str]) -> tuple[encode
     days = np.array([a.date.toordinal() if a.date else -1 for a in articles], dtype=np.int64)
     texts = Texts(hashes=hashes, offsets=offsets, signatures=sketch.signatures(hashes, offsets),
                   report_starts=tuple(where), number_bits=coded.number_bits, key_numbers=coded.key_numbers,
-                  days=days)
+                  days=days, codes=coded.codes, code_offsets=coded.offsets)
     return coded, texts
 
 
@@ -85,9 +85,11 @@ def index(articles: Sequence[Article]) -> Index:
 
 
 def _subset(texts: Texts, keep: np.ndarray) -> Texts:
-    sizes = np.diff(texts.offsets)
-    mask = np.repeat(np.isin(np.arange(len(texts)), keep), sizes)
-    return Texts(hashes=texts.hashes[mask], offsets=np.concatenate(([0], np.cumsum(sizes[keep]))),
+    sizes, lengths = np.diff(texts.offsets), np.diff(texts.code_offsets)
+    kept = np.isin(np.arange(len(texts)), keep)
+    return Texts(hashes=texts.hashes[np.repeat(kept, sizes)], offsets=np.concatenate(([0], np.cumsum(sizes[keep]))),
+                 codes=texts.codes[np.repeat(kept, lengths)],
+                 code_offsets=np.concatenate(([0], np.cumsum(lengths[keep]))),
                  signatures=texts.signatures[keep], report_starts=tuple(texts.report_starts[i] for i in keep),
                  number_bits=texts.number_bits[keep], key_numbers=tuple(texts.key_numbers[i] for i in keep),
                  days=texts.days[keep])
@@ -103,7 +105,9 @@ def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
         groups.setdefault(leader[text], []).append(i)
     order = sorted(groups, key=lambda lead: groups[lead][0])
     found = [_story(idx.articles, groups[lead], idx.lengths) for lead in order]
-    return _group_related(found, texts, order, pairs[~same], thresholds)
+    position = {lead: s for s, lead in enumerate(order)}
+    story_of = np.array([position[leader[t]] for t in range(len(texts))], dtype=np.int64)
+    return _group_related(found, texts, order, story_of, pairs[~same], thresholds)
 
 
 def find_stories(articles: Sequence[Article], *, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
@@ -162,29 +166,34 @@ def _says_reprinted(article: Article) -> bool:
     return False
 
 
-def _group_related(stories: list[Story], texts: Texts, lead: list[int], others: np.ndarray, t: Thresholds
-                   ) -> list[Story]:
+def _group_related(stories: list[Story], texts: Texts, lead: list[int], story_of: np.ndarray, others: np.ndarray,
+                   t: Thresholds) -> list[Story]:
     """Each story related to an earlier story that heads no group itself is put under it.
 
-    ``lead[s]`` is the text that stands for story ``s``; ``others`` are the candidate pairs of texts
-    that were not found to be one story.
+    ``lead[s]`` is the text that stands for story ``s``, ``story_of[text]`` the story a text is in;
+    ``others`` are the candidate pairs of texts that were not found to be one story — judged on
+    those two texts (a copy may share the passage its leader lacks).
     """
-    story_of = {text: s for s, text in enumerate(lead)}
     cities: list[str | None] = [None] * len(texts)
     for s, story in enumerate(stories):
         region = story.primary.region
-        cities[lead[s]] = f"{region.province}{region.city}" if region.city else None
-    candidates: dict[int, set[int]] = {}
+        city = f"{region.province}{region.city}" if region.city else None
+        for text in np.nonzero(story_of == s)[0].tolist():
+            cities[text] = city
+    candidates: dict[int, dict[int, tuple[int, int]]] = {}  # later story → earlier story → the two texts
     for a, b in others.tolist():
-        if a in story_of and b in story_of:
-            earlier, later = sorted((story_of[a], story_of[b]))
-            candidates.setdefault(later, set()).add(earlier)
+        sa, sb = int(story_of[a]), int(story_of[b])
+        if sa != sb:
+            (earlier, x), (later, y) = sorted(((sa, a), (sb, b)))
+            candidates.setdefault(later, {}).setdefault(earlier, (y, x))
+    for earlier, later in sketch.anchor_pairs(texts.hashes, texts.offsets, story_of).tolist():
+        candidates.setdefault(later, {}).setdefault(earlier, (lead[later], lead[earlier]))
     for later, earlier in _number_city_pairs(texts, lead, cities, t):
-        candidates.setdefault(later, set()).add(earlier)
+        candidates.setdefault(later, {}).setdefault(earlier, (lead[later], lead[earlier]))
     out = list(stories)
     for s in range(len(out)):
-        for head in sorted(candidates.get(s, ())):
-            if out[head].related_to is None and related(texts, lead[s], lead[head], cities, t):
+        for head, (x, y) in sorted(candidates.get(s, {}).items()):
+            if out[head].related_to is None and related(texts, x, y, cities, t):
                 out[s] = Story(out[s].primary, out[s].reprints, head)
                 break
     return out

@@ -19,6 +19,7 @@ one story:
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,19 +34,20 @@ class Thresholds:
 
     Chosen on half A of the judged pairs by ``benchmarks/reprints.py --tune``: first the same-story
     values with the highest precision at recall ≥ 0.95 and no single text merged (half A: P 1.00,
-    R 0.97), then the related values with the best F1; ties went to the grid's first values.
+    R 0.97; ties: the strictest values), then the related values with the best F1 (ties: the grid's
+    first values).
     """
 
-    same_jaccard: float = 0.5  # this share of shingles in common: one text
-    contained_share: float = 0.75  # or the shorter text is this much inside the longer …
-    contained_jaccard: float = 0.3  # … and they still share this share of all shingles
+    same_jaccard: float = 0.6  # this share of shingles in common: one text
+    contained_share: float = 0.7  # or the shorter text is this much inside the longer …
+    contained_jaccard: float = 0.4  # … and they still share this share of all shingles
     conflicting_numbers: int = 2  # each side has this many numbers the other lacks: two stories
     max_days: int = 7  # reprints appear within a week of each other
     extra_share: float = 0.15  # the longer text adds this share of its own: look for a second report
     related_days: int = 31  # a follow-up (an arrest after the expulsion) comes within a month
     related_run: int = 30  # characters of one run of text shared by two stories on one event
     related_numbers: int = 2  # … or this many numbers shared by two stories in the same city
-    template_numbers: int = 3  # two texts with this many numbers each …
+    template_numbers: int = 8  # two texts with this many numbers each …
     template_shared: float = 0.25  # … sharing less than this share of them: one form, two subjects
 
 
@@ -62,6 +64,8 @@ class Texts:
     number_bits: np.ndarray  # each text's numbers as bits (encode.Encoded)
     key_numbers: tuple[frozenset[int], ...]  # hashes of the numbers that name an event
     days: np.ndarray  # each text's date as a day number, -1 when unknown
+    codes: np.ndarray  # the compared code points, all texts (encode.Encoded), to read a shared run
+    code_offsets: np.ndarray  # where each text's code points start
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -69,23 +73,40 @@ class Texts:
     def size(self, i: int) -> int:
         return int(self.offsets[i + 1] - self.offsets[i])
 
+    def shingle_set(self, i: int) -> np.ndarray:
+        """The distinct shingle hashes of text ``i``, sorted."""
+        return np.unique(self.hashes[self.offsets[i]:self.offsets[i + 1]])
 
-def scores(texts: Texts, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+
+def scores(texts: Texts, pairs: np.ndarray, exact: tuple[float, float] = (1.0, 0.0)
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(Jaccard, share of the shorter inside the longer, share of the longer inside the shorter)
-    of each pair, estimated from the signatures and the shingle counts."""
+    of each pair: estimated from the signatures and the shingle counts, and counted exactly from
+    the shingles for the pairs whose estimated Jaccard lies in ``exact`` (low, high) — near a
+    threshold, where the estimate's noise (about ±0.03) would decide."""
     j = sketch.jaccard(texts.signatures, pairs)
     sizes = np.diff(texts.offsets)
     a, b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
     common = j * (a + b) / (1 + j)
-    return j, np.minimum(common / np.maximum(np.minimum(a, b), 1), 1.0), common / np.maximum(np.maximum(a, b), 1)
+    inside = np.minimum(common / np.maximum(np.minimum(a, b), 1), 1.0)
+    outside = common / np.maximum(np.maximum(a, b), 1)
+    for n in np.nonzero((j >= exact[0]) & (j <= exact[1]))[0]:
+        x, y = texts.shingle_set(int(pairs[n, 0])), texts.shingle_set(int(pairs[n, 1]))
+        both = len(np.intersect1d(x, y, assume_unique=True))
+        j[n] = both / max(len(x) + len(y) - both, 1)
+        inside[n], outside[n] = both / max(min(len(x), len(y)), 1), both / max(len(x), len(y), 1)
+    return j, inside, outside
 
 
 def numbers_conflict(texts: Texts, a: np.ndarray, b: np.ndarray, t: Thresholds = THRESHOLDS) -> np.ndarray:
-    """For pairs (a[n], b[n]): each text has ``t.conflicting_numbers`` numbers the other lacks."""
+    """For pairs (a[n], b[n]): each text has ``t.conflicting_numbers`` numbers the other lacks, or
+    most of its numbers (100户 against 200户 in two short notices)."""
     x, y = texts.number_bits[a], texts.number_bits[b]
     only_x = np.bitwise_count(x & ~y).sum(axis=1)
     only_y = np.bitwise_count(y & ~x).sum(axis=1)
-    return (only_x >= t.conflicting_numbers) & (only_y >= t.conflicting_numbers)
+    many = (only_x >= t.conflicting_numbers) & (only_y >= t.conflicting_numbers)
+    most = (2 * only_x > np.bitwise_count(x).sum(axis=1)) & (2 * only_y > np.bitwise_count(y).sum(axis=1))
+    return many | most
 
 
 def days_apart(texts: Texts, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -120,6 +141,7 @@ def second_report(texts: Texts, longer: int, shorter: int) -> bool:
     return False
 
 
+_MARGIN = 0.1  # estimates this close to a threshold are counted exactly (about three standard errors)
 _COVER = 0.8  # of the shorter text's shingles inside one part of the longer
 _REST = 0.1  # of the longer text outside that part …
 _REST_OWN = 0.25  # … of which this share is not in the shorter text
@@ -134,8 +156,9 @@ def template(texts: Texts, i: int, k: int, t: Thresholds = THRESHOLDS) -> bool:
     return min(nx, ny) >= t.template_numbers and both < t.template_shared * min(nx, ny)
 
 
-def longest_run(texts: Texts, i: int, k: int) -> int:
-    """Characters in the longest run of consecutive shingles of ``i`` that ``k`` also has."""
+def longest_run(texts: Texts, i: int, k: int, skip: re.Pattern[str] | None = None) -> int:
+    """Characters in the longest run of consecutive shingles of ``i`` that ``k`` also has — of the
+    runs whose words ``skip`` does not match (a copyright notice two outlets' pages share)."""
     h_i = texts.hashes[texts.offsets[i]:texts.offsets[i + 1]]
     h_k = texts.hashes[texts.offsets[k]:texts.offsets[k + 1]]
     shared = np.isin(h_i, h_k)
@@ -143,7 +166,20 @@ def longest_run(texts: Texts, i: int, k: int) -> int:
         return 0
     edges = np.diff(np.concatenate(([0], shared.astype(np.int8), [0])))
     starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
-    return int((ends - starts).max()) + sketch.SHINGLE - 1
+    for n in np.argsort(starts - ends, kind="stable"):  # longest first
+        if skip is None or not skip.search(_run_text(texts, i, int(starts[n]), int(ends[n]))):
+            return int(ends[n] - starts[n]) + sketch.SHINGLE - 1
+    return 0
+
+
+def _run_text(texts: Texts, i: int, start: int, end: int) -> str:
+    base = int(texts.code_offsets[i])
+    return texts.codes[base + start:base + end + sketch.SHINGLE - 1].astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+# Words of the notices that pages of one outlet share, whatever the story: rights, disclaimers,
+# calls to download or to call in. A run of text holding them says nothing about the event.
+_NOTICE_RE = re.compile(r"版权|免责|声明|本站|本网|转载|下载|热线|客户端|公众号|仅供参考|联系电话|邮箱|不构成")
 
 
 def same_story(texts: Texts, pairs: np.ndarray, t: Thresholds = THRESHOLDS) -> np.ndarray:
@@ -151,7 +187,7 @@ def same_story(texts: Texts, pairs: np.ndarray, t: Thresholds = THRESHOLDS) -> n
     if len(pairs) == 0:
         return np.zeros(0, dtype=bool)
     a, b = pairs[:, 0], pairs[:, 1]
-    j, inside, outside = scores(texts, pairs)
+    j, inside, outside = scores(texts, pairs, (t.contained_jaccard - _MARGIN, t.same_jaccard + _MARGIN))
     out = (j >= t.same_jaccard) | ((inside >= t.contained_share) & (j >= t.contained_jaccard))
     out &= days_apart(texts, a, b) <= t.max_days
     out &= ~numbers_conflict(texts, a, b, t)
@@ -169,7 +205,7 @@ def related(texts: Texts, i: int, k: int, cities: Sequence[str | None], t: Thres
     the city."""
     if days_apart(texts, np.array([i]), np.array([k]))[0] > t.related_days or template(texts, i, k, t):
         return False
-    if longest_run(texts, i, k) >= t.related_run:
+    if longest_run(texts, i, k, _NOTICE_RE) >= t.related_run:
         return True
     return bool(cities[i]) and cities[i] == cities[k] and \
         len(texts.key_numbers[i] & texts.key_numbers[k]) >= t.related_numbers

@@ -1,19 +1,16 @@
-"""MinHash signatures of character shingles, and LSH banding to find candidate pairs — in numpy.
+"""MinHash signatures of character shingles, and LSH banding to find candidate pairs.
 
 Every step is a pass over arrays, so the cost grows with the number of characters, not with the
 number of pairs:
 
 1. Shingles: each run of ``SHINGLE`` characters of a comparison text is hashed (a polynomial over
-   the code points, then a 64-bit finaliser), all texts at once.
-2. Signatures by one-permutation hashing (Li, Owen & Zhang, "One Permutation Hashing", NIPS 2012):
-   one hash per shingle, its top bits choose one of ``BINS`` bins, and a text's signature is the
-   smallest value in each bin. Empty bins (short texts) are filled from the next non-empty bin to
-   the right, as in Shrivastava's densification (ICML 2017), so that two texts agree on a bin with
-   probability equal to their Jaccard similarity.
+   the code points, then a 64-bit finaliser), all texts at once, in numpy.
+2. Signatures: ``BINS`` MinHash values per text, by rensa (R-MinHash, Rust). Chosen by
+   measurement (``benchmarks/reprints.py --engines``; README, Duplicates) over datasketch (the same
+   accuracy, 60 times slower) and a one-permutation-hashing version in numpy (the same accuracy,
+   3 times slower).
 3. LSH: the signature is cut into ``BANDS`` bands of ``BINS // BANDS`` rows; texts whose band
    values are all equal in some band become a candidate pair.
-
-Measured against datasketch and rensa in ``benchmarks/reprints.py`` (README, Duplicates).
 """
 
 from __future__ import annotations
@@ -24,9 +21,11 @@ SHINGLE = 5  # characters per shingle: Chinese words are 1–4 characters, so 5 
 BINS = 128  # signature length; the Jaccard estimate's standard error is about 0.5 / sqrt(BINS)
 BANDS = 42  # 42 bands of 3 rows: a pair at Jaccard 0.45 becomes a candidate with probability 0.98
 EMPTY = np.uint32(0xFFFFFFFF)
+SEED = 42  # of rensa's permutations: the same seed, the same signatures, run after run
+ANCHOR_EVERY = 16  # one shingle in this many anchors the search for shared runs (related reports)
 _M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)  # MurmurHash3 fmix64
 _BASE = np.uint64(0x100000001B3)
-_S33, _BIN_SHIFT = np.uint64(33), np.uint64(64 - 7)  # BINS = 2**7
+_S33 = np.uint64(33)
 
 
 def mix(h: np.ndarray) -> np.ndarray:
@@ -79,42 +78,17 @@ def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, 
 
 
 def signatures(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """One ``BINS``-long uint32 signature per text (one-permutation hashing with densification).
+    """One ``BINS``-long uint32 MinHash signature per text (rensa's R-MinHash, in Rust).
 
-    A text with no shingles gets a signature of ``EMPTY`` values, which matches nothing.
+    A text with no shingles gets a signature of ``EMPTY`` values; ``candidate_pairs`` leaves it out.
     """
+    import rensa  # a compiled core: imported here, where it is used
+
     n = len(offsets) - 1
-    sig = np.full(n * BINS, EMPTY, dtype=np.uint32)
-    if len(hashes):
-        # Minimum per (bin, text): the shingles are in text order already, so a stable radix sort on
-        # the 7-bit bin alone groups them by bin, then text; reduceat takes each group's minimum.
-        order = np.argsort((hashes >> _BIN_SHIFT).astype(np.uint8), kind="stable")
-        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))[order]
-        key = (hashes[order] >> _BIN_SHIFT).astype(np.int64) * n + doc
-        value = (hashes[order] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        starts = np.concatenate(([0], np.nonzero(key[1:] != key[:-1])[0] + 1))
-        group = key[starts]
-        sig[(group % n) * BINS + group // n] = np.minimum.reduceat(value, starts)
-    return _densify(sig.reshape(n, BINS))
-
-
-def _densify(sig: np.ndarray) -> np.ndarray:
-    """Fill each empty bin from the next non-empty bin to its right (circularly), mixed with the
-    distance so that two texts borrow alike only when their non-empty bins agree."""
-    empty = sig == EMPTY
-    if not empty.any():
-        return sig
-    full_rows = ~empty.all(axis=1)
-    cols = np.arange(BINS)
-    # index of the next non-empty bin at or after each bin, over two copies of the row (the wrap)
-    idx = np.where(np.concatenate((~empty, ~empty), axis=1), np.arange(2 * BINS), 2 * BINS)
-    nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1][:, :BINS]
-    rows = np.nonzero(empty & full_rows[:, None])
-    src = nxt[rows]
-    borrowed = sig[rows[0], src % BINS].astype(np.uint64) + (src - cols[rows[1]]).astype(np.uint64)
-    out = sig.copy()
-    out[rows] = (mix(borrowed * _BASE) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    return out
+    if n == 0:
+        return np.empty((0, BINS), dtype=np.uint32)
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets.astype(np.uint64), BINS, SEED)
+    return np.array(matrix.to_rows(), dtype=np.uint32).reshape(n, BINS)
 
 
 def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_pairs: int = 8) -> np.ndarray:
@@ -132,37 +106,76 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
         return np.empty((0, 2), dtype=np.int64)
     rows = BINS // bands
     live = np.nonzero(sizes > 0)[0]
-    # rank texts longest first, so that a bucket sorted by (band, rank) starts with its longest text
+    # rank: longest first, so a bucket's lead is its member of the lowest rank
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((np.arange(n), -sizes))] = np.arange(n)
+    # one 64-bit key per (text, band): the band's rows mixed together
+    cut = sig[live, : bands * rows].reshape(len(live), bands, rows).astype(np.uint64)
+    keys = cut[:, :, 0]
+    for r in range(1, rows):
+        keys = mix(keys * _BASE ^ cut[:, :, r])
+    text_of_rank = _by_rank(rank)
     found = []
     for b in range(bands):
-        band = sig[live, b * rows:(b + 1) * rows].astype(np.uint64)
-        key = band[:, 0]
-        for r in range(1, rows):
-            key = mix(key * _BASE ^ band[:, r])
-        order = np.lexsort((rank[live], key))
-        keys = key[order]
-        new = np.concatenate(([True], keys[1:] != keys[:-1]))
-        group = np.cumsum(new) - 1
-        sizes_b = np.bincount(group)
+        order = np.argsort(keys[:, b])
+        sorted_keys = keys[order, b]
+        new = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
+        first = np.nonzero(new)[0]
+        sizes_b = np.diff(np.append(first, len(order)))
         if sizes_b.max(initial=1) < 2:
             continue
-        first = np.nonzero(new)[0]
         members = live[order]
-        lead = members[first[group]]
+        group = np.cumsum(new) - 1
+        lead_rank = np.minimum.reduceat(rank[members], first)
+        lead = text_of_rank[lead_rank][group]
         star = lead != members
         found.append(np.stack((lead[star], members[star]), axis=1))
         for size in np.unique(sizes_b[(sizes_b > 2) & (sizes_b <= all_pairs)]):
             block = members[first[sizes_b == size][:, None] + np.arange(size)]
             a, c = np.triu_indices(size, k=1)
-            keep = a > 0  # pairs with the first member are in the star already
-            found.append(np.stack((block[:, a[keep]].ravel(), block[:, c[keep]].ravel()), axis=1))
+            found.append(np.stack((block[:, a].ravel(), block[:, c].ravel()), axis=1))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.sort(np.concatenate(found), axis=1)
     code = np.unique(pairs[:, 0] * n + pairs[:, 1])
     return np.stack((code // n, code % n), axis=1)
+
+
+def anchor_pairs(hashes: np.ndarray, offsets: np.ndarray, group_of: np.ndarray, every: int = ANCHOR_EVERY,
+                 max_groups: int = 8) -> np.ndarray:
+    """Pairs of groups (stories) whose texts share an anchor shingle — one of every ``every``
+    shingles, chosen by its hash, so the same text gives the same anchors wherever it appears. A
+    run of 40 shared characters holds one with probability 0.93 (``every`` 16). An anchor found in
+    more than ``max_groups`` groups is a run every story of the day has (a copyright line), not an
+    event's, and is skipped.
+
+    Returns:
+        int64 array (pairs, 2) of group indices, each pair once, lower index first
+    """
+    doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    pick = hashes % np.uint64(every) == 0
+    keyed = np.unique(np.stack((hashes[pick], group_of[doc[pick]].astype(np.uint64)), axis=1), axis=0)
+    if len(keyed) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    h, g = keyed[:, 0], keyed[:, 1].astype(np.int64)
+    new = np.concatenate(([True], h[1:] != h[:-1]))
+    first = np.nonzero(new)[0]
+    sizes = np.diff(np.append(first, len(h)))
+    found = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_groups)]):
+        block = g[first[sizes == size][:, None] + np.arange(size)]
+        a, c = np.triu_indices(size, k=1)
+        found.append(np.stack((block[:, a].ravel(), block[:, c].ravel()), axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+
+
+def _by_rank(rank: np.ndarray) -> np.ndarray:
+    """The text of each rank (the inverse permutation of ``rank``)."""
+    out = np.empty_like(rank)
+    out[rank] = np.arange(len(rank))
+    return out
 
 
 def jaccard(sig: np.ndarray, pairs: np.ndarray) -> np.ndarray:
