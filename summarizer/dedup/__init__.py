@@ -27,7 +27,7 @@ import numpy as np
 
 from ..types import Article, Story
 from . import encode, sketch
-from .compare import THRESHOLDS, Texts, Thresholds, related, same_story, scores
+from .compare import THRESHOLDS, Texts, Thresholds, related, same_story
 from .normalise import report_starts, story_body
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,8 @@ def _subset(texts: Texts, keep: np.ndarray) -> Texts:
 def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
     """Steps 3–5: judge the candidate pairs, merge, and group related stories."""
     texts, pairs = idx.texts, idx.pairs
-    same = same_story(texts, pairs, thresholds)
-    leader = _leaders(texts, pairs[same], scores(texts, pairs[same])[0])
+    same, similarity = same_story(texts, pairs, thresholds)
+    leader = _leaders(texts, pairs[same], similarity[same])
     groups: dict[int, list[int]] = {}  # leader's text → its articles
     for i, text in enumerate(idx.text_of):
         groups.setdefault(leader[text], []).append(i)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -66,6 +66,7 @@ class Texts:
     days: np.ndarray  # each text's date as a day number, -1 when unknown
     codes: np.ndarray  # the compared code points, all texts (encode.Encoded), to read a shared run
     code_offsets: np.ndarray  # where each text's code points start
+    _sets: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -74,8 +75,10 @@ class Texts:
         return int(self.offsets[i + 1] - self.offsets[i])
 
     def shingle_set(self, i: int) -> np.ndarray:
-        """The distinct shingle hashes of text ``i``, sorted."""
-        return np.unique(self.hashes[self.offsets[i]:self.offsets[i + 1]])
+        """The distinct shingle hashes of text ``i``, sorted (computed once)."""
+        if (found := self._sets.get(i)) is None:
+            found = self._sets[i] = np.unique(self.hashes[self.offsets[i]:self.offsets[i + 1]])
+        return found
 
 
 def scores(texts: Texts, pairs: np.ndarray, exact: tuple[float, float] = (1.0, 0.0)
@@ -102,11 +105,18 @@ def numbers_conflict(texts: Texts, a: np.ndarray, b: np.ndarray, t: Thresholds =
     """For pairs (a[n], b[n]): each text has ``t.conflicting_numbers`` numbers the other lacks, or
     most of its numbers (100户 against 200户 in two short notices)."""
     x, y = texts.number_bits[a], texts.number_bits[b]
-    only_x = np.bitwise_count(x & ~y).sum(axis=1)
-    only_y = np.bitwise_count(y & ~x).sum(axis=1)
+    only_x, only_y = bit_count(x & ~y), bit_count(y & ~x)
     many = (only_x >= t.conflicting_numbers) & (only_y >= t.conflicting_numbers)
-    most = (2 * only_x > np.bitwise_count(x).sum(axis=1)) & (2 * only_y > np.bitwise_count(y).sum(axis=1))
+    most = (2 * only_x > bit_count(x)) & (2 * only_y > bit_count(y))
     return many | most
+
+
+_BYTE_BITS = np.array([bin(v).count("1") for v in range(256)], dtype=np.int64)
+
+
+def bit_count(rows: np.ndarray) -> np.ndarray:
+    """Set bits in each row of a uint64 array, by a table of bytes (numpy 1 has no bitwise_count)."""
+    return _BYTE_BITS[np.ascontiguousarray(rows).view(np.uint8)].reshape(len(rows), -1).sum(axis=1)
 
 
 def days_apart(texts: Texts, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -128,20 +138,24 @@ def second_report(texts: Texts, longer: int, shorter: int) -> bool:
     if not starts:
         return False
     h_long = texts.hashes[texts.offsets[longer]:texts.offsets[longer + 1]]
-    h_short = np.unique(texts.hashes[texts.offsets[shorter]:texts.offsets[shorter + 1]])
+    h_short = texts.shingle_set(shorter)
     # own[p]: the longer text's shingle at p is not in the shorter text
     at = np.minimum(np.searchsorted(h_short, h_long), len(h_short) - 1)
     own = h_short[at] != h_long
     cuts = [0, *(s for s in starts if 0 < s < len(h_long)), len(h_long)]
+    shared_before = np.concatenate(([0], np.cumsum(~own)))  # shingles shared with the shorter text, up to p
+    own_before = np.arange(len(own) + 1) - shared_before
     for lo, hi in itertools.pairwise(cuts):
-        rest = np.concatenate((own[:lo], own[hi:]))
-        if len(rest) >= _REST * len(own) and rest.mean() >= _REST_OWN \
-                and np.isin(h_short, h_long[lo:hi]).mean() >= _COVER:
+        rest = len(own) - (hi - lo)
+        rest_own = own_before[-1] - (own_before[hi] - own_before[lo])
+        # the part's shared shingles against the shorter text's (a repeated shingle counts twice: rare)
+        if rest >= _REST * len(own) and rest_own >= _REST_OWN * rest \
+                and shared_before[hi] - shared_before[lo] >= _COVER * len(h_short):
             return True
     return False
 
 
-_MARGIN = 0.1  # estimates this close to a threshold are counted exactly (about three standard errors)
+_MARGIN = 0.08  # estimates this close to a threshold are counted exactly (about three standard errors)
 _COVER = 0.8  # of the shorter text's shingles inside one part of the longer
 _REST = 0.1  # of the longer text outside that part …
 _REST_OWN = 0.25  # … of which this share is not in the shorter text
@@ -151,8 +165,8 @@ def template(texts: Texts, i: int, k: int, t: Thresholds = THRESHOLDS) -> bool:
     """Both texts carry ``t.template_numbers`` numbers or more and share few of them (under
     ``t.template_shared``): one form (a stock report, a penalty notice) filled in for two subjects —
     the shared run of text is the form's, not an event's."""
-    x, y = texts.number_bits[i], texts.number_bits[k]
-    nx, ny, both = (int(np.bitwise_count(v).sum()) for v in (x, y, x & y))
+    x, y = texts.number_bits[i:i + 1], texts.number_bits[k:k + 1]
+    nx, ny, both = (int(bit_count(v)[0]) for v in (x, y, x & y))
     return min(nx, ny) >= t.template_numbers and both < t.template_shared * min(nx, ny)
 
 
@@ -182,10 +196,10 @@ def _run_text(texts: Texts, i: int, start: int, end: int) -> str:
 _NOTICE_RE = re.compile(r"版权|免责|声明|本站|本网|转载|下载|热线|客户端|公众号|仅供参考|联系电话|邮箱|不构成")
 
 
-def same_story(texts: Texts, pairs: np.ndarray, t: Thresholds = THRESHOLDS) -> np.ndarray:
-    """For each candidate pair: is it one story (a reprint)?"""
+def same_story(texts: Texts, pairs: np.ndarray, t: Thresholds = THRESHOLDS) -> tuple[np.ndarray, np.ndarray]:
+    """For each candidate pair: is it one story (a reprint)? And the pair's Jaccard similarity."""
     if len(pairs) == 0:
-        return np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=bool), np.zeros(0)
     a, b = pairs[:, 0], pairs[:, 1]
     j, inside, outside = scores(texts, pairs, (t.contained_jaccard - _MARGIN, t.same_jaccard + _MARGIN))
     out = (j >= t.same_jaccard) | ((inside >= t.contained_share) & (j >= t.contained_jaccard))
@@ -196,7 +210,7 @@ def same_story(texts: Texts, pairs: np.ndarray, t: Thresholds = THRESHOLDS) -> n
         i, k = int(a[n]), int(b[n])
         longer, shorter = (i, k) if texts.size(i) >= texts.size(k) else (k, i)
         out[n] = not second_report(texts, longer, shorter)
-    return out
+    return out, j
 
 
 def related(texts: Texts, i: int, k: int, cities: Sequence[str | None], t: Thresholds = THRESHOLDS) -> bool:

@@ -153,11 +153,16 @@ def anchor_pairs(hashes: np.ndarray, offsets: np.ndarray, group_of: np.ndarray, 
         int64 array (pairs, 2) of group indices, each pair once, lower index first
     """
     doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    pick = hashes % np.uint64(every) == 0
-    keyed = np.unique(np.stack((hashes[pick], group_of[doc[pick]].astype(np.uint64)), axis=1), axis=0)
-    if len(keyed) < 2:
+    pick = np.nonzero(hashes % np.uint64(every) == 0)[0]
+    if len(pick) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    h, g = keyed[:, 0], keyed[:, 1].astype(np.int64)
+    h, g = hashes[pick], group_of[doc[pick]]
+    order = np.lexsort((g, h))
+    h, g = h[order], g[order]
+    distinct = np.concatenate(([True], (h[1:] != h[:-1]) | (g[1:] != g[:-1])))  # each (anchor, group) once
+    h, g = h[distinct], g[distinct]
+    if len(h) < 2:
+        return np.empty((0, 2), dtype=np.int64)
     new = np.concatenate(([True], h[1:] != h[:-1]))
     first = np.nonzero(new)[0]
     sizes = np.diff(np.append(first, len(h)))
