@@ -11,8 +11,8 @@
    (never a chain of copies of copies). The primary of a story is its most complete version —
    the longest clean body, then the earliest date, then the original over a text that says it
    was reprinted (转载, 来源).
-5. Group: a story related to an earlier story (same event, a run of text or key numbers and city
-   in common, within ``max_days``) is shown under it as 相关报道 — grouped, never merged.
+5. Group: a story related to an earlier story (same event: a run of text, or key numbers and the
+   city, in common within ``related_days``) is shown under it as 相关报道 — grouped, never merged.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def _says_reprinted(article: Article) -> bool:
     return False
 
 
-def _group_related(stories: list[Story], texts: Texts, lead: list[int], story_of: np.ndarray, others: np.ndarray,
+def _group_related(found: list[Story], texts: Texts, lead: list[int], story_of: np.ndarray, others: np.ndarray,
                    t: Thresholds) -> list[Story]:
     """Each story related to an earlier story that heads no group itself is put under it.
 
@@ -174,12 +174,8 @@ def _group_related(stories: list[Story], texts: Texts, lead: list[int], story_of
     ``others`` are the candidate pairs of texts that were not found to be one story — judged on
     those two texts (a copy may share the passage its leader lacks).
     """
-    cities: list[str | None] = [None] * len(texts)
-    for s, story in enumerate(stories):
-        region = story.primary.region
-        city = f"{region.province}{region.city}" if region.city else None
-        for text in np.nonzero(story_of == s)[0].tolist():
-            cities[text] = city
+    city_of_story = [f"{r.province}{r.city}" if (r := story.primary.region).city else None for story in found]
+    cities = [city_of_story[s] for s in story_of.tolist()]
     candidates: dict[int, dict[int, tuple[int, int]]] = {}  # later story → earlier story → the two texts
     for a, b in others.tolist():
         sa, sb = int(story_of[a]), int(story_of[b])
@@ -190,7 +186,7 @@ def _group_related(stories: list[Story], texts: Texts, lead: list[int], story_of
         candidates.setdefault(later, {}).setdefault(earlier, (lead[later], lead[earlier]))
     for later, earlier in _number_city_pairs(texts, lead, cities, t):
         candidates.setdefault(later, {}).setdefault(earlier, (lead[later], lead[earlier]))
-    out = list(stories)
+    out = list(found)
     for s in range(len(out)):
         for head, (x, y) in sorted(candidates.get(s, {}).items()):
             if out[head].related_to is None and related(texts, x, y, cities, t):
@@ -202,17 +198,17 @@ def _group_related(stories: list[Story], texts: Texts, lead: list[int], story_of
 def _number_city_pairs(texts: Texts, lead: list[int], cities: list[str | None], t: Thresholds
                        ) -> list[tuple[int, int]]:
     """Pairs of stories (later, earlier) in one city that share ``t.related_numbers`` key numbers."""
-    index: dict[tuple[str, int], list[int]] = {}
+    by_number: dict[tuple[str, int], list[int]] = {}
     for s, r in enumerate(lead):
         if cities[r]:
             for n in texts.key_numbers[r]:
-                index.setdefault((cities[r], n), []).append(s)
+                by_number.setdefault((cities[r], n), []).append(s)
     shared: dict[tuple[int, int], int] = {}
-    for stories in index.values():
-        if len(stories) > 20:  # a number every story of the city has (a phone line, a year's plan)
+    for members in by_number.values():
+        if len(members) > 20:  # a number every story of the city has (a phone line, a year's plan)
             continue
-        for x in range(len(stories)):
+        for x in range(len(members)):
             for y in range(x):
-                key = (stories[x], stories[y])
+                key = (members[x], members[y])
                 shared[key] = shared.get(key, 0) + 1
     return [k for k, c in shared.items() if c >= t.related_numbers]

@@ -9,8 +9,8 @@ sentence differs. So the test is textual — Jaccard similarity of shingles, or 
 being mostly inside the longer — with three vetoes that catch texts that look alike but are not
 one story:
 
-- numbers: each side has several numbers the other lacks (a stock report or a fine notice filled
-  in for another company; the same company's news on another day);
+- numbers: each side has several numbers the other lacks, or most of its own (a stock report or
+  a fine notice filled in for another company; the same company's news on another day);
 - dates: published more than ``max_days`` apart (a follow-up quoting the earlier report);
 - a second report: the longer text's extra part opens another report (据…消息, …电, a numbered
   item) — a digest or a round-up that holds this story among others.
@@ -52,6 +52,7 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()
+
 
 @dataclass(frozen=True, slots=True)
 class Texts:
@@ -192,8 +193,9 @@ def _run_text(texts: Texts, i: int, start: int, end: int) -> str:
 
 
 # Words of the notices that pages of one outlet share, whatever the story: rights, disclaimers,
-# calls to download or to call in. A run of text holding them says nothing about the event.
-_NOTICE_RE = re.compile(r"版权|免责|声明|本站|本网|转载|下载|热线|客户端|公众号|仅供参考|联系电话|邮箱|不构成")
+# calls to download or to call in, the statutory assurance of listed companies' announcements
+# (不存在任何虚假记载…). A run of text holding them says nothing about the event.
+_NOTICE_RE = re.compile(r"版权|免责|声明|本站|本网|转载|下载|热线|客户端|公众号|仅供参考|联系电话|邮箱|不构成|虚假记载")
 
 
 def same_story(texts: Texts, pairs: np.ndarray, t: Thresholds = THRESHOLDS) -> tuple[np.ndarray, np.ndarray]:
