@@ -1,4 +1,4 @@
-"""The text that duplicate detection compares, and the numbers it checks.
+"""The text that duplicate detection compares, and where in it a report starts.
 
 Comparison only: nothing here changes what an article says in the briefing. Reprints of one story
 differ in their furniture — a crawler's header (``2023-08-18 14:03:05，正文：``), the dateline and
