@@ -104,22 +104,28 @@ def brief(
     threads: Threads = None,
     dtype: Dtype = None,
     no_cache: NoCache = False,
+    no_dedup: Annotated[bool, typer.Option("--no-dedup", help="Keep every article as its own entry: "
+                                                             "don't merge reprints or group related reports.")] = False,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
+    from .compose.layout import reprint_count, story_count
     from .pipeline import brief_paths
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
                                        template=template, issue=issue, unit=unit, quantize=quantize,
-                                       threads=threads, dtype=dtype)
+                                       threads=threads, dtype=dtype, dedup=False if no_dedup else None)
     result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases,
+                         region_aliases=s.region_aliases, dedup=s.dedup,
                          **_engine_options(s, prompts, no_cache))
     path = result.write(output, template=s.template)
-    typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
+    stories, merged = story_count(result.items), reprint_count(result.items)
+    counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
+        else f"{stories} articles"
+    typer.echo(f"wrote {path} ({counted}, {len(result.skipped)} skipped)")
     for section in result.sections:
-        cities = "、".join(f"{c.name} {len(c.items)}" for c in section.cities if c.name)
-        typer.echo(f"  {section.name}: {len(section.items)} 篇" + (f"（{cities}）" if cities else "")
+        cities = "、".join(f"{c.name} {story_count(c.items)}" for c in section.cities if c.name)
+        typer.echo(f"  {section.name}: {story_count(section.items)} 篇" + (f"（{cities}）" if cities else "")
                    + f" — {section.items[0].article.title}")
     for skipped in result.skipped:
         typer.echo(f"  {'ignored' if skipped.ignored else 'skipped'} {skipped.location}: {skipped.reason}")

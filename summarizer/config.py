@@ -10,6 +10,7 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     issue = 12                  # 期号 (shown as 第12期; a text such as "2024年第3期" is kept as is)
     unit = "某某协会秘书处"      # 编印单位
     template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
+    dedup = true                # merge reprints into one entry, group related reports (false: every article)
 
     [models]             # the model engines (chat, seq2seq); the CLI's --quantize/--threads/--dtype win
     dtype = "auto"              # chat: auto (mixed on bf16 hardware, else float32) | mixed | bfloat16 | float32
@@ -42,6 +43,7 @@ class Settings:
     model: str | None = None
     max_chars: int = 150
     template: str | None = None  # plain | gongwen | a .docx path (see compose/docx.py)
+    dedup: bool = True  # merge reprints, group related reports (summarizer.dedup)
     # [regions]: a name (estate, outlet, nickname) → the region it stands for; "" = not a place.
     region_aliases: Mapping[str, str] = field(default_factory=dict)
     issue: str | None = None  # 期号 on the masthead
@@ -84,7 +86,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     for key, value in section.items():
         if key not in known:
             raise ConfigError(f"{file}: unknown key [brief].{key}; known keys: {', '.join(known)}")
-        expected = int if key == "max_chars" else str
+        expected = {"max_chars": int, "dedup": bool}.get(key, str)
         if not isinstance(value, expected):
             raise ConfigError(f"{file}: [brief].{key} must be {expected.__name__}, got {value!r}")
     return Settings().with_overrides(**section, **_models(file, data.get("models", {})), region_aliases=aliases or None)

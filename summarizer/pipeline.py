@@ -260,9 +260,13 @@ def brief(
     overview_engine: object | None = None,
     cache: SummaryCache | None = None,
     progress: Progress | None = None,
+    dedup: bool = True,
     **options: object,
 ) -> Briefing:
-    """Resolve regions (where not known yet), summarise, and compose a ``Briefing``.
+    """Resolve regions (where not known yet), merge reprints, summarise, and compose a ``Briefing``.
+
+    ``dedup``: merge the copies of one story into one entry and group related reports
+    (``summarizer.dedup``); reprints are never summarised. False: every article is its own entry.
 
     ``issue``/``unit`` are the masthead's 期号 and 编印单位. When the engine is a chat model it also
     writes the headline of an article that has none (checked like a summary) and the 综述; a given
@@ -271,8 +275,11 @@ def brief(
     ``prompts=DIR``); ``cache`` and ``progress`` as in ``summarize_articles``.
     """
     from .compose.briefing import build_briefing
+    from .dedup import find_stories
 
     located = with_regions(articles, region_aliases)
+    stories = find_stories(located) if dedup else None
+    located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
     engine, reason = open_engine(backend, model, cache=cache, **options)
     summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
     if reason is None and hasattr(engine, "title"):
@@ -281,7 +288,7 @@ def brief(
         overview_engine = engine
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
                           issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
-                          prompts=options.get("prompts"))  # type: ignore[arg-type]
+                          prompts=options.get("prompts"), stories=stories)  # type: ignore[arg-type]
 
 
 def _model_title(engine: object, article: Article) -> Article:

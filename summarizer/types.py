@@ -225,11 +225,27 @@ class SkippedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """One story of a run (``summarizer.dedup``): its most complete version, the other copies of it
+    (reprints, never summarised), and — when it is shown as 相关报道 under another story, a
+    different report on the same event — that story's index in the list."""
+
+    primary: Article
+    reprints: tuple[Article, ...] = ()
+    related_to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BriefingItem:
+    """One story in the briefing: the primary article and its summary, the reprints merged into it
+    (另见：…), and the related reports grouped under it (相关报道), each an item of its own."""
+
     article: Article
     summary: Summary
     key_figures: tuple[KeyFigure, ...] = ()
     keywords: tuple[str, ...] = ()
+    reprints: tuple[Article, ...] = ()
+    related: tuple[BriefingItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

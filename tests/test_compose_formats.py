@@ -49,7 +49,8 @@ def test_json_follows_its_schema_and_keeps_figures_traceable(seed_briefing, seed
     assert data == to_json_data(seed_briefing)
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
-    assert data["counts"] == {"articles": len(seed_articles), "provinces": 5, "cities": 5, "skipped": 1}
+    assert data["counts"] == {"stories": len(seed_articles), "reprints": 0, "articles": len(seed_articles),
+                              "provinces": 5, "cities": 5, "skipped": 1}
     assert [s["code"] for s in data["sections"]] == ["230000", "370000", "410000", "460000", "510000"]
     items = [i for s in data["sections"] for c in s["cities"] for i in c["items"]]
     texts: dict[str, str] = {}  # a newspaper page gives several articles from one file

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from .. import facts
-from ..types import Article, Briefing, BriefingItem, CitySection, ProvinceSection, SkippedFile, Summary
+from ..types import Article, Briefing, BriefingItem, CitySection, ProvinceSection, SkippedFile, Story, Summary
 from .keywords import keywords
 from .overview import Completer, compose_overview
 
@@ -40,11 +41,15 @@ def build_briefing(
     unit: str | None = None,
     overview_engine: Completer | None = None,
     prompts: str | Path | None = None,
+    stories: Sequence[Story] | None = None,
 ) -> Briefing:
     """Group items by province (code order; then 多地, 全国, 其他地区), then city (code order).
 
     Args:
         articles, summaries: one summary per article, in the same order.
+        stories: the stories (``dedup.find_stories``) whose primaries ``articles`` are, in the same
+            order: an item lists its story's reprints (另见), and a story related to another is shown
+            under it (相关报道) instead of in a section of its own. None: every article is a story.
         title, date, issue, unit: the masthead (简报名称, 日期, 期号, 编印单位).
         skipped: files that could not be read, listed in the appendix.
         overview_engine: an object with ``complete(prompt, *, max_chars)`` that writes the 综述;
@@ -55,14 +60,13 @@ def build_briefing(
     names: dict[str, str] = {}
     scopes: dict[str, str] = {}
     city_codes: dict[tuple[str, str], str] = {}
-    words = keywords([f"{a.title}\n{a.text}" for a in articles])
-    for article, summary, kw in zip(articles, summaries, words, strict=True):
+    for item in _items(articles, summaries, stories):
+        article = item.article
         key, names[key], scopes[key] = _province_key(article)
         local = scopes[key] == "local"
         city = (article.region.city or NO_CITY) if local else ""
         code = article.region.code or ""
         city_codes[(key, city)] = code[:4] if local and article.region.city else "9999"
-        item = BriefingItem(article, summary, tuple(facts.key_figures(article.text)), tuple(kw))
         tree[key][city].append(item)
     sections = []
     for key in sorted(tree):
@@ -76,3 +80,21 @@ def build_briefing(
         title=title, date=date, sections=tuple(sections), skipped=tuple(skipped), issue=issue, unit=unit,
         overview=compose_overview(sections, overview_engine, prompts=prompts, title=title),
     )
+
+
+def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: Sequence[Story] | None
+           ) -> list[BriefingItem]:
+    """One item per story that heads its own entry, its related stories nested under it."""
+    if stories is not None and len(stories) != len(articles):
+        raise ValueError(f"stories: one per article expected, got {len(stories)} for {len(articles)}")
+    words = keywords([f"{a.title}\n{a.text}" for a in articles])
+    items = [BriefingItem(a, s, tuple(facts.key_figures(a.text)), tuple(kw), stories[i].reprints if stories else ())
+             for i, (a, s, kw) in enumerate(zip(articles, summaries, words, strict=True))]
+    if not stories:
+        return items
+    related: dict[int, list[BriefingItem]] = defaultdict(list)
+    for i, story in enumerate(stories):
+        if story.related_to is not None:
+            related[story.related_to].append(items[i])
+    return [dataclasses.replace(item, related=tuple(related[i])) if related[i] else item
+            for i, item in enumerate(items) if stories[i].related_to is None]

@@ -129,6 +129,8 @@ def _overview(doc: Any, briefing: Briefing) -> None:
     if rows:
         doc.add_paragraph(layout.REGION_TABLE, style="Caption")
         _table(doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= 20)
+        if note := layout.merged_note(briefing):
+            doc.add_paragraph(note, style="Engine Note")
     counts = layout.province_counts(briefing)
     if counts:
         from .chart import province_chart
@@ -148,6 +150,8 @@ def _add_item(doc: Any, item: BriefingItem) -> None:
     doc.add_heading(layout.item_title(item), level=3)
     if meta := layout.meta_line(item):
         doc.add_paragraph(meta, style="Meta")
+    if see_also := layout.see_also(item):
+        doc.add_paragraph(see_also, style="Meta")
     doc.add_paragraph(item.summary.text)
     if item.key_figures:
         doc.add_paragraph(layout.FIGURES, style="Meta")
@@ -158,6 +162,17 @@ def _add_item(doc: Any, item: BriefingItem) -> None:
     if item.keywords:
         doc.add_paragraph(layout.KEYWORDS + "、".join(item.keywords), style="Keywords")
     doc.add_paragraph(layout.engine_note(item), style="Engine Note")
+    if item.related:
+        doc.add_paragraph(layout.RELATED, style="Meta").runs[0].bold = True
+    for related in item.related:
+        line = doc.add_paragraph(style="List Bullet")
+        line.add_run(layout.item_title(related)).bold = True
+        if meta := layout.meta_line(related):
+            line.add_run(f"　{meta}")
+        if see_also := layout.see_also(related):
+            doc.add_paragraph(see_also, style="Meta")
+        doc.add_paragraph(related.summary.text)
+        doc.add_paragraph(layout.engine_note(related), style="Engine Note")
 
 
 def _appendix(doc: Any, briefing: Briefing) -> None:

@@ -5,13 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ..types import NOTABLE_LOSS, Briefing, BriefingItem, CitySection, KeyFigure, Overview, ProvinceSection, SkippedFile
+from ..types import (
+    NOTABLE_LOSS,
+    Article,
+    Briefing,
+    BriefingItem,
+    CitySection,
+    KeyFigure,
+    Overview,
+    ProvinceSection,
+    SkippedFile,
+)
 
 OVERVIEW = "综述"
 APPENDIX = "附录"
 SOURCES = "一、来源列表"
 SKIPPED = "二、未能读取的文件"
 REGION_TABLE = "表1　各地区新闻篇数"
+SEE_ALSO = "另见："
+RELATED = "相关报道"
 REGION_HEADER = ("地区", "城市", "篇数")
 SOURCE_HEADER = ("序号", "标题", "来源", "日期", "文件或链接")
 FIGURES = "关键数据："
@@ -63,17 +75,33 @@ def overview_note(overview: Overview) -> str:
     return f"综述：{overview.method}"
 
 
+def story_count(items: Sequence[BriefingItem]) -> int:
+    """Stories among ``items``: each item, and each related report under it (reprints are not counted)."""
+    return sum(1 + len(item.related) for item in items)
+
+
+def reprint_count(items: Sequence[BriefingItem]) -> int:
+    """Reprints merged into ``items`` and into the related reports under them."""
+    return sum(len(item.reprints) + sum(len(r.reprints) for r in item.related) for item in items)
+
+
+def merged_note(briefing: Briefing) -> str | None:
+    """How the counts count: 按报道计, and how many reprints were merged — None when none were."""
+    merged = reprint_count(briefing.items)
+    return f"按报道计，同一报道的转载只计一次（已合并转载{merged}篇）" if merged else None
+
+
 def region_rows(briefing: Briefing) -> list[tuple[str, str, str]]:
-    """(region, city, articles) rows, province name on its first row only, and a 合计 row."""
+    """(region, city, stories) rows, province name on its first row only, and a 合计 row."""
     rows = []
     for section in briefing.sections:
         named = [c for c in section.cities if c.name]
         if not named:
-            rows.append((section.name, "—", str(len(section.items))))
+            rows.append((section.name, "—", str(story_count(section.items))))
         for i, city in enumerate(named):
-            rows.append((section.name if i == 0 else "", city.name, str(len(city.items))))
+            rows.append((section.name if i == 0 else "", city.name, str(story_count(city.items))))
     if rows:
-        rows.append(("合计", "", str(len(briefing.items))))
+        rows.append(("合计", "", str(story_count(briefing.items))))
     return rows
 
 
@@ -83,15 +111,15 @@ def province_sections(sections: Sequence[ProvinceSection]) -> list[ProvinceSecti
 
 
 def province_counts(briefing: Briefing) -> list[tuple[str, int]]:
-    """(province, articles) for the sections that are one province, in division-code order."""
-    return [(s.name, len(s.items)) for s in province_sections(briefing.sections)]
+    """(province, stories) for the sections that are one province, in division-code order."""
+    return [(s.name, story_count(s.items)) for s in province_sections(briefing.sections)]
 
 
 def counts(sections: Sequence[ProvinceSection]) -> tuple[int, int, int]:
-    """(articles, provinces, cities) — only sections of one province count as provinces."""
+    """(stories, provinces, cities) — only sections of one province count as provinces."""
     local = province_sections(sections)
     cities = sum(1 for s in local for c in s.cities if c.name and c.items)
-    return sum(len(s.items) for s in sections), len(local), cities
+    return sum(story_count(s.items) for s in sections), len(local), cities
 
 
 def item_title(item: BriefingItem) -> str:
@@ -126,12 +154,36 @@ def engine_note(item: BriefingItem) -> str:
     return note
 
 
+def outlet(article: Article) -> str:
+    """The outlet a reader knows an article by: its source, else its link or file."""
+    return article.source or article.url or article.name
+
+
+def see_also(item: BriefingItem) -> str | None:
+    """另见：新京报 2023年8月10日、…（N 家转载） — the other copies of the story; None when there are none."""
+    if not item.reprints:
+        return None
+    copies = [" ".join(p for p in (outlet(a), chinese_date(a.date) if a.date else None) if p) for a in item.reprints]
+    outlets = len({outlet(a) for a in item.reprints})
+    return f"{SEE_ALSO}{'、'.join(copies)}（{outlets} 家转载）"
+
+
 def source_rows(briefing: Briefing) -> list[tuple[str, str, str, str, str]]:
-    return [
-        (str(i), item_title(item), item.article.source or "—",
-         chinese_date(item.article.date) if item.article.date else "—", item.article.url or item.article.name)
-        for i, item in enumerate(briefing.items, start=1)
-    ]
+    """Every article in the briefing: each story (related reports after the story they are shown
+    under), then its reprints, marked with the number of the story they were merged into."""
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(article: Article, title: str) -> None:
+        rows.append((str(len(rows) + 1), title, article.source or "—",
+                     chinese_date(article.date) if article.date else "—", article.url or article.name))
+
+    for head in briefing.items:
+        for item in (head, *head.related):
+            row(item.article, item_title(item) + (f"（{RELATED}）" if item is not head else ""))
+            number = len(rows)
+            for copy in item.reprints:
+                row(copy, f"{copy.title}（转载，已并入第{number}条）")
+    return rows
 
 
 def skipped_line(skipped: SkippedFile) -> str:

@@ -27,12 +27,23 @@ def _item(item: BriefingItem) -> list[str]:
     lines = [f"### {layout.item_title(item)}", ""]
     if meta := layout.meta_line(item):
         lines += [f"*{meta}*", ""]
+    if see_also := layout.see_also(item):
+        lines += [f"*{see_also}*", ""]
     lines += [item.summary.text, ""]
     if item.key_figures:
         lines += [layout.FIGURES, ""] + [f"- **{f.text}**　{layout.excerpt(f)}" for f in item.key_figures] + [""]
     if item.keywords:
         lines += [layout.KEYWORDS + "、".join(item.keywords), ""]
-    return [*lines, f"<small>{layout.engine_note(item)}</small>", ""]
+    lines += [f"<small>{layout.engine_note(item)}</small>", ""]
+    if item.related:
+        lines += [f"**{layout.RELATED}**", ""]
+    for related in item.related:
+        meta = layout.meta_line(related)
+        lines.append(f"- **{layout.item_title(related)}**" + (f"　*{meta}*" if meta else ""))
+        if see_also := layout.see_also(related):
+            lines.append(f"  *{see_also}*")
+        lines += [f"  {related.summary.text}", f"  <small>{layout.engine_note(related)}</small>"]
+    return [*lines, ""] if item.related else lines
 
 
 def to_markdown(briefing: Briefing) -> str:
@@ -46,6 +57,8 @@ def to_markdown(briefing: Briefing) -> str:
         lines += [briefing.overview.text, "", f"<small>{layout.overview_note(briefing.overview)}</small>", ""]
     if rows := layout.region_rows(briefing):
         lines += [layout.REGION_TABLE, "", *_table(layout.REGION_HEADER, rows)]
+        if note := layout.merged_note(briefing):
+            lines += [f"<small>{note}</small>", ""]
     for section in briefing.sections:
         lines += [f"## {section.name}", ""]
         for city in section.cities:

@@ -18,7 +18,7 @@ from .. import facts
 from ..errors import SummarizerError
 from ..text import split_clauses
 from ..types import BriefingItem, KeyFigure, Overview, ProvinceSection
-from .layout import counts
+from .layout import counts, reprint_count, story_count
 
 log = logging.getLogger(__name__)
 
@@ -81,25 +81,27 @@ def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
 def _region_list(sections: Sequence[ProvinceSection]) -> str:
     """Every region with its cities, or — past ``MAX_REGIONS`` — the regions with the most articles."""
     if len(sections) > MAX_REGIONS:
-        top = sorted(sections, key=lambda s: -len(s.items))[:MAX_REGIONS - 1]
-        return "其中篇数较多的是" + "、".join(f"{s.name}{len(s.items)}篇" for s in top)
+        top = sorted(sections, key=lambda s: -story_count(s.items))[:MAX_REGIONS - 1]
+        return "其中篇数较多的是" + "、".join(f"{s.name}{story_count(s.items)}篇" for s in top)
     parts = []
     for s in sections:
         names = [c.name for c in s.cities if c.name and c.name != s.name]
         cities = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个城市"
-        parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{len(s.items)}篇")
+        parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{story_count(s.items)}篇")
     return "，".join(parts)
 
 
 def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     """Compose the 综述 from counts, keywords and key figures; every figure quoted from its source."""
-    items = [i for s in sections for i in s.items]
+    items = _stories(sections)
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
     regions = _region_list(sections)
     if not regions:
         return Overview("本期未收录新闻。", "model-free")
-    parts = [f"本期共收录新闻{n}篇，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"]
+    merged = reprint_count([i for s in sections for i in s.items])
+    merged_note = f"（另有{merged}篇转载已合并）" if merged else ""
+    parts = [f"本期共收录新闻{n}篇{merged_note}，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"]
     if words := themes(items):
         parts.append(f"主要内容涉及{'、'.join(words)}等方面。")
     figures = headline_figures(items)
@@ -107,6 +109,11 @@ def model_free(sections: Sequence[ProvinceSection]) -> Overview:
         quoted = "；".join(f"{_figure_clause(f)}（{_place(i)}）" for i, f in figures)
         parts.append(f"重要数据：{quoted}。")
     return Overview("".join(parts), "model-free")
+
+
+def _stories(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
+    """Every story of the sections: each item, then the related reports under it."""
+    return [story for s in sections for item in s.items for story in (item, *item.related)]
 
 
 def _place(item: BriefingItem) -> str:
@@ -129,7 +136,7 @@ def written_by(
     """
     from ..prompts import load_prompt, render_prompt
 
-    items = [i for s in sections for i in s.items]
+    items = _stories(sections)
     n, n_prov, n_city = counts(sections)
     try:
         prompt = render_prompt(
@@ -154,10 +161,11 @@ def written_by(
 def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
     """Figures and names of a 综述 found in no title, article or summary of the briefing, nor in its counts
     (the check a model summary passes, ``facts.unsupported``)."""
-    items = [i for s in sections for i in s.items]
+    items = _stories(sections)
     n, n_prov, n_city = counts(sections)
     sources = "\n".join(f"{i.article.title}\n{i.article.text}\n{i.summary.text}" for i in items)
-    return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个")
+    merged = reprint_count([i for s in sections for i in s.items])
+    return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个 {merged}篇")
 
 
 def _summary_lines(items: Sequence[BriefingItem]) -> str:
