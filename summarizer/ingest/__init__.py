@@ -8,10 +8,12 @@ skipped, with reasons, so the briefing can list them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .. import regions
 from ..errors import InputError, UnreadableFileError
 from ..types import Article, SkippedFile
 from .build import build_articles
@@ -63,14 +65,17 @@ def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[Skippe
     return articles, skipped
 
 
-def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
-    """Read files and folders into clean articles (unreadable files are skipped with a warning).
+def load_articles(paths: str | Path | Iterable[str | Path], *,
+                  aliases: Mapping[str, str] | None = None) -> list[Article]:
+    """Read files and folders into clean articles with their regions (unreadable files are skipped).
 
     Args:
         paths: a file or folder, or several.
+        aliases: extra region names, as for ``regions.resolve`` (a ``[regions]`` table).
 
     Returns:
-        The articles, in file order (a file holding several stories gives several).
+        The articles, in file order (a file holding several stories gives several), each with
+        ``region`` resolved.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
@@ -79,7 +84,7 @@ def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
         paths = [paths]
     articles, skipped = read_inputs(paths)
     require_articles(articles, skipped)
-    return articles
+    return [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in articles]
 
 
 def require_articles(articles: list[Article], skipped: list[SkippedFile]) -> None:
