@@ -1,10 +1,11 @@
-"""Where a place name is in the text but the story is not there, and where it surely is.
+"""What the words around a place name say: where the story is not, and where it surely is.
 
-A news story is about the place where its event happens. Two common ways a text names other
-places: a person's background (生于上海, 曾在南京生活, 在南京逝世, ``（男，39岁，太原市人）``), which
-describes the person, not the event; and a digest of separate items (``午间公告：当升科技：……。
-金陵药业：……。``), where each item has its own place and the digest as a whole has none unless
-at least half of its items share it.
+A news story is about the place where its event happens. Texts name other places too: a person's
+background (生于上海, 曾在南京生活, 来自西安, ``（男，39岁，太原市人）``) describes the person; a digest of
+separate items (``午间公告：当升科技：……。金陵药业：……。``) has no single place unless at least half of
+its items share it; a named event (成都车展) labels it; a photo caption or a linked story (此前报道：…)
+is beside the story; and the whole country is told by words such as 全国, 国务院. Where a sentence says
+an event took place (在呼和浩特举行), the place is surely the story's.
 """
 
 from __future__ import annotations

@@ -102,8 +102,8 @@ def short_name(name: str) -> str | None:
 
 
 @cache
-def _index() -> tuple[dict[str, tuple[Name, ...]], frozenset[str], int]:
-    """Name → candidates, the set of 2-character prefixes (to skip fast), the longest name."""
+def _index() -> tuple[dict[str, tuple[Name, ...]], dict[str, int]]:
+    """Name → candidates, and per 2-character prefix the length of the longest name it starts."""
     index: dict[str, list[Name]] = defaultdict(list)
 
     def add(name: str, div: Division, gate: int) -> None:
@@ -148,7 +148,10 @@ def _index() -> tuple[dict[str, tuple[Name, ...]], frozenset[str], int]:
         if name not in index:
             add(name, Division(-1, name, ABROAD, None, country), OPEN)
     frozen = {k: tuple(v) for k, v in index.items()}
-    return frozen, frozenset(k[:2] for k in frozen), max(map(len, frozen))
+    longest: dict[str, int] = {}
+    for name in frozen:
+        longest[name[:2]] = max(longest.get(name[:2], 0), len(name))
+    return frozen, longest
 
 
 def _highest(name: str) -> list[Division]:
@@ -160,14 +163,14 @@ def _highest(name: str) -> list[Division]:
 
 def mentions(text: str) -> list[tuple[str, int, tuple[Name, ...]]]:
     """Division names in ``text`` (longest match, left to right): (name, end offset, candidates)."""
-    index, prefixes, longest = _index()
+    index, longest = _index()
     out = []
     i, n = 0, len(text)
     while i < n - 1:
-        if text[i : i + 2] not in prefixes:
+        if (most := longest.get(text[i : i + 2])) is None:
             i += 1
             continue
-        for j in range(min(n, i + longest), i + 1, -1):
+        for j in range(min(n, i + most), i + 1, -1):
             if (cands := index.get(text[i:j])) is not None:
                 out.append((text[i:j], j, cands))
                 i = j
