@@ -122,7 +122,7 @@ def brief(
         typer.echo(f"  {section.name}: {len(section.items)} 篇" + (f"（{cities}）" if cities else "")
                    + f" — {section.items[0].article.title}")
     for skipped in result.skipped:
-        typer.echo(f"  skipped {skipped.path}: {skipped.reason}")
+        typer.echo(f"  {'ignored' if skipped.ignored else 'skipped'} {skipped.location}: {skipped.reason}")
 
 
 @app.command()

@@ -1,19 +1,49 @@
-"""Sentence splitting and small text helpers shared by every stage.
+"""Sentence splitting and the language rules every stage shares, each written once here.
 
-Chinese sentence ends are 。！？ (and ASCII !?; also …… and ；for clauses). A closing quote or
-bracket right after the end mark stays with its sentence (“……。” is one sentence), and nothing
-inside 《书名》 is split.
+- The CJK character class (``CJK``, ``cjk_count``, ``cjk_ratio``): CJK Unified Ideographs, Extension A
+  and the compatibility block; and the kana/Hangul that mark Japanese or Korean (``foreign_script_count``).
+- Sentence ends: 。！？ (and ASCII !?) and the ellipsis …; a closing quote or bracket right after the
+  end mark stays with its sentence (“……。” is one sentence), and nothing inside 《书名》 is split.
+  ``ends_sentence`` asks the same question of a line.
+- Byline words (``BYLINE_LABELS``, ``AUTHOR_LABELS``, ``BYLINE_OPEN``): the labels of credit lines (来源：…, 记者：…),
+  which are metadata, never story text.
 """
 
 from __future__ import annotations
 
 import re
 
-_END = "。！？!?"
-_CLOSE = "”’」』）)】》\"'"
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # for use inside a regex character class
+END_MARKS = "。！？!?…"
+CLAUSE_MARKS = "，,；;：:、"
+CLOSERS = "”’」』）)】》\"'"
 # An end mark (or an ellipsis), then any closing quotes/brackets.
-_SENT_RE = re.compile(rf"(?:[{_END}]+|……|…)[{re.escape(_CLOSE)}]*")
-_CLAUSE_RE = re.compile(rf"[，,；;：:][{re.escape(_CLOSE)}]*")
+_SENT_RE = re.compile(rf"[{END_MARKS}]+[{re.escape(CLOSERS)}]*")
+_CLAUSE_RE = re.compile(rf"[，,；;：:][{re.escape(CLOSERS)}]*")
+CJK_RE = re.compile(f"[{CJK}]")
+# Japanese kana and Korean Hangul: text written in them is not Chinese, though it may hold CJK ideographs.
+_FOREIGN_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+
+# Labels that open a credit line: 来源：哈尔滨新闻网, 记者：节永志, 责任编辑：王悦, 文/图：…, 原标题：….
+BYLINE_LABELS = ("来源", "记者", "编辑", "责任编辑", "值班编辑", "作者", "通讯员", "实习生", "摄影", "摄像", "文/图",
+                 "文图", "图文", "撰文", "采写", "图片来源", "图源", "制图", "审核", "校对", "初审", "复审", "终审",
+                 "监制", "统筹", "策划", "出品", "原标题", "本文原标题")
+# The labels whose value names the people who wrote the story.
+AUTHOR_LABELS = frozenset({"记者", "作者", "通讯员", "实习生", "撰文", "采写"})
+# A byline label as a regex alternative, longest first (责任编辑 before 编辑).
+BYLINE_LABEL = "|".join(sorted((re.escape(w) for w in BYLINE_LABELS), key=len, reverse=True))
+# A line that opens as a credit: a label and its colon (来源：…, 责任编辑:…), or a label in brackets
+# ((记者 张三), 【编辑:刘阳禾】). Not 记者从市住建局获悉，… — that is a sentence of the story.
+BYLINE_OPEN = rf"^[（(【\[]?\s*(?:{BYLINE_LABEL})\s*[:：]|^[（(【\[]\s*(?:{BYLINE_LABEL})\s"
+
+
+def ends_sentence(line: str, also: str = "") -> bool:
+    """True when ``line`` ends with an end mark (or one of ``also``), closing quotes/brackets allowed after it.
+
+    A line that ends on a closing quote alone (守护“家园防线”) does not: that is a headline's shape.
+    """
+    stripped = line.rstrip().rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in END_MARKS + also
 
 
 def _split_keep(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -51,13 +81,10 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.splitlines() if p.strip()]
 
 
-_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 def cjk_ratio(text: str) -> float:
     """Share of CJK ideographs among the non-space characters of ``text``."""
     chars = [c for c in text if not c.isspace()]
-    return sum(1 for c in chars if _CJK_RE.match(c)) / len(chars) if chars else 0.0
+    return sum(1 for c in chars if CJK_RE.match(c)) / len(chars) if chars else 0.0
 
 
 def close_clause(text: str) -> str:
@@ -88,3 +115,13 @@ _ASIDE_RE = re.compile(r"（[^（）]{1,30}）|\([^()]{1,30}\)|【[^【】]{1,30
 def strip_asides(text: str) -> str:
     """Remove short bracketed asides (（…）, (…), 【…】 up to 30 characters); keep 《书名》."""
     return _ASIDE_RE.sub("", text)
+
+
+def cjk_count(text: str) -> int:
+    """Number of CJK ideographs in ``text``."""
+    return len(CJK_RE.findall(text))
+
+
+def foreign_script_count(text: str) -> int:
+    """Number of kana and Hangul characters in ``text`` (Japanese or Korean, not Chinese)."""
+    return len(_FOREIGN_SCRIPT_RE.findall(text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -54,6 +55,20 @@ GARBLED = "\ufffd"
 
 
 @dataclass(frozen=True, slots=True)
+class Removal:
+    """A span the reader took out of an article's text, and why (``reason`` is a short English key,
+    such as ``date stamp``, ``byline``, ``widget``, ``notice``, ``breadcrumbs``, ``link list``)."""
+
+    text: str
+    reason: str
+
+
+# Share of an article's Chinese characters that cleaning may take out before the reader is warned
+# and the briefing says so under the article (issue 12: more than a fifth).
+NOTABLE_LOSS = 0.2
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news story as the reader understood it.
 
@@ -79,6 +94,10 @@ class Article:
     part: int = 0
     # Spans of the source that were garbled (mojibake); each is ``GARBLED`` in ``text``.
     garbled: tuple[str, ...] = ()
+    # What cleaning took out of the text read (furniture, bylines, stamps), in reading order, and the
+    # share of the Chinese characters read that is in neither text, title nor captions.
+    removals: tuple[Removal, ...] = ()
+    cleaning_loss: float = 0.0
 
     @property
     def name(self) -> str:
@@ -123,12 +142,88 @@ class Summary:
         return f"{who}; {'; '.join(extra)}" if extra else who
 
 
+class SkipKind(StrEnum):
+    """Why an input gave no article: a stable key; ``SKIP_WORDING`` says it in English and Chinese."""
+
+    UNSUPPORTED = "unsupported"
+    HIDDEN = "hidden"
+    LOCK_FILE = "lock_file"
+    EMPTY_FILE = "empty_file"
+    UNREADABLE = "unreadable"
+    BINARY = "binary"
+    UNDECODABLE = "undecodable"
+    BAD_JSON = "bad_json"
+    NOT_A_RECORD = "not_a_record"
+    NO_TEXT_FIELD = "no_text_field"
+    BAD_DOCX = "bad_docx"
+    EMPTY_TEXT = "empty_text"
+    TOO_SHORT = "too_short"
+    NOT_CHINESE = "not_chinese"
+
+
+# The one table of skip wording: English for the CLI and logs, Chinese for the briefing. ``{detail}``
+# is the language-neutral specific (a suffix, a line number); the English also gets the error text.
+SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
+    SkipKind.UNSUPPORTED: ("unsupported file type {detail}", "不支持的文件类型 {detail}"),
+    SkipKind.HIDDEN: ("hidden file or folder, ignored", "隐藏文件，已忽略"),
+    SkipKind.LOCK_FILE: ("Office lock file, ignored", "办公软件的临时锁定文件，已忽略"),
+    SkipKind.EMPTY_FILE: ("empty file", "空文件"),
+    SkipKind.UNREADABLE: ("cannot read file", "无法读取文件"),
+    SkipKind.BINARY: ("binary file, not text", "二进制文件，不是文本"),
+    SkipKind.UNDECODABLE: ("cannot decode: not UTF-8, GB18030, Big5 or UTF-16", "无法识别文字编码"),
+    SkipKind.BAD_JSON: ("not valid JSON (line {detail})", "格式错误，无法解析（第{detail}行）"),
+    SkipKind.NOT_A_RECORD: ("not a record (an object with a text field)", "不是一条文章记录"),
+    SkipKind.NO_TEXT_FIELD: ("no text field ({detail})", "记录中没有正文字段"),
+    SkipKind.BAD_DOCX: ("not a readable Word file", "文档已损坏，无法打开"),
+    SkipKind.EMPTY_TEXT: ("no article text left after cleaning", "正文为空"),
+    SkipKind.TOO_SHORT: ("article text too short ({detail} characters)", "正文过短（{detail}字）"),
+    SkipKind.NOT_CHINESE: ("no Chinese article text", "不是中文文章"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SkippedFile:
-    """An input that could not be read, and why — listed in the briefing's appendix."""
+    """An input that gave no article, and why — listed in the briefing's appendix.
+
+    ``record`` is the index of the record within a .json/.jsonl file (None for a whole file);
+    ``detail`` fills the wording's ``{detail}``; ``error`` is the underlying message, for the log.
+    """
 
     path: Path
-    reason: str
+    kind: SkipKind
+    detail: str = ""
+    error: str = ""
+    record: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The file name, and the record (``a.jsonl#3``, counted from 1 as ``Article.name`` does)."""
+        return self.path.name + self._record
+
+    @property
+    def location(self) -> str:
+        """The path as given, and the record (``data/a.jsonl#3``): for CLI and log messages."""
+        return str(self.path) + self._record
+
+    @property
+    def _record(self) -> str:
+        return f"#{self.record + 1}" if self.record is not None else ""
+
+    @property
+    def ignored(self) -> bool:
+        """Left alone on purpose (a hidden or lock file), not a file that failed."""
+        return self.kind in (SkipKind.HIDDEN, SkipKind.LOCK_FILE)
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (CLI and log messages)."""
+        text = SKIP_WORDING[self.kind][0].format(detail=self.detail).strip()
+        return f"{text}: {self.error}" if self.error else text
+
+    @property
+    def reason_zh(self) -> str:
+        """Why, in Chinese (the briefing)."""
+        return SKIP_WORDING[self.kind][1].format(detail=self.detail).strip()
 
 
 @dataclass(frozen=True, slots=True)

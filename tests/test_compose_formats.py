@@ -15,7 +15,7 @@ from summarizer.compose.json import SCHEMA_FILE, to_json_data
 from summarizer.compose.keywords import keywords
 from summarizer.compose.markdown import anchor, to_markdown
 from summarizer.compose.overview import compose_overview
-from summarizer.types import SkippedFile
+from summarizer.types import SkipKind, SkippedFile
 from tests.conftest import SEEDS
 
 DATE = dt.date(2024, 5, 18)
@@ -23,7 +23,7 @@ DATE = dt.date(2024, 5, 18)
 
 @pytest.fixture(scope="module")
 def seed_briefing(seed_articles):
-    skipped = (SkippedFile(Path("broken.txt"), "binary file, not text"),)
+    skipped = (SkippedFile(Path("broken.txt"), SkipKind.BINARY),)
     return brief(seed_articles, title="测试简报", skipped=skipped, issue="2024年第3期", unit="秘书处", date=DATE)
 
 
@@ -37,7 +37,7 @@ def test_markdown_has_masthead_toc_sections_and_appendix(seed_briefing, seed_art
     links = re.findall(r"\]\(#([^)]+)\)", md)
     assert len(links) == len(layout.headings(seed_briefing)) and set(links) <= headings
     assert sum(line.startswith("#### ") for line in lines) == len(seed_articles)
-    assert "- broken.txt：binary file, not text" in lines
+    assert "- broken.txt：二进制文件，不是文本" in lines
     for item in seed_briefing.items:
         for figure in item.key_figures:
             assert f"- **{figure.text}**" in md

@@ -26,7 +26,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..text import close_clause, paragraphs, split_sentences, strip_asides, truncate_at_boundary
+from ..text import (
+    BYLINE_OPEN,
+    CJK,
+    close_clause,
+    ends_sentence,
+    paragraphs,
+    split_sentences,
+    strip_asides,
+    truncate_at_boundary,
+)
 from ..types import GARBLED, Article, Summary
 from .headline import TIGHT, colon_lead, drop_setting, with_speaker
 from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
@@ -37,9 +46,8 @@ _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836�
 # only while they score within the margin of the best: weak filler costs more than it adds.
 _FILL = 0.6
 _MARGIN = 0.25  # chosen with the cover weights (spans.WEIGHTS)
-_END = "。！？!?…”’」』）)】》\"'"
 # Lines that are not the story: photo captions, bylines, editor notes.
-_NOT_PROSE_RE = re.compile(r"^(▲|△|图[：:/]|图片来源|（?记者|（?编辑|责任编辑|来源[：:]|原标题)|摄$|摄）$")
+_NOT_PROSE_RE = re.compile(rf"^(▲|△|图[：:/])|{BYLINE_OPEN}|摄$|摄）$")
 # A day (with its month, year, part of day) that only dates the news: 财政部当地时间20日宣布,
 # 会议22日召开. Headlines leave it out (FinNA: "美国财政部宣布对4名…实施制裁"), and dropping it
 # leaves a grammatical clause only when it stands between a subject and its verb: not after a
@@ -47,13 +55,13 @@ _NOT_PROSE_RE = re.compile(r"^(▲|△|图[：:/]|图片来源|（?记者|（?�
 _PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚"
 _DAY = rf"(?:当地时间|北京时间)?(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}日(?:{_PART_OF_DAY})?"
 _INNER_TIME_RE = re.compile(
-    rf"(?<=[\u4e00-\u9fffA-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
-    rf"(?:{_DAY}|当地时间)(?=[\u4e00-\u9fff])(?![起前后以至止到的晚内均间])"
+    rf"(?<=[{CJK}A-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
+    rf"(?:{_DAY}|当地时间)(?=[{CJK}])(?![起前后以至止到的晚内均间])"
 )
 # A first clause that is only a time (9月3日，/ 今天下午，/ 日前，), or 日前/近日 opening a sentence.
 _LEAD_TIME_RE = re.compile(
     rf"^(?:{_DAY}|(?:今天|今日|昨天|昨日|日前|近日|当地时间)(?:{_PART_OF_DAY})?)[，,]"
-    r"|^(?:日前|近日)(?=[\u4e00-\u9fffA-Za-z])"
+    rf"|^(?:日前|近日)(?=[{CJK}A-Za-z])"
 )
 
 
@@ -119,7 +127,7 @@ def _prose_sentences(text: str) -> list[str]:
         if _NOT_PROSE_RE.search(line):
             continue
         parts = split_sentences(line)
-        if len(lines) > 1 and not line.endswith(tuple(_END)) and len(parts) == 1:
+        if len(lines) > 1 and not ends_sentence(line) and len(parts) == 1:
             continue  # a short line with no end mark among other lines: a subhead or a caption
         # A sentence holding a garbled span (marked by ingest) is never quoted.
         sentences.extend(s for s in (drop_times(strip_asides(s)) for s in parts) if s and GARBLED not in s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ..types import Briefing, BriefingItem, CitySection, KeyFigure, Overview, ProvinceSection, SkippedFile
+from ..types import NOTABLE_LOSS, Briefing, BriefingItem, CitySection, KeyFigure, Overview, ProvinceSection, SkippedFile
 
 OVERVIEW = "综述"
 APPENDIX = "附录"
@@ -121,6 +121,8 @@ def engine_note(item: BriefingItem) -> str:
     region = item.article.region
     if region.known and region.confidence < LOW_CONFIDENCE:
         note += f"；地区判断置信度低（{region.confidence:.0%}）"
+    if item.article.cleaning_loss > NOTABLE_LOSS:
+        note += f"；读取时清理掉了原文{item.article.cleaning_loss:.0%}的文字，请核对原文"
     return note
 
 
@@ -133,4 +135,4 @@ def source_rows(briefing: Briefing) -> list[tuple[str, str, str, str, str]]:
 
 
 def skipped_line(skipped: SkippedFile) -> str:
-    return f"{skipped.path.name}：{skipped.reason}"
+    return f"{skipped.name}：{skipped.reason_zh}"

@@ -1,73 +1,126 @@
 """Ingest: paths → clean articles.
 
-    files ─▶ encoding.decode ─▶ readers.read_file (RawDocument) ─▶ clean.* ─▶ meta.* ─▶ Article
+    files ─▶ encoding.decode ─▶ readers.read_file (RawDocument; pages: html/extract) ─▶ clean.*
+          ─▶ furniture.split_furniture ─▶ meta.* ─▶ Article (with its removals), or a SkippedFile
 
-``load_articles`` is the public entry point; ``read_inputs`` also returns the files that were
-skipped, with reasons, so the briefing can list them.
+``load_articles`` is the public entry point; ``read_inputs`` also returns the inputs that gave no
+article, each a ``SkippedFile`` with its reason, so the briefing can list them. Every input is
+accounted for: each file, and each record of a .json/.jsonl file, ends as articles or as an entry —
+files of unsupported types in a folder too, and hidden and Office lock files, named as ignored.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .. import regions
 from ..errors import InputError, UnreadableFileError
-from ..types import Article, SkippedFile
+from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
 from .readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "load_articles", "read_inputs", "require_articles"]
+__all__ = ["SUPPORTED_SUFFIXES", "load_articles", "read_inputs", "require_articles", "scan_paths"]
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus the supported files inside named folders (sorted, recursive).
+def _ignored(path: Path) -> SkipKind | None:
+    """Hidden files and folders (.git, .DS_Store) and Office lock files (~$报告.docx) hold no article."""
+    if path.name.startswith("~$"):
+        return SkipKind.LOCK_FILE
+    if path.name.startswith("."):
+        return SkipKind.HIDDEN
+    return None
+
+
+def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
+    """A folder's files in sorted order, recursively; hidden entries and lock files named, not read.
+
+    A folder reached twice (a symlink loop) is walked once; an unreadable one is an entry.
+    """
+    real = folder.resolve()
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        yield SkippedFile(folder, SkipKind.UNREADABLE, error=exc.strerror or type(exc).__name__)
+        return
+    for entry in entries:
+        if kind := _ignored(entry):
+            yield SkippedFile(entry, kind)
+        elif entry.is_dir():
+            yield from _walk(entry, seen)
+        elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
+            yield SkippedFile(entry, SkipKind.UNSUPPORTED, entry.suffix.lower())
+        else:
+            yield entry
+
+
+def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
+    """Files named directly, and every entry of named folders (sorted, recursive), in order.
+
+    A folder's supported files are returned to be read; its other entries come as ``SkippedFile``:
+    unsupported types, hidden files and folders, Office lock files. A file named directly is read
+    whatever its name (unless it is a lock file), so the reader says what is wrong with it.
 
     Raises:
-        InputError: a path does not exist, or a folder holds no supported file.
+        InputError: a path does not exist, or a folder is empty.
     """
-    files: list[Path] = []
+    out: list[Path | SkippedFile] = []
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"input not found: {path}")
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-            )
+            found = list(_walk(path, seen))
             if not found:
-                raise InputError(
-                    f"no articles in folder {path} (looked for {', '.join(sorted(SUPPORTED_SUFFIXES))})"
-                )
-            files.extend(found)
+                raise InputError(f"no articles in folder {path}: it is empty "
+                                 f"(reads {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+            out.extend(found)
+        elif _ignored(path) == SkipKind.LOCK_FILE:
+            out.append(SkippedFile(path, SkipKind.LOCK_FILE))
         else:
-            files.append(path)
-    if not files:
+            out.append(path)
+    if not out:
         raise InputError("no input files given")
-    return files
+    return out
+
+
+def read_path(path: Path) -> tuple[list[Article], list[SkippedFile]]:
+    """One file's articles and the entries for what in it gave none (the whole file, or records)."""
+    try:
+        return build_articles(read_file(path))
+    except UnreadableFileError as exc:
+        return [], [exc.skipped]
 
 
 def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[SkippedFile]]:
-    """Read every input; a file that cannot be read is logged, skipped and returned with its reason."""
+    """Read every input: the articles, and an entry (logged) for each file or record that gave none.
+
+    Raises:
+        InputError: a path does not exist, or a folder is empty.
+    """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    for file in expand_paths(paths):
-        try:
-            articles.extend(build_articles(read_file(file)))
-        except UnreadableFileError as exc:
-            log.warning("skipped %s: %s", file, exc.reason)
-            skipped.append(SkippedFile(file, exc.reason))
+    for entry in scan_paths(paths):
+        found, missed = read_path(entry) if isinstance(entry, Path) else ([], [entry])
+        articles.extend(found)
+        for miss in missed:
+            log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
+        skipped.extend(missed)
     return articles, skipped
 
 
 def load_articles(paths: str | Path | Iterable[str | Path], *,
                   aliases: Mapping[str, str] | None = None) -> list[Article]:
-    """Read files and folders into clean articles with their regions (unreadable files are skipped).
+    """Read files and folders into clean articles with their regions (what gives none is skipped with a warning).
 
     Args:
         paths: a file or folder, or several.
@@ -80,7 +133,7 @@ def load_articles(paths: str | Path | Iterable[str | Path], *,
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
     """
-    if isinstance(paths, str | Path):
+    if isinstance(paths, str | os.PathLike):
         paths = [paths]
     articles, skipped = read_inputs(paths)
     require_articles(articles, skipped)
@@ -88,11 +141,11 @@ def load_articles(paths: str | Path | Iterable[str | Path], *,
 
 
 def require_articles(articles: list[Article], skipped: list[SkippedFile]) -> None:
-    """Raise when nothing could be read, naming every file and why.
+    """Raise when nothing could be read, naming every input and why.
 
     Raises:
         InputError: ``articles`` is empty.
     """
     if not articles:
-        reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped)
+        reasons = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
         raise InputError(f"no article could be read ({reasons})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import UnreadableFileError
+from ..types import SkipKind
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -13,6 +14,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_LENIENT = ("utf-8", "gb18030", "big5")
+_MAX_BROKEN = 0.01  # share of characters that may be undecodable bytes before a file counts as not text
 
 
 def looks_binary(data: bytes) -> bool:
@@ -39,7 +42,7 @@ def decode(data: bytes, name: object = "input") -> tuple[str, str]:
         if data.startswith(bom):
             return data.decode(enc), enc
     if looks_binary(data):
-        raise UnreadableFileError(name, "binary file, not text")
+        raise UnreadableFileError(name, SkipKind.BINARY)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -49,6 +52,12 @@ def decode(data: bytes, name: object = "input") -> tuple[str, str]:
     best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "utf_8"]).best()
     if best is None:
         best = from_bytes(data).best()
-    if best is None:
-        raise UnreadableFileError(name, "cannot decode: not UTF-8, GB18030, Big5 or UTF-16")
-    return str(best), best.encoding
+    if best is not None:
+        return str(best), best.encoding
+    # A page of GBK with a few broken bytes (a truncated character, a bad copy) fits no encoding
+    # strictly: read it in the one that breaks least, when that is a handful of characters. Each
+    # broken byte becomes U+FFFD, which cleaning marks as garbled, so no summary quotes it.
+    text, enc = min(((data.decode(e, errors="replace"), e) for e in _LENIENT), key=lambda te: te[0].count("\ufffd"))
+    if text.count("\ufffd") <= _MAX_BROKEN * len(text):
+        return text, enc
+    raise UnreadableFileError(name, SkipKind.UNDECODABLE)

@@ -6,6 +6,7 @@ Readers only undo the container (front matter, Word XML, JSON records); cleaning
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -15,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import UnreadableFileError
+from ..types import Removal, SkipKind, SkippedFile
 from .encoding import decode
 from .html import extract_page, looks_like_page
 
@@ -32,6 +34,8 @@ class RawDocument:
     meta: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     record: int = 0  # index within a .json/.jsonl file
+    multi: bool = False  # one of several records of a file: a record that gives nothing is named
+    removals: tuple[Removal, ...] = ()  # what the reader already took out (a page's lines above its headline)
     # True for a web page's extracted blocks: lines are paragraphs already (no OCR line joining)
     # and trailing widgets are trimmed.
     from_page: bool = False
@@ -58,7 +62,7 @@ def _flatten(value: object) -> str:
     return str(value)
 
 
-def _read_text(path: Path, data: bytes) -> list[RawDocument]:
+def _read_text(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     text, enc = decode(data, path)
     if looks_like_page(text):  # a saved web page with a .txt name
         return _page_document(path, text, enc)
@@ -66,18 +70,18 @@ def _read_text(path: Path, data: bytes) -> list[RawDocument]:
     return [RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc)]
 
 
-def _read_html(path: Path, data: bytes) -> list[RawDocument]:
+def _read_html(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     text, enc = decode(data, path)
     if not looks_like_page(text):  # a fragment: every block is the article
         return [RawDocument(path, text, True, {}, enc)]
     return _page_document(path, text, enc)
 
 
-def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument]:
+def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument | SkippedFile]:
     page = extract_page(markup)
     meta = {k: v for k, v in {"title": page.title, "date": page.date, "site": page.site, "url": page.url,
                               "extractor": page.extractor}.items() if v}
-    return [RawDocument(path, page.text, False, meta, enc, from_page=True)]
+    return [RawDocument(path, page.text, False, meta, enc, from_page=True, removals=page.removals)]
 
 
 _TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
@@ -87,35 +91,51 @@ _FIELD_ALIASES = {"标题": "title", "题目": "title", "来源": "source", "媒
                   "网址": "url", "地区": "region", "地域": "region"}
 
 
-def _read_json(path: Path, data: bytes) -> list[RawDocument]:
+def _read_json(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
+    """One document per record; a record that is bad, not an object or has no text is a skipped entry
+    naming it, and the other records still go through."""
     text, enc = decode(data, path)
-    try:
-        if path.suffix.lower() == ".jsonl":
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
+    lines = text.splitlines()
+    if path.suffix.lower() == ".jsonl":
+        parsed = [_parse_record(path, line, n) for n, line in enumerate(lines, start=1) if line.strip()]
+        indexed = list(enumerate(parsed))
+    else:
+        try:
             loaded = json.loads(text)
-            records = loaded if isinstance(loaded, list) else [loaded]
+        except json.JSONDecodeError as exc:
+            raise UnreadableFileError(path, SkipKind.BAD_JSON, str(exc.lineno), error=exc.msg) from exc
+        indexed = list(enumerate(loaded)) if isinstance(loaded, list) else [(None, loaded)]
+    if not indexed:
+        raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
+    out: list[RawDocument | SkippedFile] = []
+    for i, rec in indexed:
+        if isinstance(rec, SkippedFile):
+            out.append(dataclasses.replace(rec, record=i))
+        elif not isinstance(rec, dict):
+            out.append(SkippedFile(path, SkipKind.NOT_A_RECORD, record=i))
+        elif (body := next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()),
+                           None)) is None:
+            out.append(SkippedFile(path, SkipKind.NO_TEXT_FIELD, "/".join(_TEXT_KEYS), record=i))
+        else:
+            meta = {}
+            for key, value in rec.items():
+                if key not in _TEXT_KEYS and value is not None:
+                    name = _FIELD_ALIASES.get(str(key).strip(), str(key).lower())
+                    meta.setdefault(name, _flatten(value))
+            out.append(RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc, i or 0,
+                                   multi=i is not None))
+    return out
+
+
+def _parse_record(path: Path, line: str, lineno: int) -> object:
+    """One JSON Lines record, or the skipped entry saying which line is broken."""
+    try:
+        return json.loads(line)
     except json.JSONDecodeError as exc:
-        raise UnreadableFileError(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    docs = []
-    for i, rec in enumerate(records):
-        if not isinstance(rec, dict):
-            continue
-        body = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
-        if body is None:
-            continue
-        meta = {}
-        for key, value in rec.items():
-            if key not in _TEXT_KEYS and value is not None:
-                name = _FIELD_ALIASES.get(str(key).strip(), str(key).lower())
-                meta.setdefault(name, _flatten(value))
-        docs.append(RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc, i))
-    if not docs:
-        raise UnreadableFileError(path, f"no record with a text field ({', '.join(_TEXT_KEYS)})")
-    return docs
+        return SkippedFile(path, SkipKind.BAD_JSON, str(lineno), error=exc.msg)
 
 
-def _read_docx(path: Path, data: bytes) -> list[RawDocument]:
+def _read_docx(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     import io
     import zipfile
 
@@ -125,7 +145,7 @@ def _read_docx(path: Path, data: bytes) -> list[RawDocument]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFileError(path, f"not a readable Word file ({exc})") from exc
+        raise UnreadableFileError(path, SkipKind.BAD_DOCX, error=str(exc)) from exc
     lines = []
     for block in document.iter_inner_content():  # paragraphs and tables in document order
         if isinstance(block, Table):
@@ -150,7 +170,8 @@ def _table_rows(table: object) -> list[str]:
     return rows
 
 
-READERS: dict[str, Callable[[Path, bytes], list[RawDocument]]] = {
+Reader = Callable[[Path, bytes], list[RawDocument | SkippedFile]]
+READERS: dict[str, Reader] = {
     ".txt": _read_text,
     ".md": _read_text,
     ".markdown": _read_text,
@@ -163,19 +184,19 @@ READERS: dict[str, Callable[[Path, bytes], list[RawDocument]]] = {
 SUPPORTED_SUFFIXES = frozenset(READERS)
 
 
-def read_file(path: Path) -> list[RawDocument]:
-    """Read one file with the reader for its suffix.
+def read_file(path: Path) -> list[RawDocument | SkippedFile]:
+    """Read one file with the reader for its suffix: its documents, and its records that gave none.
 
     Raises:
         UnreadableFileError: unsupported suffix, unreadable, binary, undecodable or empty.
     """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise UnreadableFileError(path, f"unsupported file type {path.suffix or '(none)'}")
+        raise UnreadableFileError(path, SkipKind.UNSUPPORTED, path.suffix.lower())
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFileError(path, f"cannot read file ({exc.strerror})") from exc
+        raise UnreadableFileError(path, SkipKind.UNREADABLE, error=exc.strerror or type(exc).__name__) from exc
     if not data.strip():
-        raise UnreadableFileError(path, "empty file")
+        raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
     return reader(path, data)
