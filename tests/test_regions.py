@@ -335,3 +335,75 @@ def test_load_articles_resolves_regions_and_ingest_shows_the_reason(tmp_path):
     assert article.region.city == "聊城市"
     result = CliRunner().invoke(app, ["ingest", str(path)])
     assert result.exit_code == 0 and "依据: " in result.output and "海南省海口市秀英区" in result.output
+
+
+def test_no_province_holding_half_of_the_text_is_several_provinces_however_many_share_the_rest():
+    # Twelve provinces in separate sentences, one of them twice: no second province is strong, but
+    # the first holds far less than half of what the text says.
+    provinces = ["黑龙江", "吉林", "辽宁", "河北", "山西", "河南", "山东", "江苏", "浙江", "江西", "湖南"]
+    text = "湖北恩施出现暴雨。" + "".join(f"{p}部分地区有雷雨。" for p in provinces) + "湖北西部有大雨。"
+    r = resolve(make_article(text, title="强对流天气预警"))
+    assert r.province is None and r.scope in ("multi", "national")
+    # Outlets and the source are not the story's text: they neither make nor break a single place.
+    r = resolve(make_article("浙江省杭州市西湖区物业开展消杀，西湖区居民点赞。", source="新京报"))
+    assert r.label() == "浙江省杭州市西湖区"
+
+
+def test_a_direction_after_a_province_is_a_part_of_it_not_a_county():
+    r = resolve(make_article("四川南部将有暴雨，四川南部山区群众注意防范地质灾害。"))
+    assert r.province == "四川省" and r.county is None  # not 南充市南部县
+    assert resolve(make_article("南部县城关镇开展消杀，南部县居民点赞。")).label() == "四川省南充市南部县"
+
+
+def test_an_address_of_two_names_that_are_words_apart_confirms_itself():
+    # 新城区 (Xi'an's, or Hohhot's) and a sub-district are gated alone; written together they are an address.
+    r = resolve(make_article("新城区自强路街道麟德社区改造老旧小区，自强路街道居民点赞。"))
+    assert r.label() == "陕西省西安市新城区"
+    assert not resolve(make_article("高铁新城区域规划公布，新城区将建设学校。")).known
+
+
+def test_a_foreign_place_before_a_title_is_the_home_of_a_quoted_outlet():
+    text = ("篮球明星在中国行北京站活动中回答球迷提问，北京站现场座无虚席。美国《体育画报》认为他与球队关系恶化，"
+            "美国《纽约时报》称球队将交易他，美国“露天看台体育”称球队态度强硬。")
+    assert resolve(make_article(text)).province == "北京市"
+
+
+def test_a_capital_dateline_needs_the_capital_named_as_a_place_of_its_own():
+    text = "新华社北京8月9日电 国家粮食和物资储备局向北京、天津、河北、黑龙江、吉林等地调运防汛物资。"
+    assert resolve(make_article(text)).province is None
+    text = "新华社北京8月9日电 北京市防汛办介绍，北京房山区调运防汛物资，天津、河北、吉林也在调运。"
+    assert resolve(make_article(text)).province == "北京市"
+
+
+def test_a_practice_named_after_a_place_is_a_passing_mention():
+    text = ("中国科学院发布黑土地保护报告。报告总结了龙江模式、梨树模式和拜泉模式等做法，供各地借鉴，"
+            "黑土地保护面积持续增长，粮食产量保持稳定。")
+    assert resolve(make_article(text)).province is None
+
+
+def test_a_file_photos_caption_is_not_the_story():
+    text = ("2023年7月17日，江苏镇江，消防员涉水搜救。视觉中国 资料图7月25日，国务院新闻办公室举行吹风会，"
+            "介绍全国防汛抗旱工作。全国已进入防汛关键期，各地要压实责任。")
+    r = resolve(make_article(text))
+    assert r.province is None and r.scope == "national"
+    # A photo of the event itself (摄) stays evidence.
+    text = "江苏南京，音乐焰火秀在园博园开启。泱波 摄 观众在园博园欣赏焰火。"
+    assert resolve(make_article(text)).city == "南京市"
+
+
+def test_a_work_is_titled_after_a_place_but_a_regulation_is_issued_by_it():
+    text = "演员张三和李四因合作电影《暗恋·橘生淮南》而相识，两人近日被拍到一起逛超市，引发网友关注。"
+    assert not resolve(make_article(text)).known
+    text = "《上海市物业管理条例》修订后施行，物业企业须公示收费标准，业主可以查询。"
+    assert resolve(make_article(text)).province == "上海市"
+
+
+def test_a_ship_named_after_a_place_is_not_the_place():
+    text = "海军海南舰在某海域开展实战化训练，海南舰舰长指挥对空射击，靶机应声解体。"
+    assert not resolve(make_article(text)).known
+
+
+def test_the_rest_of_a_birthplaces_address_is_background_too():
+    text = ("海军某舰舰长张某在某海域开展训练。张某出生于贵州黔东南苗族侗族自治州剑河县，"
+            "入伍以来常年奋战在海上一线。")
+    assert not resolve(make_article(text)).known

@@ -31,7 +31,7 @@ __all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
 LABELS = {"region": "元数据", "alias": "别名", "title": "标题", "dateline": "电头", "lead": "导语", "body": "正文",
           "source": "来源", "outlet": "媒体", "aside": "旁注"}
 _WEAK = {"source", "outlet", "region"}  # evidence that is not the story's own text
-MULTI_SHARE = 0.5  # below this share of the province evidence, with a strong second: several provinces
+MULTI_SHARE = 0.5  # below this share of the text's province evidence: several provinces
 CITY_SHARE = 0.2  # of its province's evidence, at least, for a city to be named
 COUNTY_FLOOR = 0.5  # a county needs at least one early body mention (or a gated one twice)
 DIGEST_SHARE = 0.5  # share of a digest's items that must name the province
@@ -71,7 +71,6 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
                       reason=f"仅有媒体名：{'、'.join(dict.fromkeys(m.name for m in counted))}")
     if not hinted and (text_score or abroad):
         text_total = sum(text_score.values()) or 1.0
-        shares = sorted((v / text_total for v in text_score.values()), reverse=True)
         where = max(abroad, key=lambda c: abroad[c], default="")
         titled = any(m.where == "title" and any(d.province == top for d in divs)
                      for m, divs in zip(found, live, strict=True))
@@ -80,11 +79,11 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
             # unless the headline names the province (a delegation abroad is its province's story).
             return Region(scope="unknown", confidence=round(share, 3), evidence=(f"story abroad: {where}",),
                           reason=f"国外报道：{where}")
-        # Several provinces: a strong second, or three or more with a real share each.
-        spread = (len(shares) > 1 and shares[1] >= 0.25) or sum(x >= 0.1 for x in shares) >= 3
         cues = national_cues(article.title + "\n" + article.text)
         national = len(set(cues)) >= NATIONAL_CUES
-        if prov[top] < MULTI_SHARE * total and spread:
+        if text_score and max(text_score.values()) < MULTI_SHARE * text_total:
+            # No province holds half of what the story's own text says (outlets and source aside):
+            # several provinces, however many share the rest (a weather round-up names twenty).
             scope = "national" if national else "multi"
             return Region(scope=scope, confidence=round(1 - share, 3), evidence=_summary(ranked, prov),
                           reason=_spread_reason(scope, ranked, prov, cues))

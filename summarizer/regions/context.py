@@ -3,9 +3,10 @@
 A news story is about the place where its event happens. Texts name other places too: a person's
 background (生于上海, 曾在南京生活, 来自西安, ``（男，39岁，太原市人）``) describes the person; a digest of
 separate items (``午间公告：当升科技：……。金陵药业：……。``) has no single place unless at least half of
-its items share it; a named event (成都车展) labels it; a photo caption or a linked story (此前报道：…)
-is beside the story; and the whole country is told by words such as 全国, 国务院. Where a sentence says
-an event took place (在呼和浩特举行), the place is surely the story's.
+its items share it; a named event or practice (成都车展, 龙江模式) labels it; a photo caption, a file
+photo's caption or a linked story (此前报道：…) is beside the story, and so is the title of a film or a
+book; and the whole country is told by words such as 全国, 国务院. Where a sentence says an event took
+place (在呼和浩特举行), the place is surely the story's.
 """
 
 from __future__ import annotations
@@ -52,12 +53,14 @@ def digest_items(text: str) -> list[str]:
     return [text[a:b] for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
-# A place name opening the name of a named event (成都车展, 杭州亚运会, 北京冬奥会) labels the event;
-# stories about a product shown there or an athlete who competed name it in passing. The event's
-# name may hold a few more characters (成都国际车展) but no function word (成都的车展 is a statement).
+# A place name opening the name of a named event (成都车展, 杭州亚运会, 北京冬奥会) or practice (龙江模式,
+# 枫桥经验) labels it; stories about a product shown there, an athlete who competed or a model copied
+# elsewhere name it in passing. The name may hold a few more characters (成都国际车展) but no function
+# word (成都的车展 is a statement).
 _EVENT_NAME = re.compile(
     r"(?:(?![的和与及在是等将对向从为一某多几各家分])[\u4e00-\u9fff]){0,4}?"
-    r"(?:车展|博览会|展览会|冬奥会|亚运会|亚残运会|大运会|运动会|奥运会|残奥会|马拉松|峰会|论坛|音乐节|电影节|交易会)")
+    r"(?:车展|博览会|展览会|冬奥会|亚运会|亚残运会|大运会|运动会|奥运会|残奥会|马拉松|峰会|论坛|音乐节|电影节|交易会"
+    r"|模式|经验)")
 # 在呼和浩特举行, 于深圳召开: the sentence says the event took place there.
 _EVENT_AFTER = re.compile(
     r"[^。！？；，,\n]{0,12}?(?:举行|举办|召开|开幕|闭幕|落幕|揭幕|启幕|启动|开展|发生|签约|开工)")
@@ -78,9 +81,35 @@ def event_place(text: str, start: int, end: int) -> bool:
     return start > 0 and text[start - 1] in _EVENT_BEFORE and _EVENT_AFTER.match(text, end) is not None
 
 
+# A file photo (视觉中国 资料图) shows another occasion: its caption, the sentence before the credit
+# (or the one the credit closes), says nothing of where this story is.
+_FILE_PHOTO = re.compile(r"资料图(?:片)?")
+CREDIT_CHARS, CAPTION_CHARS = 12, 100  # the longest credit before 资料图 (视觉中国), and caption
+# The title of a work (《暗恋·橘生淮南》, 《长安三万里》) is what the work is about; the title of a
+# regulation, plan or report (《上海市药品行政执法…办法》) names the place that issued it.
+_TITLE = re.compile(r"《([^《》\n]{1,40})》")
+_DOCUMENT = re.compile(r"(?:条例|办法|规定|规划|方案|预案|意见|通知|决定|决议|细则|纲要|公告|通告|报告|白皮书|标准"
+                       r"|措施|计划|名单|清单|目录|指南|指引|函|批复|公报|协议|法)$")
+
+
+def _file_photo_captions(text: str) -> list[tuple[int, int]]:
+    def sentence_start(end: int) -> int:
+        return max(text.rfind(c, 0, end) for c in "。！？\n") + 1
+
+    out = []
+    for m in _FILE_PHOTO.finditer(text):
+        start = sentence_start(m.start())
+        if m.start() - start <= CREDIT_CHARS:  # 视觉中国 资料图 after the caption's full stop
+            start = sentence_start(max(0, start - 1))
+        if m.start() - start <= CAPTION_CHARS:
+            out.append((start, m.end()))
+    return out
+
+
 def aside_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of photo captions and of other stories' text."""
-    return [m.span() for m in _ASIDE.finditer(text)]
+    """Spans of photo captions, of other stories' text and of the titles of works."""
+    return [*(m.span() for m in _ASIDE.finditer(text)), *_file_photo_captions(text),
+            *(m.span() for m in _TITLE.finditer(text) if not _DOCUMENT.search(m.group(1)))]
 
 
 # Words of a story about the whole country: 全国 (but not 全国首个, 全国文明城市, 全国人大代表, which

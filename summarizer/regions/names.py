@@ -50,6 +50,8 @@ WORDLIKE_SHORT = {"东方", "白银", "来宾", "安康", "长治", "大同", "�
 # Full names that are also ordinary words or parts of estate names (XX小区东区, 高铁新城区域).
 GENERIC_FULL = {"东区", "西区", "南区", "北区", "城区", "郊区", "新区", "矿区", "中区", "城中区", "城东区",
                 "城西区", "城南区", "城北区", "市中区", "开发区", "高新区", "和平区", "新华区", "新城区"}
+# Words for a part of a place (四川南部 is the south of Sichuan), never a county's short name (南部县).
+DIRECTIONS = {"东部", "西部", "南部", "北部", "中部"}
 # Nicknames of cities and provinces, and the abbreviations of Taiwanese news; gated.
 NICKNAMES = {"水城": "聊城市", "江城": "武汉市", "北市": "台北市", "中市": "台中市", "高市": "高雄市",
              "桃市": "桃园市", "南市": "台南市", "竹市": "新竹市", "鹏城": "深圳市", "榕城": "福州市",
@@ -96,7 +98,7 @@ def short_name(name: str) -> str | None:
         short = m.group(1)
     else:
         short = next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s)), name)
-    if len(short) < 2 or short == name or name in GENERIC_FULL:
+    if len(short) < 2 or short == name or name in GENERIC_FULL or short in DIRECTIONS:
         return None
     return short
 

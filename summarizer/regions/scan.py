@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from ..text import paragraphs
 from ..types import Article
 from .context import aside_spans, biographical, event_place, names_event, person_notes
-from .data import Division
-from .names import OPEN, Name, mentions, names_place, under
+from .data import ABROAD, Division
+from .names import GENERIC_FULL, OPEN, Name, mentions, names_place, under
 
 WEIGHTS = {"region": 100.0, "alias": 3.0, "title": 3.0, "dateline": 3.0, "lead": 2.0, "body": 1.0, "source": 0.5,
            "outlet": 0.5, "aside": 0.2}
@@ -35,12 +35,12 @@ _LIST_GAP = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:[（(][^（）()]{0,12}[）)])?
 QUOTE_CHARS = 14  # characters quoted on each side of a name
 TITLE_CHARS = 40  # a longer title is quoted cut
 
-# What follows a name when it is part of a company, university, street or person (宁波远洋, 北京大学,
-# 南京东路, 宁波同志, a listed company's stock code), a time zone (北京时间) or a dialect (北京腔):
+# What follows a name when it is part of a company, university, street, ship or person (宁波远洋, 北京大学,
+# 南京东路, 山东舰, 宁波同志, a listed company's stock code), a time zone (北京时间) or a dialect (北京腔):
 # the mention is then not about the place.
 _NOT_PLACE_AFTER = re.compile(
     r"(?:远洋|集团|银行|航空|证券|控股|股份|巴巴|大学|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士"
-    r"|时间|腔|口音|方言|话(?![剧题费筒术])"
+    r"|时间|腔|口音|方言|话(?![剧题费筒术])|舰"  # 山东舰, 海南舰: ships are named after places
     r"|[\u4e00-\u9fff]{0,4}[（(]\d{6})")  # 新疆交建（002941）: a listed company
 # ... or part of an outlet's name (湖北日报, 深圳新闻网, 江苏广电): the outlet's place, weak evidence.
 _OUTLET_AFTER = re.compile(
@@ -59,6 +59,7 @@ DATELINE_WITHIN = 80  # characters from the start of the lead
 # National and world news of the wires is filed from the capital: a Beijing dateline says where
 # the desk is, so it counts only where the text names Beijing too.
 CAPITAL = "北京市"
+CAPITAL_CONFIRMS = 0.5  # of its field's weight, at least, for a mention of the capital to confirm it
 
 _SENTENCE_PUNCT = re.compile(r"[。，！？；：,.!?;]")
 _CLAUSE_END = "。！？；，,;：:\n"
@@ -149,14 +150,20 @@ def _names(where: str, text: str) -> list[tuple[int, int, str, tuple[Name, ...],
     """
     notes = person_notes(text)
     out: list[tuple[int, int, str, tuple[Name, ...], bool, int]] = []
+    background = -1  # the end of the last name dropped as a person's background
     for name, end, cands in mentions(text):
         start = end - len(name)
         if start and text[start - 1] in _SURNAMES and all(c.gated for c in cands):
             continue  # 郑板桥, 王平安: a person's given name, not the district
-        outlet = any(c.outlet for c in cands) or bool(_OUTLET_AFTER.match(text, end))
+        # A foreign place before a title or a quoted name is the home of the outlet quoted (美国《纽约时报》).
+        outlet = any(c.outlet for c in cands) or bool(_OUTLET_AFTER.match(text, end)) or (
+            all(c.division.level == ABROAD for c in cands) and text[end:end + 1] in "《“")
         if where in _TEXT_FIELDS:
-            if biographical(text, start, end, notes):
-                continue  # 生于上海, （男，39岁，太原市人）: where a person comes from, not the event
+            if biographical(text, start, end, notes) or start == background:
+                # 生于上海, （男，39岁，太原市人）: where a person comes from, not the event; with the rest
+                # of the address (出生于贵州黔东南…剑河县).
+                background = end
+                continue
             if not outlet and _NOT_PLACE_AFTER.match(text, end):
                 continue
         if where == "dateline":
@@ -165,7 +172,9 @@ def _names(where: str, text: str) -> list[tuple[int, int, str, tuple[Name, ...],
             p_start, _, p_name, p_cands, p_outlet, parts = out[-1]
             inner = [c for c in cands if any(under(c.division, p.division) for p in p_cands)]
             if inner:
-                sure = any(not p.gated for p in p_cands)
+                # Confirmed by an open outer part, or by a specific inner one (新城区 + 自强路街道: two
+                # names that mean something else apart, but not together).
+                sure = any(not p.gated for p in p_cands) or name not in GENERIC_FULL
                 merged = tuple(Name(c.division, OPEN if sure else c.gate) for c in inner)
                 out[-1] = (p_start, end, p_name + name, merged, p_outlet or outlet, parts + 1)
                 continue
@@ -224,11 +233,13 @@ def _list_shares(text: str, spans: list[tuple[int, int]]) -> list[float]:
 
 
 def _capital_dateline(found: list[Mention]) -> list[Mention]:
-    """A dateline in the capital counts only where the text names the capital too."""
+    """A dateline in the capital counts only where the text names the capital too, as a place of
+    its own: not as one of a list of provinces, nor in passing far down the body."""
     def capital(m: Mention) -> bool:
         return bool(m.cands) and all(c.division.province == CAPITAL for c in m.cands)
 
-    if any(capital(m) for m in found if m.where in ("title", "lead", "body")):
+    if any(capital(m) and m.weight >= CAPITAL_CONFIRMS * WEIGHTS[m.where] for m in found
+           if m.where in ("title", "lead", "body")):
         return found
     return [replace(m, where="aside", weight=WEIGHTS["aside"]) if m.where == "dateline" and capital(m)
             else m for m in found]
