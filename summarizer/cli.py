@@ -176,16 +176,16 @@ def _article_json(article: Any) -> dict[str, Any]:
 def ingest(files: Files, as_json: AsJson = False) -> None:
     """Print what the reader understood: title, source, date, region and clean text."""
     from .ingest import load_articles
-    from .pipeline import with_regions
 
-    articles = with_regions(load_articles(files), load_settings().region_aliases)
+    articles = load_articles(files, aliases=load_settings().region_aliases)
     if as_json:
         typer.echo(json.dumps([_article_json(a) for a in articles], ensure_ascii=False, indent=2))
         return
     for a in articles:
         typer.echo(f"== {a.name}\n标题: {a.title}{'（生成）' if a.title_derived else ''}")
         typer.echo(f"来源: {a.source or '-'}  日期: {a.date or '-'}  作者: {'、'.join(a.authors) or '-'}")
-        typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})\n{a.text}\n")
+        typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})  依据: {a.region.reason or '-'}")
+        typer.echo(f"{a.text}\n")
 
 
 @app.command("eval")

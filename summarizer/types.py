@@ -21,8 +21,9 @@ class Region:
     gives the same name as province and city). ``code`` is the division code of the most
     specific level found. ``scope`` is ``"local"`` for one place, ``"multi"`` for a story
     spread over several provinces, ``"national"`` for a national story and ``"unknown"``
-    when nothing was found. ``confidence`` is in [0, 1]; ``evidence`` lists, for people,
-    why this answer was chosen.
+    when nothing was found. ``confidence`` is in [0, 1]; ``evidence`` lists the mentions
+    counted (``lead:秀英区``); ``reason`` quotes the winning evidence in words a person can check
+    (``电头：中新网新疆新闻8月16日电``).
     """
 
     province: str | None = None
@@ -32,6 +33,7 @@ class Region:
     evidence: tuple[str, ...] = ()
     code: str | None = None
     scope: str = "unknown"
+    reason: str = ""
 
     @property
     def known(self) -> bool:

@@ -11,11 +11,13 @@ files of unsupported types in a folder too, and hidden and Office lock files, na
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from .. import regions
 from ..errors import InputError, UnreadableFileError
 from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
@@ -116,14 +118,17 @@ def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[Skippe
     return articles, skipped
 
 
-def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
-    """Read files and folders into clean articles (what gives none is skipped with a warning).
+def load_articles(paths: str | Path | Iterable[str | Path], *,
+                  aliases: Mapping[str, str] | None = None) -> list[Article]:
+    """Read files and folders into clean articles with their regions (what gives none is skipped with a warning).
 
     Args:
         paths: a file or folder, or several.
+        aliases: extra region names, as for ``regions.resolve`` (a ``[regions]`` table).
 
     Returns:
-        The articles, in file order (a file holding several stories gives several).
+        The articles, in file order (a file holding several stories gives several), each with
+        ``region`` resolved.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
@@ -132,7 +137,7 @@ def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
         paths = [paths]
     articles, skipped = read_inputs(paths)
     require_articles(articles, skipped)
-    return articles
+    return [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in articles]
 
 
 def require_articles(articles: list[Article], skipped: list[SkippedFile]) -> None:
