@@ -157,6 +157,21 @@ class SkipKind(StrEnum):
     EMPTY_TEXT = "empty_text"
     TOO_SHORT = "too_short"
     NOT_CHINESE = "not_chinese"
+    # format readers (ingest/pdf, ocr, office, mhtml, archive, fetch)
+    MISSING_EXTRA = "missing_extra"
+    NEEDS_LIBREOFFICE = "needs_libreoffice"
+    CONVERSION_FAILED = "conversion_failed"
+    BAD_PDF = "bad_pdf"
+    ENCRYPTED = "encrypted"
+    BAD_IMAGE = "bad_image"
+    NO_TEXT_FOUND = "no_text_found"
+    NO_HTML_PART = "no_html_part"
+    BAD_ARCHIVE = "bad_archive"
+    UNSAFE_MEMBER = "unsafe_member"
+    ARCHIVE_LIMIT = "archive_limit"
+    NESTED_ARCHIVE = "nested_archive"
+    BAD_URL_LIST = "bad_url_list"
+    FETCH_FAILED = "fetch_failed"
 
 
 # The one table of skip wording: English for the CLI and logs, Chinese for the briefing. ``{detail}``
@@ -176,6 +191,24 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
     SkipKind.EMPTY_TEXT: ("no article text left after cleaning", "正文为空"),
     SkipKind.TOO_SHORT: ("article text too short ({detail} characters)", "正文过短（{detail}字）"),
     SkipKind.NOT_CHINESE: ("no Chinese article text", "不是中文文章"),
+    SkipKind.MISSING_EXTRA: ("needs the {detail} extra: pip install 'summarizer[{detail}]'",
+                             "缺少读取此类文件的组件（{detail}）"),
+    SkipKind.NEEDS_LIBREOFFICE: ("needs LibreOffice to read {detail} files: apt-get install libreoffice-writer "
+                                 "(or install LibreOffice and put soffice on PATH)",
+                                 "缺少文档转换软件，无法读取 {detail} 文件"),
+    SkipKind.CONVERSION_FAILED: ("LibreOffice could not convert it ({detail})", "无法转换此文档（{detail}）"),
+    SkipKind.BAD_PDF: ("not a readable PDF", "文件已损坏，无法打开"),
+    SkipKind.ENCRYPTED: ("password-protected", "文件有密码保护"),
+    SkipKind.BAD_IMAGE: ("not a readable image", "图片已损坏，无法打开"),
+    SkipKind.NO_TEXT_FOUND: ("no text found in the scan or image", "图片中未识别出文字"),
+    SkipKind.NO_HTML_PART: ("no web page inside the saved file", "网页存档中没有网页内容"),
+    SkipKind.BAD_ARCHIVE: ("not a readable archive", "压缩包已损坏，无法打开"),
+    SkipKind.UNSAFE_MEMBER: ("unsafe name in the archive ({detail}), not read", "压缩包内文件名不安全，未读取"),
+    SkipKind.ARCHIVE_LIMIT: ("archive too large when unpacked ({detail}), not read",
+                             "压缩包解压后过大（{detail}），未读取"),
+    SkipKind.NESTED_ARCHIVE: ("archive inside an archive inside an archive, not read", "压缩包嵌套过深，未读取"),
+    SkipKind.BAD_URL_LIST: ("no web address in the shortcut", "快捷方式中没有网址"),
+    SkipKind.FETCH_FAILED: ("could not fetch the page ({detail})", "网页下载失败（{detail}）"),
 }
 
 

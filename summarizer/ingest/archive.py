@@ -1,0 +1,137 @@
+"""Zip and tar archives: each member read, in memory, as a file named ``archive.zip!inner/path.html``.
+
+Nothing is ever written to disk, so a member named ``../evil`` or ``/etc/passwd`` cannot land
+anywhere; such names are still refused, since no honest archive holds them. Limits keep a zip bomb
+out: at most ``MAX_MEMBERS`` members and ``MAX_BYTES`` unpacked in all (counted from the sizes the
+archive declares before anything is unpacked, and again while reading, since a header can lie);
+an archive inside an archive is read, one inside that is not.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from ..errors import UnreadableFileError
+from ..types import SkipKind, SkippedFile
+from .readers import READERS, RawDocument
+
+MAX_MEMBERS = 10_000
+MAX_BYTES = 1 << 30  # 1 GiB unpacked, all members together
+MAX_DEPTH = 1  # archives inside an archive are read; deeper ones are not
+_ARCHIVES = (".zip", ".tar", ".tgz", ".gz")
+_JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
+
+
+def read_archive(path: Path, data: bytes, depth: int = 0) -> list[RawDocument | SkippedFile]:
+    """Every member's documents, and an entry for each member that gave none.
+
+    Raises:
+        UnreadableFileError: not an archive, or over a limit (the whole archive is skipped).
+    """
+    out: list[RawDocument | SkippedFile] = []
+    for name, blob in _members(path, data):
+        member = Path(f"{path}!{name}")
+        leaf = PurePosixPath(name).name
+        if _unsafe(name):
+            out.append(SkippedFile(member, SkipKind.UNSAFE_MEMBER, name))
+        elif blob is None:
+            out.append(SkippedFile(member, SkipKind.ENCRYPTED))
+        elif name.startswith(_JUNK) or leaf.startswith("."):
+            out.append(SkippedFile(member, SkipKind.HIDDEN))
+        elif leaf.startswith("~$"):
+            out.append(SkippedFile(member, SkipKind.LOCK_FILE))
+        elif (suffix := member.suffix.lower()) in _ARCHIVES:
+            if depth >= MAX_DEPTH:
+                out.append(SkippedFile(member, SkipKind.NESTED_ARCHIVE))
+            else:
+                out.extend(_read_member(member, blob, lambda p, b: read_archive(p, b, depth + 1)))
+        elif (reader := READERS.get(suffix)) is None:
+            out.append(SkippedFile(member, SkipKind.UNSUPPORTED, suffix))
+        elif not blob.strip():
+            out.append(SkippedFile(member, SkipKind.EMPTY_FILE))
+        else:
+            out.extend(_read_member(member, blob, reader))
+    if not out:
+        raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
+    return out
+
+
+def _read_member(member: Path, blob: bytes, reader: object) -> list[RawDocument | SkippedFile]:
+    try:
+        return reader(member, blob)  # type: ignore[operator, no-any-return]
+    except UnreadableFileError as exc:
+        return [exc.skipped]
+
+
+def _unsafe(name: str) -> bool:
+    """An absolute name, a drive letter, or a ``..`` part: names that would write outside a folder."""
+    pure = PurePosixPath(name.replace("\\", "/"))
+    return pure.is_absolute() or ".." in pure.parts or (len(name) > 1 and name[1] == ":")
+
+
+def _members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | None]]:
+    """(name, bytes) of each file in a zip or tar archive, within the limits; None for a member that is
+    encrypted (or compressed in a way zipfile cannot undo).
+
+    Raises:
+        UnreadableFileError: not an archive, or over a limit.
+    """
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        yield from _zip_members(path, data)
+        return
+    count = total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            for info in archive:  # streamed: a bomb is stopped by its declared sizes before it is unpacked
+                if not info.isfile():
+                    continue
+                count, total = count + 1, total + info.size
+                _check(path, count, total)
+                handle = archive.extractfile(info)
+                yield info.name, handle.read(info.size + 1) if handle else b""
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise UnreadableFileError(path, SkipKind.BAD_ARCHIVE, error=str(exc)) from exc
+
+
+def _zip_members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | None]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFileError(path, SkipKind.BAD_ARCHIVE, error=str(exc)) from exc
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        _check(path, len(infos), sum(i.file_size for i in infos))
+        total = 0
+        for info in infos:
+            try:
+                with archive.open(info) as handle:
+                    blob = handle.read(MAX_BYTES - total + 1)  # the declared size may lie: read no further
+            except (RuntimeError, NotImplementedError):  # encrypted, or a compression zipfile lacks
+                yield _zip_name(info), None
+                continue
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise UnreadableFileError(path, SkipKind.BAD_ARCHIVE, error=str(exc)) from exc
+            total += len(blob)
+            _check(path, len(infos), total)
+            yield _zip_name(info), blob
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """The member's name; zips made on Chinese Windows store GBK names without the UTF-8 flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _check(path: Path, count: int, total: int) -> None:
+    if count > MAX_MEMBERS:
+        raise UnreadableFileError(path, SkipKind.ARCHIVE_LIMIT, f"more than {MAX_MEMBERS} files")
+    if total > MAX_BYTES:
+        raise UnreadableFileError(path, SkipKind.ARCHIVE_LIMIT, f"more than {MAX_BYTES >> 20} MB")

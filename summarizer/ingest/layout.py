@@ -1,0 +1,285 @@
+"""Text on a page → text in reading order, shaped like OCR text for the cleaning and page splitting.
+
+Shared by the PDF text layer (``pdf.py``, from characters) and OCR (``ocr.py``, from line boxes):
+
+1. ``chars_to_lines``: characters on one baseline form a line, and a line ends at a gap wider than
+   ``LINE_GAP`` characters — a column gutter — so a line never runs across two columns.
+2. ``page_furniture``: lines in the top and bottom margins that are page numbers, repeat on
+   several pages, or are set smaller than the body (a running head) are dropped and recorded.
+3. ``reading_order``: recursive XY-cut. A region is cut along its widest whitespace: down its
+   gutters (columns, or stories side by side: left to right, right to left for vertical text) or
+   across its horizontal gaps (stories stacked, a headline over its columns: top to bottom). What
+   cannot be cut is a block.
+4. ``page_text``: blocks → lines. Headlines (set ``HEADLINE`` times the body size or larger)
+   stand alone between blank lines, and the first line of a story's text after one is indented,
+   the marks OCR text carries and ``split.split_page`` reads; blocks are separated by a blank line,
+   so ``clean.join_hard_breaks`` joins a column that breaks mid-sentence to the next. Narrow
+   columns keep their printed lines (the cleaning joins them, as for OCR); in wide blocks, which
+   that cleaning leaves alone, the lines of a paragraph are joined here by their geometry.
+
+Coordinates are in page units with y growing downwards.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, replace
+
+from ..text import CJK_RE
+from ..types import Removal
+
+LINE_GAP = 0.8  # characters: a wider gap between two characters on a baseline is a gutter
+CUT_GAP_X = 0.5  # characters: a vertical gutter this wide, the region's whole height, is a column cut
+CUT_GAP_Y = 0.25  # characters: a horizontal gap across the whole region, this tall and twice the
+# usual gap between its lines, is a cut (between a headline and its text the gap is often under a line)
+HEADLINE = 1.4  # a line set this many times the body size is a headline
+HEADING = 1.15  # ... this many times, a heading: it stands alone but starts no story
+MARGIN = 0.1  # share of the page height at the top and bottom where running heads and folios sit
+WIDE = 30  # characters per line: a block this wide has its paragraphs joined here
+_PAGE_NUMBER_RE = re.compile(r"^[-—–·\s第(（]*\d{1,4}\s*[/／]?\s*\d{0,4}[\s)）]*(?:版|页|頁)?[-—–·\s]*$")
+_ASCII_WORD_RE = re.compile(r"[0-9A-Za-z]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Text and where it is: a character, or a line (``vertical`` when its characters run downwards).
+
+    ``size`` is the height of a character (its width for vertical text); ``score`` the recogniser's
+    confidence for OCR text, 1 for a text layer.
+    """
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    vertical: bool = False
+    score: float = 1.0
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def _merge(boxes: list[Box], text: str, vertical: bool = False) -> Box:
+    chars = sum(len(b.text) for b in boxes) or 1
+    return Box(text, min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes),
+               max(b.y1 for b in boxes), statistics.median(b.size for b in boxes), vertical,
+               sum(b.score * len(b.text) for b in boxes) / chars)
+
+
+def chars_to_lines(chars: list[Box]) -> list[Box]:
+    """Characters → lines (step 1): rows by baseline, cut at gutters; stacked single characters
+    (vertical writing) become vertical lines."""
+    lines: list[Box] = []
+    row: list[Box] = []
+    for ch in sorted(chars, key=lambda b: b.cy):
+        if row and ch.cy - row[0].cy > 0.5 * min(ch.size, row[0].size):
+            lines.extend(_split_row(row))
+            row = []
+        row.append(ch)
+    if row:
+        lines.extend(_split_row(row))
+    return _stack_vertical(lines)
+
+
+def _split_row(row: list[Box]) -> list[Box]:
+    out: list[Box] = []
+    run: list[Box] = []
+    text = ""
+    for ch in sorted(row, key=lambda b: b.x0):
+        if run:
+            prev = run[-1]
+            size = min(ch.size, prev.size)
+            gap = ch.x0 - prev.x1
+            if gap > LINE_GAP * size or abs(ch.cy - prev.cy) > 0.5 * size or max(ch.size, prev.size) > 1.5 * size:
+                out.append(_merge(run, text))
+                run, text = [], ""
+            elif gap > 0.25 * size and _ASCII_WORD_RE.search(text) and ch.text[:1].isascii():
+                text += " "  # a word space in Latin text or between numbers, drawn as a gap
+        run.append(ch)
+        text += ch.text
+    if run:
+        out.append(_merge(run, text))
+    return out
+
+
+def _stack_vertical(lines: list[Box]) -> list[Box]:
+    """Runs of three or more one-character lines stacked closely in one column: vertical text."""
+    singles = sorted((b for b in lines if len(b.text) == 1), key=lambda b: (round(b.x0 / max(b.size, 1e-6)), b.y0))
+    used: set[int] = set()
+    stacks: list[Box] = []
+    run: list[Box] = []
+
+    def close() -> None:
+        if len(run) >= 3:
+            stacks.append(_merge(run, "".join(b.text for b in run), vertical=True))
+            used.update(id(b) for b in run)
+
+    for b in singles:
+        if run and (abs(b.x0 - run[-1].x0) > 0.3 * b.size or b.y0 - run[-1].y1 > 0.5 * b.size):
+            close()
+            run = []
+        run.append(b)
+    close()
+    return [b for b in lines if id(b) not in used] + stacks
+
+
+def body_size(lines: list[Box]) -> float:
+    """The size most characters are set in (character-weighted median)."""
+    sizes = sorted((b.size, len(b.text)) for b in lines)
+    total = sum(n for _, n in sizes)
+    seen = 0
+    for size, n in sizes:
+        seen += n
+        if seen * 2 >= total:
+            return size
+    return 1.0
+
+
+def page_furniture(pages: list[tuple[float, list[Box]]]) -> tuple[list[list[Box]], list[Removal]]:
+    """Drop running heads, feet and folios (step 2); ``pages`` are (height, lines). Returns the kept
+    lines of each page and what was removed.
+
+    In the top or bottom ``MARGIN`` of a page, a line goes when it is a page number, when it comes back
+    on another page (digits aside), or when it is one of at most three short pieces set smaller than
+    the body outside all body-size text (a running head: paper, date, page).
+    """
+    def key(b: Box) -> str:
+        return re.sub(r"\d+", "#", b.text.replace(" ", ""))
+
+    def band(b: Box, height: float) -> int:
+        return -1 if b.y1 <= MARGIN * height else 1 if b.y0 >= (1 - MARGIN) * height else 0
+
+    seen: dict[str, int] = {}
+    for height, lines in pages:
+        for k in {key(b) for b in lines if band(b, height)}:
+            seen[k] = seen.get(k, 0) + 1
+    kept_pages: list[list[Box]] = []
+    removals: list[Removal] = []
+    for height, lines in pages:
+        size = body_size(lines)
+        body = [b for b in lines if b.size >= 0.9 * size]
+        top = min((b.y0 for b in body), default=height)
+        bottom = max((b.y1 for b in body), default=0.0)
+        small = {side: [b for b in lines if band(b, height) == side and b.size < 0.9 * size and len(b.text) < 40
+                        and (b.y1 <= top if side < 0 else b.y0 >= bottom)] for side in (-1, 1)}
+        heads = {id(b) for side in small.values() if len(side) <= 3 for b in side}
+        kept = []
+        for b in lines:
+            number = bool(band(b, height) and _PAGE_NUMBER_RE.match(b.text))
+            if number or (band(b, height) and seen.get(key(b), 0) >= 2) or id(b) in heads:
+                removals.append(Removal(b.text, "page number" if number else "page header"))
+            else:
+                kept.append(b)
+        kept_pages.append(kept)
+    return kept_pages, removals
+
+
+def reading_order(lines: list[Box]) -> list[list[Box]]:
+    """The page's blocks in reading order (step 3), each its lines in order."""
+    if not lines:
+        return []
+    size = body_size(lines)
+    return _cut(lines, size)
+
+
+def _gaps(spans: list[tuple[float, float]], min_gap: float, usual: float = 0.0) -> list[tuple[float, float]]:
+    """(width, midpoint) of the gaps in the union of ``spans`` at least ``min_gap`` wide, and at least
+    ``usual`` times the median gap."""
+    gaps, end = [], None
+    for a, b in sorted(spans):
+        if end is not None and a > end:
+            gaps.append((a - end, (a + end) / 2))
+        end = b if end is None else max(end, b)
+    floor = max(min_gap, usual * statistics.median(g for g, _ in gaps)) if gaps else min_gap
+    return [(g, mid) for g, mid in gaps if g >= floor]
+
+
+def _partition(lines: list[Box], cuts: list[float], axis: str) -> list[list[Box]]:
+    parts: list[list[Box]] = [[] for _ in range(len(cuts) + 1)]
+    for b in lines:
+        centre = (b.x0 + b.x1) / 2 if axis == "x" else b.cy
+        parts[sum(1 for c in cuts if centre > c)].append(b)
+    return [p for p in parts if p]
+
+
+def _cut(lines: list[Box], size: float) -> list[list[Box]]:
+    """Cut along the wider of the region's widest gutter and widest horizontal gap (a gutter on a tie):
+    stories stacked on a page are further apart than its columns, and stories side by side further
+    apart than the lines under their headlines, even where a gutter runs past a short headline."""
+    if len(lines) == 1:
+        return [lines]
+    x_cuts = _gaps([(b.x0, b.x1) for b in lines], CUT_GAP_X * size)
+    y_cuts = _gaps([(b.y0, b.y1) for b in lines], CUT_GAP_Y * size, usual=2)
+    if x_cuts and (not y_cuts or max(x_cuts)[0] >= max(y_cuts)[0]):
+        columns = _partition(lines, [mid for _, mid in x_cuts], "x")
+        if sum(len(b.text) for b in lines if b.vertical) * 2 > sum(len(b.text) for b in lines):
+            columns.reverse()  # vertical writing reads its columns right to left
+        return [block for col in columns for block in _cut(col, size)]
+    if y_cuts:
+        return [block for band in _partition(lines, [mid for _, mid in y_cuts], "y") for block in _cut(band, size)]
+    return [sorted(lines, key=lambda b: (b.y0, b.x0))]
+
+
+def _joined(lines: list[Box]) -> str:
+    out = ""
+    for b in lines:
+        if out and _ASCII_WORD_RE.search(out) and b.text[:1].isascii() and b.text[:1].isalnum():
+            out += " "
+        out += b.text
+    return out
+
+
+def _paragraphs(block: list[Box], size: float) -> list[str]:
+    """A wide block's lines joined into paragraphs: a paragraph starts indented, or after a line that
+    stops short of the block's right edge."""
+    left = min(b.x0 for b in block)
+    right = max(b.x1 for b in block)
+    paras: list[list[Box]] = []
+    for b in block:
+        starts = not paras or b.x0 - left > size or paras[-1][-1].x1 < right - 1.5 * size
+        if starts:
+            paras.append([b])
+        else:
+            paras[-1].append(b)
+    return [_joined(p) for p in paras]
+
+
+def page_text(blocks: list[list[Box]], size: float) -> str:
+    """Blocks in reading order → text shaped as OCR text (step 4)."""
+    out: list[str] = []
+    story_start = False
+    for block in blocks:
+        level = statistics.median(b.size for b in block) / size if size else 1.0
+        if level >= HEADING:  # a headline: its lines are one line, standing alone
+            out.extend(["", _joined(block), ""])
+            story_start = story_start or level >= HEADLINE
+            continue
+        if block[0].vertical:
+            lines = [b.text for b in block]
+        elif statistics.median(len(CJK_RE.sub("x", b.text)) for b in block) >= WIDE:
+            lines = _paragraphs(block, size)
+        else:
+            lines = [b.text for b in block]
+        if story_start:
+            lines[0] = " " + lines[0]
+            story_start = False
+        out.extend([*lines, ""])
+    text = "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def document_text(pages: list[tuple[float, list[Box]]]) -> tuple[str, list[Removal]]:
+    """Pages of lines → the document's text in reading order, and the margin furniture removed."""
+    kept, removals = page_furniture(pages)
+    size = body_size([b for page in kept for b in page])
+    texts = [page_text(reading_order(lines), size) for lines in kept]
+    return "\n\n".join(t for t in texts if t), removals
+
+
+def scaled(box: Box, factor: float) -> Box:
+    return replace(box, x0=box.x0 * factor, y0=box.y0 * factor, x1=box.x1 * factor, y1=box.y1 * factor,
+                   size=box.size * factor)

@@ -1,0 +1,198 @@
+"""Real files of every format, built from seed stories: newspaper PDFs, page images, archives.
+
+Used by the format tests and by ``benchmarks/formats.py``. The PDFs are laid out by hand with fpdf2
+(the ``test`` extra) so the truth is known line by line: ``PageBuild.lines`` holds every line as
+printed, and ``PageBuild.stories`` each story's title and paragraphs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Debian's fonts-noto-cjk and the fallback font many images carry; fc-list finds others.
+_FONT_CANDIDATES = (
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),  # index 2: the SC face
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+)
+PT = 25.4 / 72  # millimetres per point
+
+
+@dataclass(frozen=True)
+class CjkFont:
+    path: Path
+    index: int = 0  # the face within a .ttc collection
+
+
+def cjk_font() -> CjkFont | None:
+    """A font on this machine that covers Simplified Chinese, or None."""
+    for path, index in _FONT_CANDIDATES:
+        if Path(path).is_file():
+            return CjkFont(Path(path), index)
+    if shutil.which("fc-list"):
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False).stdout
+        for line in out.splitlines():
+            path = Path(line.split(":")[0].strip())
+            if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
+                return CjkFont(path)
+    return None
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join((self.title, *self.paragraphs))
+
+
+@dataclass
+class PageBuild:
+    """What was printed: every line (in no particular order) and the stories, for checking a reading."""
+
+    lines: list[str] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    pages: int = 0
+
+
+def seed_stories(limit: int | None = None, max_chars: int = 1200) -> list[Story]:
+    """The seed articles as stories (title + paragraphs), each cut to about ``max_chars`` characters."""
+    from summarizer import load_articles
+
+    root = Path(__file__).resolve().parent.parent / "seeds"
+    stories = []
+    for article in load_articles(root)[:limit]:
+        paragraphs, total = [], 0
+        for para in article.text.splitlines():
+            if total >= max_chars:
+                break
+            paragraphs.append(para)
+            total += len(para)
+        stories.append(Story(article.title, tuple(paragraphs)))
+    return stories
+
+
+class _Layout:
+    """fpdf2 with a CJK font, laying out stories in columns, one line at a time (text() calls)."""
+
+    def __init__(self, font: CjkFont, *, size: float = 9.0, width: float = 210, height: float = 297,
+                 margin: float = 12, header: tuple[str, str] | None = None) -> None:
+        from fpdf import FPDF
+
+        self.pdf = FPDF(unit="mm", format=(width, height))
+        self.pdf.set_auto_page_break(False)
+        self.pdf.add_font("cjk", fname=str(font.path), collection_font_number=font.index)
+        self.size, self.width, self.height, self.margin = size, width, height, margin
+        self.header = header
+        self.build = PageBuild()
+        self.top = margin
+
+    @property
+    def leading(self) -> float:
+        return self.size * PT * 1.5
+
+    def new_page(self) -> None:
+        self.pdf.add_page()
+        self.build.pages += 1
+        self.top = self.margin
+        if self.header:
+            self.pdf.set_font("cjk", size=7)
+            left, right = self.header
+            y = self.margin - 4
+            self.pdf.text(self.margin, y, left)
+            self.pdf.text(self.width - self.margin - self.pdf.get_string_width(right), y, right)
+            number = f"— {self.build.pages} —"
+            self.pdf.text((self.width - self.pdf.get_string_width(number)) / 2, self.height - self.margin / 2, number)
+            self.top += 4
+
+    def wrap(self, text: str, width: float, indent: float = 0.0, size: float | None = None) -> list[str]:
+        """Break a paragraph into lines that fit ``width`` mm, the first one ``indent`` mm shorter."""
+        self.pdf.set_font("cjk", size=size or self.size)
+        lines, line, used, room = [], "", 0.0, width - indent
+        for ch in text:
+            w = self.pdf.get_string_width(ch)
+            if used + w > room and line:
+                lines.append(line)
+                line, used, room = "", 0.0, width
+            line += ch
+            used += w
+        if line:
+            lines.append(line)
+        return lines
+
+    def story(self, story: Story, x: float, width: float, columns: int, gutter: float = 4) -> float:
+        """Print a story: its headline across ``width``, its body in ``columns`` balanced columns. Returns
+        the y where it ends; a body too long for the page runs on in the columns of the next page."""
+        pdf = self.pdf
+        head_size = self.size * 2.2
+        y = self.top
+        for line in self.wrap(story.title, width, size=head_size):
+            y += head_size * PT * 1.3
+            pdf.text(x + (width - pdf.get_string_width(line)) / 2, y, line)
+            self.build.lines.append(line)
+        y += self.leading / 2
+        col_w = (width - gutter * (columns - 1)) / columns
+        indent = 2 * self.size * PT  # two characters, as Chinese print starts a paragraph
+        body: list[tuple[str, float]] = []
+        for para in story.paragraphs:
+            for i, line in enumerate(self.wrap(para, col_w, indent)):
+                body.append((line, indent if i == 0 else 0.0))
+        self.build.lines.extend(line for line, _ in body)
+        self.build.stories.append(story)
+        pdf.set_font("cjk", size=self.size)
+        while body:
+            room = int((self.height - self.margin - 6 - y) // self.leading)
+            per_column = min(room, -(-len(body) // columns))
+            for c in range(columns):
+                for k, (line, dx) in enumerate(body[c * per_column:(c + 1) * per_column]):
+                    pdf.text(x + c * (col_w + gutter) + dx, y + (k + 1) * self.leading, line)
+            bottom = y + (per_column + 1) * self.leading
+            body = body[columns * per_column:]
+            if body:
+                self.new_page()
+                pdf.set_font("cjk", size=self.size)
+                y = self.top
+        return bottom + self.leading
+
+    def save(self, path: Path) -> PageBuild:
+        self.pdf.output(str(path))
+        return self.build
+
+
+def newspaper_pdf(path: Path, stories: list[Story], font: CjkFont, *, columns: int = 4,
+                  side_by_side: bool = False, header: tuple[str, str] | None = ("聊城日报", "第3版 社区")) -> PageBuild:
+    """Stories printed as a newspaper page: each under its headline in ``columns`` columns, stacked down
+    the page (a new page when the next does not fit); ``side_by_side`` puts two stories next to each other,
+    each over half the page."""
+    lay = _Layout(font, header=header)
+    lay.new_page()
+    full = lay.width - 2 * lay.margin
+    if side_by_side:
+        half = (full - 8) / 2
+        for left, right in zip(stories[::2], stories[1::2], strict=False):
+            top = lay.top
+            end_left = lay.story(left, lay.margin, half, max(1, columns // 2))
+            lay.top = top
+            end_right = lay.story(right, lay.margin + half + 8, half, max(1, columns // 2))
+            lay.top = max(end_left, end_right)
+        return lay.save(path)
+    for story in stories:
+        if lay.top > lay.height * 0.6:
+            lay.new_page()
+        lay.top = lay.story(story, lay.margin, full, columns)
+    return lay.save(path)
+
+
+def render_png(pdf: Path, out: Path, dpi: int = 300) -> Path | None:
+    """The PDF's first page as a PNG image (poppler's pdftoppm), or None without it."""
+    if not shutil.which("pdftoppm"):
+        return None
+    stem = out.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
+                   check=True, capture_output=True)
+    return stem.with_suffix(".png")
