@@ -103,7 +103,12 @@ def _split_row(row: list[Box]) -> list[Box]:
         text += ch.text
     if run:
         out.append(_merge(run, text))
-    return out
+    return [b for b in (_strip(line) for line in out) if b.text]
+
+
+def _strip(line: Box) -> Box:
+    """A line without the spaces at its ends, and runs of spaces inside it as one."""
+    return replace(line, text=re.sub(r" {2,}", " ", line.text.strip()))
 
 
 def _stack_vertical(lines: list[Box]) -> list[Box]:

@@ -8,6 +8,7 @@ LibreOffice: its text is XML in a zip (``content.xml``).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import shutil
@@ -43,7 +44,11 @@ def read_office(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     exe = soffice()
     if exe is None:
         raise UnreadableFileError(path, SkipKind.NEEDS_LIBREOFFICE, suffix)
-    return _read_docx(path, convert(exe, path, data, "docx"))
+    docs = _read_docx(path, convert(exe, path, data, "docx"))
+    # A converted file's title property is often a placeholder ("Word Document", 文档1): kept only when
+    # the text bears it out.
+    return [dataclasses.replace(d, meta={k: v for k, v in d.meta.items() if k != "title" or v in d.body})
+            if isinstance(d, RawDocument) else d for d in docs]
 
 
 def convert(exe: str, path: Path, data: bytes, target: str) -> bytes:

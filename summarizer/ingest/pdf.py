@@ -76,8 +76,8 @@ def _chars(page: object, height: float) -> list[layout.Box]:
     try:
         for i in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(textpage, i)
-            if code <= 32 or raw.FPDFText_IsGenerated(textpage, i) == 1 or 0xD800 <= code < 0xE000:
-                continue  # spaces and line breaks PDFium inferred: the layout finds its own
+            if code < 32 or raw.FPDFText_IsGenerated(textpage, i) == 1 or 0xD800 <= code < 0xE000:
+                continue  # line breaks, and spaces PDFium inferred: the layout finds its own
             left, bottom, right, top = textpage.get_charbox(i, loose=True)
             if right > left and top > bottom:
                 out.append(layout.Box(chr(code), left, height - top, right, height - bottom, top - bottom))
