@@ -169,9 +169,12 @@ class SkipKind(StrEnum):
     BAD_ARCHIVE = "bad_archive"
     UNSAFE_MEMBER = "unsafe_member"
     ARCHIVE_LIMIT = "archive_limit"
+    TOO_MANY_MEMBERS = "too_many_members"
     NESTED_ARCHIVE = "nested_archive"
     BAD_URL_LIST = "bad_url_list"
     FETCH_FAILED = "fetch_failed"
+    FETCH_TIMEOUT = "fetch_timeout"
+    FETCH_TOO_LARGE = "fetch_too_large"
 
 
 # The one table of skip wording: English for the CLI and logs, Chinese for the briefing. ``{detail}``
@@ -196,7 +199,7 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
     SkipKind.NEEDS_LIBREOFFICE: ("needs LibreOffice to read {detail} files: apt-get install libreoffice-writer "
                                  "(or install LibreOffice and put soffice on PATH)",
                                  "缺少文档转换软件，无法读取 {detail} 文件"),
-    SkipKind.CONVERSION_FAILED: ("LibreOffice could not convert it ({detail})", "无法转换此文档（{detail}）"),
+    SkipKind.CONVERSION_FAILED: ("LibreOffice could not convert it", "无法转换此文档"),
     SkipKind.BAD_PDF: ("not a readable PDF", "文件已损坏，无法打开"),
     SkipKind.ENCRYPTED: ("password-protected", "文件有密码保护"),
     SkipKind.BAD_IMAGE: ("not a readable image", "图片已损坏，无法打开"),
@@ -204,11 +207,15 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
     SkipKind.NO_HTML_PART: ("no web page inside the saved file", "网页存档中没有网页内容"),
     SkipKind.BAD_ARCHIVE: ("not a readable archive", "压缩包已损坏，无法打开"),
     SkipKind.UNSAFE_MEMBER: ("unsafe name in the archive ({detail}), not read", "压缩包内文件名不安全，未读取"),
-    SkipKind.ARCHIVE_LIMIT: ("archive too large when unpacked ({detail}), not read",
-                             "压缩包解压后过大（{detail}），未读取"),
+    SkipKind.ARCHIVE_LIMIT: ("archive larger than {detail} MB when unpacked (a zip bomb?), not read",
+                             "压缩包解压后超过{detail}兆字节，未读取"),
+    SkipKind.TOO_MANY_MEMBERS: ("more than {detail} files in the archive, not read",
+                                "压缩包内文件超过{detail}个，未读取"),
     SkipKind.NESTED_ARCHIVE: ("archive inside an archive inside an archive, not read", "压缩包嵌套过深，未读取"),
     SkipKind.BAD_URL_LIST: ("no web address in the shortcut", "快捷方式中没有网址"),
-    SkipKind.FETCH_FAILED: ("could not fetch the page ({detail})", "网页下载失败（{detail}）"),
+    SkipKind.FETCH_FAILED: ("could not fetch the page {detail}", "网页下载失败 {detail}"),
+    SkipKind.FETCH_TIMEOUT: ("no answer from the site within {detail} s", "网站在{detail}秒内无响应"),
+    SkipKind.FETCH_TOO_LARGE: ("page larger than {detail} MB, not read", "网页超过{detail}兆字节，未读取"),
 }
 
 

@@ -132,6 +132,6 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
 
 def _check(path: Path, count: int, total: int) -> None:
     if count > MAX_MEMBERS:
-        raise UnreadableFileError(path, SkipKind.ARCHIVE_LIMIT, f"more than {MAX_MEMBERS} files")
+        raise UnreadableFileError(path, SkipKind.TOO_MANY_MEMBERS, str(MAX_MEMBERS))
     if total > MAX_BYTES:
-        raise UnreadableFileError(path, SkipKind.ARCHIVE_LIMIT, f"more than {MAX_BYTES >> 20} MB")
+        raise UnreadableFileError(path, SkipKind.ARCHIVE_LIMIT, str(MAX_BYTES >> 20))

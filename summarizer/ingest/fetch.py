@@ -123,8 +123,8 @@ def fetch(address: WebAddress, store: PageStore | None = None) -> Fetched:
     if (kept := store.get(address.url)) is not None:
         return kept
 
-    def fail(detail: str, error: str = "") -> UnreadableFileError:
-        return UnreadableFileError(address.path, SkipKind.FETCH_FAILED, detail, error=error or address.url)
+    def fail(detail: str = "", error: str = "", kind: SkipKind = SkipKind.FETCH_FAILED) -> UnreadableFileError:
+        return UnreadableFileError(address.path, kind, detail, error=error or address.url)
 
     request = urllib.request.Request(address.url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
@@ -136,12 +136,12 @@ def fetch(address: WebAddress, store: PageStore | None = None) -> Fetched:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, TimeoutError):
-            raise fail(f"no answer within {TIMEOUT:.0f} s") from exc
-        raise fail("network error", f"{address.url}: {reason}") from exc
+            raise fail(f"{TIMEOUT:g}", kind=SkipKind.FETCH_TIMEOUT) from exc
+        raise fail(error=f"{address.url}: {reason}") from exc
     if len(page.data) > MAX_BYTES:
-        raise fail(f"larger than {MAX_BYTES >> 20} MB")
+        raise fail(f"{MAX_BYTES / (1 << 20):g}", kind=SkipKind.FETCH_TOO_LARGE)
     if not page.data.strip():
-        raise fail("empty answer")
+        raise UnreadableFileError(address.path, SkipKind.EMPTY_FILE, error=address.url)
     store.put(address.url, page)
     return page
 

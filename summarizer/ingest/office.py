@@ -70,12 +70,12 @@ def convert(exe: str, path: Path, data: bytes, target: str) -> bytes:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            raise UnreadableFileError(path, SkipKind.CONVERSION_FAILED, f"timed out after {TIMEOUT} s") from None
+            raise UnreadableFileError(path, SkipKind.CONVERSION_FAILED, error=f"timed out after {TIMEOUT} s") from None
         result = folder / "out" / f"input.{target}"
         if not result.is_file():
             message = err.decode("utf-8", "replace").strip().splitlines()
-            raise UnreadableFileError(path, SkipKind.CONVERSION_FAILED, f"exit code {process.returncode}",
-                                      error=message[-1] if message else "")
+            raise UnreadableFileError(path, SkipKind.CONVERSION_FAILED,
+                                      error=message[-1] if message else f"exit code {process.returncode}")
         return result.read_bytes()
 
 
