@@ -59,6 +59,11 @@ class PageBuild:
     lines: list[str] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     pages: int = 0
+    page_lines: dict[int, list[str]] = field(default_factory=dict)  # page number (from 1) → its lines
+
+    def printed(self, line: str) -> None:
+        self.lines.append(line)
+        self.page_lines.setdefault(self.pages, []).append(line)
 
 
 def seed_stories(limit: int | None = None, max_chars: int = 1200) -> list[Story]:
@@ -135,7 +140,7 @@ class _Layout:
         for line in self.wrap(story.title, width, size=head_size):
             y += head_size * PT * 1.3
             pdf.text(x + (width - pdf.get_string_width(line)) / 2, y, line)
-            self.build.lines.append(line)
+            self.build.printed(line)
         y += self.leading / 2
         col_w = (width - gutter * (columns - 1)) / columns
         indent = 2 * self.size * PT  # two characters, as Chinese print starts a paragraph
@@ -143,7 +148,6 @@ class _Layout:
         for para in story.paragraphs:
             for i, line in enumerate(self.wrap(para, col_w, indent)):
                 body.append((line, indent if i == 0 else 0.0))
-        self.build.lines.extend(line for line, _ in body)
         self.build.stories.append(story)
         pdf.set_font("cjk", size=self.size)
         while body:
@@ -152,6 +156,7 @@ class _Layout:
             for c in range(columns):
                 for k, (line, dx) in enumerate(body[c * per_column:(c + 1) * per_column]):
                     pdf.text(x + c * (col_w + gutter) + dx, y + (k + 1) * self.leading, line)
+                    self.build.printed(line)
             bottom = y + (per_column + 1) * self.leading
             body = body[columns * per_column:]
             if body:
@@ -242,3 +247,27 @@ def mixed_lines(body: str, stories: list[Story]) -> list[str]:
     flat = ["".join(p.split()) for s in stories for p in (s.title, *s.paragraphs)]
     lines = ["".join(ln.split()) for ln in body.splitlines() if ln.strip()]
     return [ln for ln in lines if not any(ln in p for p in flat)]
+
+
+def columned_docx(path: Path, stories: list[Story], columns: int = 3) -> Path:
+    """The stories in a Word file set in ``columns`` columns (python-docx), headings for titles: LibreOffice
+    prints it as a PDF from another producer than fpdf2."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = docx.Document()
+    section = document.sections[0]._sectPr  # python-docx has no API for columns
+    for old in section.findall(qn("w:cols")):
+        section.remove(old)
+    cols = OxmlElement("w:cols")
+    section.append(cols)
+    cols.set(qn("w:num"), str(columns))
+    cols.set(qn("w:space"), "340")  # twentieths of a point: 17 pt gutters
+    for story in stories:
+        document.add_heading(story.title, 1)
+        for para in story.paragraphs:
+            document.add_paragraph(para).paragraph_format.first_line_indent = Pt(21)
+    document.save(path)
+    return path

@@ -22,11 +22,11 @@ Coordinates are in page units with y growing downwards.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, replace
 
-from ..text import CJK_RE
 from ..types import Removal
 
 LINE_GAP = 0.8  # characters: a wider gap between two characters on a baseline is a gutter
@@ -71,44 +71,47 @@ def _merge(boxes: list[Box], text: str, vertical: bool = False) -> Box:
 
 
 def chars_to_lines(chars: list[Box]) -> list[Box]:
-    """Characters → lines (step 1): rows by baseline, cut at gutters; stacked single characters
-    (vertical writing) become vertical lines."""
-    lines: list[Box] = []
-    row: list[Box] = []
-    for ch in sorted(chars, key=lambda b: b.cy):
-        if row and ch.cy - row[0].cy > 0.5 * min(ch.size, row[0].size):
-            lines.extend(_split_row(row))
-            row = []
-        row.append(ch)
-    if row:
-        lines.extend(_split_row(row))
-    return _stack_vertical(lines)
+    """Characters → lines (step 1): a line is a chain of characters, each beside the one before on its
+    baseline, no further than ``LINE_GAP`` away; stacked single characters (vertical writing) become
+    vertical lines.
+
+    Characters are taken left to right and each joins the line it continues, so lines of columns whose
+    baselines do not align never merge, and a line ends at a gutter.
+    """
+    active: list[list[Box]] = []
+    done: list[list[Box]] = []
+    for ch in sorted(chars, key=lambda b: (b.x0, b.cy)):
+        best, best_dy = None, 0.0
+        keep = []
+        for line in active:
+            last = line[-1]
+            size = min(ch.size, last.size)
+            gap = ch.x0 - last.x1
+            if gap > LINE_GAP * max(ch.size, last.size):
+                done.append(line)  # nothing further right can continue it
+                continue
+            keep.append(line)
+            dy = abs(ch.cy - last.cy)
+            if dy <= 0.5 * size and gap >= -0.5 * size and max(ch.size, last.size) <= 1.5 * size \
+                    and (best is None or dy < best_dy):
+                best, best_dy = line, dy
+        active = keep
+        if best is None:
+            active.append([ch])
+        elif not (ch.text == best[-1].text and abs(ch.x0 - best[-1].x0) < 0.1 * ch.size):  # drawn twice (bold)
+            best.append(ch)
+    lines = [_line(run) for run in done + active]
+    return _stack_vertical([b for b in lines if b.text])
 
 
-def _split_row(row: list[Box]) -> list[Box]:
-    out: list[Box] = []
-    run: list[Box] = []
+def _line(run: list[Box]) -> Box:
     text = ""
-    for ch in sorted(row, key=lambda b: b.x0):
-        if run:
-            prev = run[-1]
-            size = min(ch.size, prev.size)
-            gap = ch.x0 - prev.x1
-            if gap > LINE_GAP * size or abs(ch.cy - prev.cy) > 0.5 * size or max(ch.size, prev.size) > 1.5 * size:
-                out.append(_merge(run, text))
-                run, text = [], ""
-            elif gap > 0.25 * size and _ASCII_WORD_RE.search(text) and ch.text[:1].isascii():
-                text += " "  # a word space in Latin text or between numbers, drawn as a gap
-        run.append(ch)
+    for prev, ch in zip([None, *run], run, strict=False):
+        if prev is not None and ch.x0 - prev.x1 > 0.25 * min(ch.size, prev.size) \
+                and _ASCII_WORD_RE.search(text) and ch.text[:1].isascii():
+            text += " "  # a word space in Latin text or between numbers, drawn as a gap
         text += ch.text
-    if run:
-        out.append(_merge(run, text))
-    return [b for b in (_strip(line) for line in out) if b.text]
-
-
-def _strip(line: Box) -> Box:
-    """A line without the spaces at its ends, and runs of spaces inside it as one."""
-    return replace(line, text=re.sub(r" {2,}", " ", line.text.strip()))
+    return _merge(run, re.sub(r" {2,}", " ", text.strip()))
 
 
 def _stack_vertical(lines: list[Box]) -> list[Box]:
@@ -253,28 +256,31 @@ def _paragraphs(block: list[Box], size: float) -> list[str]:
     return [_joined(p) for p in paras]
 
 
+def _level(line: Box, size: float) -> int:
+    """2 for a headline, 1 for a heading, 0 for body text."""
+    ratio = line.size / size if size else 1.0
+    return 2 if ratio >= HEADLINE else 1 if ratio >= HEADING else 0
+
+
 def page_text(blocks: list[list[Box]], size: float) -> str:
     """Blocks in reading order → text shaped as OCR text (step 4)."""
     out: list[str] = []
     story_start = False
     for block in blocks:
-        level = statistics.median(b.size for b in block) / size if size else 1.0
-        if level >= HEADING:  # a headline: its lines are one line, standing alone
-            out.extend(["", _joined(block), ""])
-            story_start = story_start or level >= HEADLINE
-            continue
-        if block[0].vertical:
-            lines = [b.text for b in block]
-        elif statistics.median(len(CJK_RE.sub("x", b.text)) for b in block) >= WIDE:
-            lines = _paragraphs(block, size)
-        else:
-            lines = [b.text for b in block]
-        if story_start:
-            lines[0] = " " + lines[0]
-            story_start = False
-        out.extend([*lines, ""])
-    text = "\n".join(out)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+        for level, group in itertools.groupby(block, key=lambda b: _level(b, size)):
+            run = list(group)
+            if level:  # a headline or heading: its lines are one line, standing alone
+                out.extend(["", _joined(run), ""])
+                story_start = story_start or level == 2
+                continue
+            wide = not run[0].vertical and statistics.median(len(b.text) for b in run) >= WIDE
+            lines = _paragraphs(run, size) if wide else [b.text for b in run]
+            if story_start:
+                lines[0] = " " + lines[0]
+                story_start = False
+            out.extend(lines)
+        out.append("")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
 
 
 def document_text(pages: list[tuple[float, list[Box]]]) -> tuple[str, list[Removal]]:
