@@ -241,12 +241,21 @@ def char_f1(read: str, truth: str) -> float:
     return f1(unicodedata.normalize("NFKC", read), unicodedata.normalize("NFKC", truth))
 
 
-def mixed_lines(body: str, stories: list[Story]) -> list[str]:
+def mixed_lines(body: str, stories: list[Story], tolerance: float = 0.0) -> list[str]:
     """The lines of a reading that are not part of one paragraph or title: a line run across two columns
-    (line k of one column, then line k of the next) is not."""
+    (line k of one column, then line k of the next) is not. For OCR, whose characters may be misread,
+    ``tolerance`` is the share of a line's character pairs that may be missing from its paragraph."""
     flat = ["".join(p.split()) for s in stories for p in (s.title, *s.paragraphs)]
     lines = ["".join(ln.split()) for ln in body.splitlines() if ln.strip()]
-    return [ln for ln in lines if not any(ln in p for p in flat)]
+    if not tolerance:
+        return [ln for ln in lines if not any(ln in p for p in flat)]
+    pairs = [{p[i:i + 2] for i in range(len(p) - 1)} for p in flat]
+    mixed = []
+    for ln in lines:
+        own = {ln[i:i + 2] for i in range(len(ln) - 1)}
+        if own and max(len(own & p) for p in pairs) < (1 - tolerance) * len(own):
+            mixed.append(ln)
+    return mixed
 
 
 def columned_docx(path: Path, stories: list[Story], columns: int = 3) -> Path:

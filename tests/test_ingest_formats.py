@@ -29,7 +29,7 @@ def _have(module: str) -> bool:
 
 needs_pdf = pytest.mark.skipif(not (_have("pypdfium2") and _have("fpdf")),
                                reason="needs the pdf and test extras (pip install -e '.[pdf,test]')")
-needs_ocr = pytest.mark.skipif(not _have("rapidocr_onnxruntime"),
+needs_ocr = pytest.mark.skipif(not (_have("rapidocr_openvino") or _have("rapidocr_onnxruntime")),
                                reason="needs the ocr extra (pip install -e '.[ocr]')")
 
 
@@ -142,7 +142,8 @@ def test_a_scanned_pdf_without_text_layer_is_read_by_ocr(tmp_path, stories):
 
 
 def test_a_broken_image_is_a_skip(tmp_path):
-    pytest.importorskip("rapidocr_onnxruntime")
+    if not (_have("rapidocr_openvino") or _have("rapidocr_onnxruntime")):
+        pytest.skip("needs the ocr extra")
     bad = tmp_path / "x.png"
     bad.write_bytes(b"\x89PNG not an image")
     with pytest.raises(UnreadableFileError) as err:
@@ -152,6 +153,7 @@ def test_a_broken_image_is_a_skip(tmp_path):
 
 def test_without_the_ocr_extra_an_image_is_skipped_naming_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+    monkeypatch.setitem(sys.modules, "rapidocr_openvino", None)
     image = tmp_path / "a.jpg"
     image.write_bytes(b"\xff\xd8\xff")
     _, (skipped,) = read_inputs([image])

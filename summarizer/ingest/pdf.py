@@ -19,7 +19,7 @@ from ..errors import UnreadableFileError
 from ..types import SkipKind, SkippedFile
 from . import layout
 from .extras import require
-from .ocr import ocr_document, ocr_image
+from .ocr import engine_module, ocr_document, ocr_image
 from .readers import RawDocument
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def _ocr_page(page: object, path: Path) -> list[layout.Box]:
     Raises:
         UnreadableFileError: the ``ocr`` extra is not installed.
     """
-    require("rapidocr_onnxruntime", "ocr", path)
+    engine_module(path)
     bitmap = page.render(scale=OCR_DPI / 72)  # type: ignore[attr-defined]
     try:
         image = bitmap.to_numpy()
