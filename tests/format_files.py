@@ -245,8 +245,8 @@ def mixed_lines(body: str, stories: list[Story], tolerance: float = 0.0) -> list
     """The lines of a reading that are not part of one paragraph or title: a line run across two columns
     (line k of one column, then line k of the next) is not. For OCR, whose characters may be misread,
     ``tolerance`` is the share of a line's character pairs that may be missing from its paragraph."""
-    flat = ["".join(p.split()) for s in stories for p in (s.title, *s.paragraphs)]
-    lines = ["".join(ln.split()) for ln in body.splitlines() if ln.strip()]
+    flat = ["".join(unicodedata.normalize("NFKC", p).split()) for s in stories for p in (s.title, *s.paragraphs)]
+    lines = ["".join(unicodedata.normalize("NFKC", ln).split()) for ln in body.splitlines() if ln.strip()]
     if not tolerance:
         return [ln for ln in lines if not any(ln in p for p in flat)]
     pairs = [{p[i:i + 2] for i in range(len(p) - 1)} for p in flat]

@@ -33,6 +33,7 @@ LINE_GAP = 0.8  # characters: a wider gap between two characters on a baseline i
 CUT_GAP_X = 0.5  # characters: a vertical gutter this wide, the region's whole height, is a column cut
 CUT_GAP_Y = 0.25  # characters: a horizontal gap across the whole region, this tall and twice the
 # usual gap between its lines, is a cut (between a headline and its text the gap is often under a line)
+CROSSING = 40  # a gutter may be crossed by one line in this many (OCR boxes are not exact)
 HEADLINE = 1.4  # a line set this many times the body size is a headline
 HEADING = 1.15  # ... this many times, a heading: it stands alone but starts no story
 MARGIN = 0.1  # share of the page height at the top and bottom where running heads and folios sit
@@ -104,13 +105,18 @@ def chars_to_lines(chars: list[Box]) -> list[Box]:
     return _stack_vertical([b for b in lines if b.text])
 
 
+def _glue(text: str, after: str) -> str:
+    """``text`` and ``after`` with the word space Latin words and numbers need between them (CJK needs none)."""
+    space = _ASCII_WORD_RE.search(text) and after[:1].isascii() and after[:1].isalnum()
+    return f"{text} {after}" if space else text + after
+
+
 def _line(run: list[Box]) -> Box:
+    """A line's characters as one box; a gap of a quarter character between Latin words is a space."""
     text = ""
     for prev, ch in zip([None, *run], run, strict=False):
-        if prev is not None and ch.x0 - prev.x1 > 0.25 * min(ch.size, prev.size) \
-                and _ASCII_WORD_RE.search(text) and ch.text[:1].isascii():
-            text += " "  # a word space in Latin text or between numbers, drawn as a gap
-        text += ch.text
+        gap = prev is not None and ch.x0 - prev.x1 > 0.25 * min(ch.size, prev.size)
+        text = _glue(text, ch.text) if gap else text + ch.text
     return _merge(run, re.sub(r" {2,}", " ", text.strip()))
 
 
@@ -194,16 +200,33 @@ def reading_order(lines: list[Box]) -> list[list[Box]]:
     return _cut(lines, size)
 
 
-def _gaps(spans: list[tuple[float, float]], min_gap: float, usual: float = 0.0) -> list[tuple[float, float]]:
-    """(width, midpoint) of the gaps in the union of ``spans`` at least ``min_gap`` wide, and at least
-    ``usual`` times the median gap."""
-    gaps, end = [], None
-    for a, b in sorted(spans):
-        if end is not None and a > end:
-            gaps.append((a - end, (a + end) / 2))
-        end = b if end is None else max(end, b)
+def _gaps(spans: list[tuple[float, float]], min_gap: float, usual: float = 0.0,
+          crossing: int = 0, weights: list[int] | None = None) -> list[tuple[float, float]]:
+    """(width, midpoint) of the gaps between ``spans``, at least ``min_gap`` wide and ``usual`` times the
+    median gap: stretches that spans of total weight at most ``crossing`` run across."""
+    weights = weights or [1] * len(spans)
+    events = sorted([(a, w) for (a, _), w in zip(spans, weights, strict=True)]
+                    + [(b, -w) for (_, b), w in zip(spans, weights, strict=True)])
+    gaps, cover, opened = [], 0, None
+    for x, step in events:
+        before, cover = cover, cover + step
+        if before > crossing >= cover:
+            opened = x
+        elif cover > crossing >= before and opened is not None:
+            if x > opened:
+                gaps.append((x - opened, (x + opened) / 2))
+            opened = None
     floor = max(min_gap, usual * statistics.median(g for g, _ in gaps)) if gaps else min_gap
     return [(g, mid) for g, mid in gaps if g >= floor]
+
+
+def _gutters(lines: list[Box], size: float) -> list[tuple[float, float]]:
+    """The region's column gutters. One line in ``CROSSING`` of column width may run into one (an OCR box a
+    little too wide must not hide it); a wider line, such as a headline over the columns, never does."""
+    width = statistics.median(b.x1 - b.x0 for b in lines)
+    crossing = len(lines) // CROSSING
+    weights = [1 if b.x1 - b.x0 <= 1.2 * width else crossing + 1 for b in lines]
+    return _gaps([(b.x0, b.x1) for b in lines], CUT_GAP_X * size, crossing=crossing, weights=weights)
 
 
 def _partition(lines: list[Box], cuts: list[float], axis: str) -> list[list[Box]]:
@@ -220,7 +243,7 @@ def _cut(lines: list[Box], size: float) -> list[list[Box]]:
     apart than the lines under their headlines, even where a gutter runs past a short headline."""
     if len(lines) == 1:
         return [lines]
-    x_cuts = _gaps([(b.x0, b.x1) for b in lines], CUT_GAP_X * size)
+    x_cuts = _gutters(lines, size)
     y_cuts = _gaps([(b.y0, b.y1) for b in lines], CUT_GAP_Y * size, usual=2)
     if x_cuts and (not y_cuts or max(x_cuts)[0] >= max(y_cuts)[0]):
         columns = _partition(lines, [mid for _, mid in x_cuts], "x")
@@ -235,9 +258,7 @@ def _cut(lines: list[Box], size: float) -> list[list[Box]]:
 def _joined(lines: list[Box]) -> str:
     out = ""
     for b in lines:
-        if out and _ASCII_WORD_RE.search(out) and b.text[:1].isascii() and b.text[:1].isalnum():
-            out += " "
-        out += b.text
+        out = _glue(out, b.text)
     return out
 
 

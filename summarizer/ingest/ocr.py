@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -76,8 +77,11 @@ def ocr_image(image: Any, path: Path) -> list[layout.Box]:
         if not text:
             continue
         vertical = (y1 - y0) > 1.5 * (x1 - x0) and len(text) > 1
-        boxes.append(layout.Box(text, x0, y0, x1, y1, (x1 - x0) if vertical else (y1 - y0), vertical,
-                                float(score)))
+        across, along = (x1 - x0, y1 - y0) if vertical else (y1 - y0, x1 - x0)
+        # A box is drawn with a margin around its text: the characters' size is better told by the length
+        # the text takes (a Chinese character is square, a Latin one about half as wide).
+        size = min(across, along / sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text))
+        boxes.append(layout.Box(text, x0, y0, x1, y1, size, vertical, float(score)))
     return boxes
 
 
