@@ -126,6 +126,15 @@ def test_a_photo_of_seed_text_is_read_by_ocr(tmp_path, stories):
 
 @needs_font
 @needs_ocr
+def test_vertical_text_in_a_photo_is_read_right_to_left(tmp_path):
+    columns = ["竖排文字第一列内容", "物业服务守护小区", "业主生活物资配送"]
+    image = text_image(tmp_path / "vertical.png", columns, FONT, vertical=True)
+    (doc,) = read_file(image)
+    assert doc.body.split() == columns
+
+
+@needs_font
+@needs_ocr
 @needs_pdf
 def test_a_scanned_pdf_without_text_layer_is_read_by_ocr(tmp_path, stories):
     from fpdf import FPDF
