@@ -171,7 +171,7 @@ class SkipKind(StrEnum):
     ARCHIVE_LIMIT = "archive_limit"
     TOO_MANY_MEMBERS = "too_many_members"
     NESTED_ARCHIVE = "nested_archive"
-    BAD_URL_LIST = "bad_url_list"
+    NO_WEB_ADDRESS = "no_web_address"
     FETCH_FAILED = "fetch_failed"
     FETCH_TIMEOUT = "fetch_timeout"
     FETCH_TOO_LARGE = "fetch_too_large"
@@ -212,7 +212,7 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
     SkipKind.TOO_MANY_MEMBERS: ("more than {detail} files in the archive, not read",
                                 "压缩包内文件超过{detail}个，未读取"),
     SkipKind.NESTED_ARCHIVE: ("archive inside an archive inside an archive, not read", "压缩包嵌套过深，未读取"),
-    SkipKind.BAD_URL_LIST: ("no web address in the shortcut", "快捷方式中没有网址"),
+    SkipKind.NO_WEB_ADDRESS: ("no web address in the shortcut", "快捷方式中没有网址"),
     SkipKind.FETCH_FAILED: ("could not fetch the page {detail}", "网页下载失败 {detail}"),
     SkipKind.FETCH_TIMEOUT: ("no answer from the site within {detail} s", "网站在{detail}秒内无响应"),
     SkipKind.FETCH_TOO_LARGE: ("page larger than {detail} MB, not read", "网页超过{detail}兆字节，未读取"),

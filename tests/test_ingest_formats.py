@@ -102,6 +102,22 @@ def test_a_broken_pdf_is_a_skip(tmp_path):
     assert [s.kind for s in skipped] == [SkipKind.BAD_PDF]
 
 
+@needs_font
+@needs_pdf
+def test_a_password_protected_pdf_is_a_skip(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.add_page()
+    pdf.add_font("cjk", fname=str(FONT.path), collection_font_number=FONT.index)
+    pdf.set_font("cjk", size=12)
+    pdf.text(20, 20, "有密码的文件")
+    pdf.output(str(tmp_path / "locked.pdf"))
+    _, (skipped,) = read_inputs([tmp_path / "locked.pdf"])
+    assert skipped.kind == SkipKind.ENCRYPTED and skipped.reason_zh == "文件有密码保护"
+
+
 def test_without_the_extra_a_pdf_is_skipped_naming_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pypdfium2", None)  # import fails as if not installed
     pdf = tmp_path / "a.pdf"

@@ -168,7 +168,7 @@ def read_shortcut(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     """
     urls = urls_in(data.decode("utf-8", "replace"))
     if not urls:
-        raise UnreadableFileError(path, SkipKind.BAD_URL_LIST)
+        raise UnreadableFileError(path, SkipKind.NO_WEB_ADDRESS)
     return read_url(WebAddress(urls[0]))
 
 
