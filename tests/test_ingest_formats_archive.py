@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import io
 import tarfile
@@ -73,15 +74,17 @@ def test_too_many_members_and_nesting_twice_are_refused(tmp_path, monkeypatch):
                                                         ("deep.zip!a.zip!b.zip", SkipKind.NESTED_ARCHIVE)]
 
 
-def test_a_tar_gz_is_read_and_a_broken_archive_is_a_skip(tmp_path):
+def test_a_tar_gz_and_a_gzipped_file_are_read_and_a_broken_archive_is_a_skip(tmp_path):
     with tarfile.open(tmp_path / "pages.tar.gz", "w:gz") as tar:
         blob = TEXT.encode("utf-8")
         info = tarfile.TarInfo("pages/001.txt")
         info.size = len(blob)
         tar.addfile(info, io.BytesIO(blob))
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
-    articles, skipped = read_inputs([tmp_path / "pages.tar.gz", tmp_path / "broken.zip"])
-    assert [a.path.name for a in articles] == ["001.txt"] and "pages.tar.gz!pages" in str(articles[0].path)
+    (tmp_path / "note.txt.gz").write_bytes(gzip.compress(TEXT.encode("utf-8")))
+    articles, skipped = read_inputs([tmp_path / "pages.tar.gz", tmp_path / "broken.zip", tmp_path / "note.txt.gz"])
+    assert [a.path.name for a in articles] == ["001.txt", "note.txt.gz!note.txt"]
+    assert "pages.tar.gz!pages" in str(articles[0].path)
     assert [s.kind for s in skipped] == [SkipKind.BAD_ARCHIVE]
 
 

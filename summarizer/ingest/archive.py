@@ -1,4 +1,5 @@
-"""Zip and tar archives: each member read, in memory, as a file named ``archive.zip!inner/path.html``.
+"""Zip and tar archives (and one gzipped file): each member read, in memory, as a file named
+``archive.zip!inner/path.html``.
 
 Nothing is ever written to disk, so a member named ``../evil`` or ``/etc/passwd`` cannot land
 anywhere; such names are still refused, since no honest archive holds them. Limits keep a zip bomb
@@ -9,6 +10,7 @@ an archive inside an archive is read, one inside that is not.
 
 from __future__ import annotations
 
+import gzip
 import io
 import tarfile
 import zipfile
@@ -83,6 +85,15 @@ def _members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | None]]:
     if zipfile.is_zipfile(io.BytesIO(data)):
         yield from _zip_members(path, data)
         return
+    if data[:2] == b"\x1f\x8b" and not _is_tar_gz(data):  # one gzipped file (a.txt.gz): the file inside
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+                blob = handle.read(MAX_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise UnreadableFileError(path, SkipKind.BAD_ARCHIVE, error=str(exc)) from exc
+        _check(path, 1, len(blob))
+        yield path.stem if path.suffix.lower() == ".gz" else path.name, blob
+        return
     count = total = 0
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
@@ -95,6 +106,16 @@ def _members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | None]]:
                 yield info.name, handle.read(info.size + 1) if handle else b""
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise UnreadableFileError(path, SkipKind.BAD_ARCHIVE, error=str(exc)) from exc
+
+
+def _is_tar_gz(data: bytes) -> bool:
+    """Whether gzipped bytes hold a tar archive (its header's ``ustar`` magic at offset 257)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            head = handle.read(512)
+    except (OSError, EOFError):
+        return False
+    return head[257:262] == b"ustar"
 
 
 def _zip_members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | None]]:
