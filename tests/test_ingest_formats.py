@@ -142,6 +142,21 @@ def test_a_photo_of_seed_text_is_read_by_ocr(tmp_path, stories):
 
 @needs_font
 @needs_ocr
+def test_a_blurred_noisy_photo_is_read_but_flagged(tmp_path, stories):
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    paragraph = stories[0].paragraphs[0][:130]
+    clean = text_image(tmp_path / "clean.png", wrap_chars(paragraph, 13), FONT, size=24)
+    pixels = np.array(Image.open(clean).filter(ImageFilter.GaussianBlur(1.2))).astype(float)
+    pixels += np.random.default_rng(0).normal(0, 40, pixels.shape)
+    Image.fromarray(pixels.clip(0, 255).astype("uint8")).save(tmp_path / "bad.png")
+    (doc,) = read_file(tmp_path / "bad.png")  # read, and flagged (the articles from it carry the meta)
+    assert doc.body.strip() and doc.meta["ocr_low_confidence"] == "1" and float(doc.meta["ocr_confidence"]) < 0.8
+
+
+@needs_font
+@needs_ocr
 def test_vertical_text_in_a_photo_is_read_right_to_left(tmp_path):
     columns = ["竖排文字第一列内容", "物业服务守护小区", "业主生活物资配送"]
     image = text_image(tmp_path / "vertical.png", columns, FONT, vertical=True)
