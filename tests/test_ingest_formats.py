@@ -8,12 +8,21 @@ import pytest
 
 from summarizer import load_articles
 from summarizer.errors import UnreadableFileError
-from summarizer.ingest import layout, read_inputs
+from summarizer.ingest import layout, office, read_inputs
 from summarizer.ingest.layout import Box
 from summarizer.ingest.ocr import confidence_meta
 from summarizer.ingest.readers import read_file
 from summarizer.types import SkipKind
-from tests.format_files import char_f1, cjk_font, mixed_lines, newspaper_pdf, seed_stories, text_image, wrap_chars
+from tests.format_files import (
+    char_f1,
+    cjk_font,
+    columned_docx,
+    mixed_lines,
+    newspaper_pdf,
+    seed_stories,
+    text_image,
+    wrap_chars,
+)
 
 FONT = cjk_font()
 needs_font = pytest.mark.skipif(FONT is None, reason="no CJK font on this machine (apt-get install fonts-noto-cjk)")
@@ -92,6 +101,19 @@ def test_a_plain_document_pdf_keeps_its_paragraphs(tmp_path, stories):
     # A sentence broken at the right edge is one line again.
     first = stories[1].paragraphs[0]
     assert first in article.text
+
+
+@needs_font
+@needs_pdf
+@pytest.mark.skipif(office.soffice() is None, reason="needs LibreOffice (apt-get install libreoffice-writer)")
+def test_a_pdf_printed_by_libreoffice_from_a_three_column_word_file(tmp_path, stories):
+    docx = columned_docx(tmp_path / "cols.docx", stories[:3], 3)
+    pdf = tmp_path / "cols.pdf"
+    pdf.write_bytes(office.convert(office.soffice(), docx, docx.read_bytes(), "pdf"))
+    (doc,) = read_file(pdf)
+    assert mixed_lines(doc.body, stories[:3]) == []
+    articles = load_articles(pdf)
+    assert char_f1("\n".join(f"{a.title}\n{a.text}" for a in articles), "\n".join(s.text for s in stories[:3])) >= 0.98
 
 
 def test_a_broken_pdf_is_a_skip(tmp_path):
