@@ -258,6 +258,14 @@ def test_vertical_text_is_read_in_columns_right_to_left():
     assert [b.text for block in blocks for b in block] == columns
 
 
+def test_a_text_layer_of_unmapped_glyphs_is_read_as_a_scan():
+    from summarizer.ingest.pdf import _usable_layer
+
+    real = [Box("小区物业为业主配送物资近六万份，守护万家灯火", 0, 0, 220, 10, 10)]
+    unmapped = [Box("\ue001\ue002\ue003" * 8, 0, 20, 240, 30, 10)]
+    assert _usable_layer(real) and not _usable_layer(unmapped) and not _usable_layer(real[:0])
+
+
 def test_a_page_mostly_read_with_low_confidence_is_flagged():
     sure = [Box("清楚的文字" * 4, 0, 0, 200, 10, 10, score=0.98)]
     unsure = [Box("模糊的文字" * 4, 0, 20, 200, 30, 10, score=0.55), Box("看不清", 0, 40, 30, 50, 10, score=0.6)]

@@ -77,32 +77,43 @@ def chars_to_lines(chars: list[Box]) -> list[Box]:
     vertical lines.
 
     Characters are taken left to right and each joins the line it continues, so lines of columns whose
-    baselines do not align never merge, and a line ends at a gutter.
+    baselines do not align never merge, and a line ends at a gutter. Open lines are kept in bands of
+    height ``grid`` by the centre of their last character, so a character looks at its neighbours only.
     """
-    active: list[list[Box]] = []
+    if not chars:
+        return []
+    grid = max(statistics.median(b.size for b in chars), 1e-6)
+    bands: dict[int, list[list[Box]]] = {}
     done: list[list[Box]] = []
     for ch in sorted(chars, key=lambda b: (b.x0, b.cy)):
+        band = int(ch.cy // grid)
         best, best_dy = None, 0.0
-        keep = []
-        for line in active:
-            last = line[-1]
-            size = min(ch.size, last.size)
-            gap = ch.x0 - last.x1
-            if gap > LINE_GAP * max(ch.size, last.size):
-                done.append(line)  # nothing further right can continue it
-                continue
-            keep.append(line)
-            dy = abs(ch.cy - last.cy)
-            if dy <= 0.5 * size and gap >= -0.5 * size and max(ch.size, last.size) <= 1.5 * size \
-                    and (best is None or dy < best_dy):
-                best, best_dy = line, dy
-        active = keep
+        for key in (band - 1, band, band + 1):
+            keep = []
+            for line in bands.get(key, ()):
+                last = line[-1]
+                size = min(ch.size, last.size)
+                gap = ch.x0 - last.x1
+                if gap > LINE_GAP * max(ch.size, last.size):
+                    done.append(line)  # nothing further right can continue it
+                    continue
+                keep.append(line)
+                dy = abs(ch.cy - last.cy)
+                if dy <= 0.5 * size and gap >= -0.5 * size and max(ch.size, last.size) <= 1.5 * size \
+                        and (best is None or dy < best_dy):
+                    best, best_dy = line, dy
+            if key in bands:
+                bands[key] = keep
         if best is None:
-            active.append([ch])
+            bands.setdefault(band, []).append([ch])
         elif not (ch.text == best[-1].text and abs(ch.x0 - best[-1].x0) < 0.1 * ch.size):  # drawn twice (bold)
+            old = int(best[-1].cy // grid)
             best.append(ch)
-    lines = [_line(run) for run in done + active]
-    return _stack_vertical([b for b in lines if b.text])
+            if old != band:
+                bands[old].remove(best)
+                bands.setdefault(band, []).append(best)
+    runs = done + [line for lines in bands.values() for line in lines]
+    return _stack_vertical([b for b in (_line(run) for run in runs) if b.text])
 
 
 def _glue(text: str, after: str) -> str:

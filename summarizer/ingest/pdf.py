@@ -5,7 +5,8 @@ a page for OCR without poppler, and is Apache-2.0 / BSD, so it can be embedded (
 but AGPL). The reading order is ours (``layout``): PDFium's own text order, like the other libraries',
 runs some lines across columns.
 
-A page whose text layer holds fewer than ``MIN_LAYER`` characters is a scan: it is rendered at
+A page whose text layer holds fewer than ``MIN_LAYER`` characters, or mostly glyphs without a
+Unicode mapping (``UNMAPPED``; common in Chinese e-paper PDFs), is read as a scan: it is rendered at
 ``OCR_DPI`` and read by ``ocr``. Without the ``ocr`` extra such pages are named in the log and in the
 document's ``unread_pages``; a PDF with no text layer at all is skipped, naming the extra.
 """
@@ -25,6 +26,7 @@ from .readers import RawDocument
 log = logging.getLogger(__name__)
 
 MIN_LAYER = 20  # characters: a page with fewer in its text layer is a scan
+UNMAPPED = 0.3  # a page whose text layer is more than this share of unmapped glyphs is read by OCR
 OCR_DPI = 300
 
 
@@ -49,7 +51,7 @@ def read_pdf(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
             page = document[number - 1]
             height = page.get_height()
             lines = layout.chars_to_lines(_chars(page, height))
-            if sum(len(b.text.strip()) for b in lines) < MIN_LAYER:
+            if not _usable_layer(lines):
                 try:
                     lines = _ocr_page(page, path)
                     scanned.append(number)
@@ -65,6 +67,14 @@ def read_pdf(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
                     path, ",".join(unread))
     meta = {"unread_pages": ",".join(unread)} if unread else {}
     return [ocr_document(path, pages, scanned, encoding="pdf", meta=meta)]
+
+
+def _usable_layer(lines: list[layout.Box]) -> bool:
+    """A text layer worth reading: ``MIN_LAYER`` characters at least, most of them real. A font embedded
+    without its Unicode map gives private-use codes or U+FFFD; such a page is read as a scan."""
+    text = "".join(b.text for b in lines).replace(" ", "")
+    unmapped = sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or c == "\ufffd")
+    return len(text) >= MIN_LAYER and unmapped <= UNMAPPED * len(text)
 
 
 def _chars(page: object, height: float) -> list[layout.Box]:
