@@ -63,6 +63,12 @@ def test_a_zip_bomb_is_skipped_with_its_reason(tmp_path, monkeypatch):
     _, (skipped,) = read_inputs([tmp_path / "bomb.zip"])
     assert skipped.kind == SkipKind.ARCHIVE_LIMIT and "larger than 8 MB" in skipped.reason
     assert skipped.reason_zh == "压缩包解压后超过8兆字节，未读取"
+    # Archives inside share the limit of the one they are in: 5 MB each, the second is one too many.
+    five = _zip({"zeros.txt": b"\x00" * (5 << 20)})
+    (tmp_path / "outer.zip").write_bytes(_zip({"a.zip": five, "b.zip": five}))
+    _, skipped = read_inputs([tmp_path / "outer.zip"])
+    assert [(s.path.name, s.kind) for s in skipped] == [("outer.zip!a.zip!zeros.txt", SkipKind.BINARY),
+                                                        ("outer.zip!b.zip", SkipKind.ARCHIVE_LIMIT)]
 
 
 def test_too_many_members_and_nesting_twice_are_refused(tmp_path, monkeypatch):
