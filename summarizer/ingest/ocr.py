@@ -1,16 +1,16 @@
 """Scans and photos → text, by OCR on the CPU, offline (``ocr`` extra: RapidOCR's PP-OCR models).
 
-RapidOCR ships the PP-OCRv4 Chinese detection and recognition models inside its wheel, so nothing is
-downloaded at run time; it was measured against Tesseract's ``chi_sim`` (README, "Scans and
+RapidOCR ships the PP-OCRv4 Chinese detection and recognition models inside its wheel, so nothing
+is downloaded at run time; it was measured against Tesseract's ``chi_sim`` (README, "Scans and
 photos"). The ``ocr`` extra installs its OpenVINO build (``rapidocr-openvino``), which needed a
-quarter of the CPU time of the onnxruntime build (``rapidocr-onnxruntime``, same models, same
-API) on the same page; either is used, OpenVINO first. Its line boxes go through the same layout as a PDF's text
-layer (``layout``): columns in reading order, vertical lines right to left, headlines standing
-alone, and the line breaks joined by the cleaning.
+quarter of the CPU time of the onnxruntime build (``rapidocr-onnxruntime``, same models, same API)
+on the same page; either is used, OpenVINO first. Its line boxes go through the same layout as a
+PDF's text layer (``layout``): columns in reading order, vertical lines right to left, headlines
+standing alone, and the line breaks joined by the cleaning.
 
 Every line comes with the recogniser's confidence. The document records the mean
 (``ocr_confidence``) and, when most of a page's characters were read with less than ``LOW_SCORE``,
-that page (``ocr_low_confidence``): the text is kept, and the briefing can say to check it.
+that page (``ocr_low_confidence``): the text is kept, flagged in its articles' ``meta`` and the log.
 """
 
 from __future__ import annotations
@@ -118,13 +118,13 @@ def read_image(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     if not ok or not frames:
         raise UnreadableFileError(path, SkipKind.BAD_IMAGE)
     pages = [(frame.shape[0], ocr_image(frame, path)) for frame in frames]
-    return [ocr_document(path, pages, range(1, len(pages) + 1))]
+    return [paged_document(path, pages, range(1, len(pages) + 1))]
 
 
-def ocr_document(path: Path, pages: list[tuple[float, list[layout.Box]]], scanned: Iterable[int],
-                 encoding: str = "ocr", meta: dict[str, str] | None = None) -> RawDocument:
-    """Pages (height, lines) → the document; the confidence of the ``scanned`` ones (numbers from 1) is
-    recorded, and logged when low.
+def paged_document(path: Path, pages: list[tuple[float, list[layout.Box]]], scanned: Iterable[int],
+                   encoding: str = "ocr", meta: dict[str, str] | None = None) -> RawDocument:
+    """Pages (height, lines: a PDF's text layer or OCR) → the document; the confidence of the ``scanned``
+    ones (numbers from 1) is recorded, and logged when low.
 
     Raises:
         UnreadableFileError: no text was found on any page.

@@ -20,7 +20,7 @@ from ..errors import UnreadableFileError
 from ..types import SkipKind, SkippedFile
 from . import layout
 from .extras import require
-from .ocr import engine_module, ocr_document, ocr_image
+from .ocr import engine_module, ocr_image, paged_document
 from .readers import RawDocument
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def read_pdf(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
         log.warning("%s: page %s scanned, not read (install the ocr extra: pip install 'summarizer[ocr]')",
                     path, ",".join(unread))
     meta = {"unread_pages": ",".join(unread)} if unread else {}
-    return [ocr_document(path, pages, scanned, encoding="pdf", meta=meta)]
+    return [paged_document(path, pages, scanned, encoding="pdf", meta=meta)]
 
 
 def _usable_layer(lines: list[layout.Box]) -> bool:
