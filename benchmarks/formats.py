@@ -42,6 +42,7 @@ from tests.format_files import (
     mixed_lines,
     newspaper_pdf,
     seed_stories,
+    story_docx,
     text_image,
     wrap_chars,
 )
@@ -120,14 +121,8 @@ def ocr_rows(tmp: Path, stories: list[Story]) -> tuple[Path, str]:
 
 
 def office_rows(tmp: Path, stories: list[Story]) -> None:
-    import docx
-
     story = stories[1]
-    document = docx.Document()
-    document.add_heading(story.title, 1)
-    for para in story.paragraphs:
-        document.add_paragraph(para)
-    document.save(tmp / "story.docx")
+    story_docx(tmp / "story.docx", story)
     exe = office.soffice()
     for target in ("doc", "rtf", "odt"):
         if exe:

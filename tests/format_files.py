@@ -258,6 +258,18 @@ def mixed_lines(body: str, stories: list[Story], tolerance: float = 0.0) -> list
     return mixed
 
 
+def story_docx(path: Path, story: Story) -> Path:
+    """A story as a Word file (python-docx): its title a heading, then its paragraphs."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(story.title, 1)
+    for para in story.paragraphs:
+        document.add_paragraph(para)
+    document.save(path)
+    return path
+
+
 def columned_docx(path: Path, stories: list[Story], columns: int = 3) -> Path:
     """The stories in a Word file set in ``columns`` columns (python-docx), headings for titles: LibreOffice
     prints it as a PDF from another producer than fpdf2."""

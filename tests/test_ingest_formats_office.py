@@ -14,7 +14,7 @@ import pytest
 from summarizer import load_articles
 from summarizer.ingest import office, read_inputs
 from summarizer.types import SkipKind
-from tests.format_files import char_f1, seed_stories
+from tests.format_files import char_f1, seed_stories, story_docx
 
 needs_office = pytest.mark.skipif(office.soffice() is None,
                                   reason="needs LibreOffice (apt-get install libreoffice-writer)")
@@ -29,14 +29,8 @@ def story():
 def saved_by_libreoffice(tmp_path_factory, story):
     """The story written with python-docx, then saved by LibreOffice as .doc and .rtf (a .wps is a Word 97
     file inside: the .doc under that name)."""
-    import docx
-
     folder = tmp_path_factory.mktemp("office")
-    document = docx.Document()
-    document.add_heading(story.title, 1)
-    for para in story.paragraphs:
-        document.add_paragraph(para)
-    document.save(folder / "story.docx")
+    story_docx(folder / "story.docx", story)
     profile = (folder / "profile").as_uri()
     for target in ("doc", "rtf"):
         subprocess.run([office.soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
