@@ -21,6 +21,7 @@ from .. import regions
 from ..errors import InputError, UnreadableFileError
 from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
+from .fetch import WebAddress, is_url, read_url
 from .readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,9 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
             yield entry
 
 
-def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
-    """Files named directly, and every entry of named folders (sorted, recursive), in order.
+def scan_paths(paths: Iterable[str | Path]) -> list[Path | WebAddress | SkippedFile]:
+    """Files named directly, and every entry of named folders (sorted, recursive), in order; web
+    addresses (``http(s)://``) as they are, to be fetched.
 
     A folder's supported files are returned to be read; its other entries come as ``SkippedFile``:
     unsupported types, hidden files and folders, Office lock files. A file named directly is read
@@ -72,9 +74,12 @@ def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
     Raises:
         InputError: a path does not exist, or a folder is empty.
     """
-    out: list[Path | SkippedFile] = []
+    out: list[Path | WebAddress | SkippedFile] = []
     seen: set[Path] = set()
     for raw in paths:
+        if is_url(raw):
+            out.append(WebAddress(str(raw).strip()))
+            continue
         path = Path(raw)
         if not path.exists():
             raise InputError(f"input not found: {path}")
@@ -93,10 +98,11 @@ def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
     return out
 
 
-def read_path(path: Path) -> tuple[list[Article], list[SkippedFile]]:
-    """One file's articles and the entries for what in it gave none (the whole file, or records)."""
+def read_path(path: Path | WebAddress) -> tuple[list[Article], list[SkippedFile]]:
+    """One file's (or web address's) articles and the entries for what in it gave none (the whole file,
+    records, archive members)."""
     try:
-        return build_articles(read_file(path))
+        return build_articles(read_url(path) if isinstance(path, WebAddress) else read_file(path))
     except UnreadableFileError as exc:
         return [], [exc.skipped]
 
@@ -110,7 +116,7 @@ def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[Skippe
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     for entry in scan_paths(paths):
-        found, missed = read_path(entry) if isinstance(entry, Path) else ([], [entry])
+        found, missed = ([], [entry]) if isinstance(entry, SkippedFile) else read_path(entry)
         articles.extend(found)
         for miss in missed:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)

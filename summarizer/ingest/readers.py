@@ -7,6 +7,7 @@ Readers only undo the container (front matter, Word XML, JSON records); cleaning
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -181,6 +182,27 @@ READERS: dict[str, Reader] = {
     ".jsonl": _read_json,
     ".docx": _read_docx,
 }
+
+
+def _lazy(module: str, name: str) -> Reader:
+    """A reader in a module of its own, imported when a file needs it (so are its optional dependencies)."""
+
+    def read(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(path, data)  # type: ignore[no-any-return]
+
+    return read
+
+
+# The format readers (issue 13): PDF, scans and photos, Office files through LibreOffice, saved pages,
+# archives, Internet shortcuts.
+READERS.update({
+    ".pdf": _lazy("pdf", "read_pdf"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp"), _lazy("ocr", "read_image")),
+    **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), _lazy("office", "read_office")),
+    **dict.fromkeys((".mhtml", ".mht"), _lazy("mhtml", "read_mhtml")),
+    **dict.fromkeys((".zip", ".tar", ".tgz", ".gz"), _lazy("archive", "read_archive")),
+    ".url": _lazy("fetch", "read_shortcut"),
+})
 SUPPORTED_SUFFIXES = frozenset(READERS)
 
 
