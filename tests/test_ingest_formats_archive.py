@@ -134,7 +134,7 @@ def server():
 
 def test_brief_reads_a_web_address_and_a_rerun_needs_no_network(tmp_path, server):
     httpd, base = server
-    result = CliRunner().invoke(app, ["brief", f"{base}/old", f"{base}/missing", "-o", str(tmp_path / "b.md"), "--no-dedup"])
+    result = CliRunner().invoke(app, ["brief", f"{base}/old", f"{base}/missing", "-o", str(tmp_path / "b.md")])
     assert result.exit_code == 0, result.output
     assert "1 articles, 1 skipped" in result.output
     assert "could not fetch the page HTTP 404" in result.output
