@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import InputError, UnreadableFileError
 from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
+from .guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
 from .readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,12 @@ def _ignored(path: Path) -> SkipKind | None:
 def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
     """A folder's files in sorted order, recursively; hidden entries and lock files named, not read.
 
-    A folder reached twice (a symlink loop) is walked once; an unreadable one is an entry.
+    A folder reached twice (a symlink loop, a second link to it) is walked once and named the second
+    time; an unreadable folder and a link that leads nowhere are entries too.
     """
     real = folder.resolve()
     if real in seen:
+        yield SkippedFile(folder, SkipKind.LINK_LOOP)
         return
     seen.add(real)
     try:
@@ -54,6 +57,8 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
             yield SkippedFile(entry, kind)
         elif entry.is_dir():
             yield from _walk(entry, seen)
+        elif entry.is_symlink() and not entry.exists():
+            yield SkippedFile(entry, SkipKind.BROKEN_LINK)
         elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield SkippedFile(entry, SkipKind.UNSUPPORTED, entry.suffix.lower())
         else:
@@ -92,11 +97,19 @@ def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
 
 
 def read_path(path: Path) -> tuple[list[Article], list[SkippedFile]]:
-    """One file's articles and the entries for what in it gave none (the whole file, or records)."""
+    """One file's articles and the entries for what in it gave none (the whole file, or records).
+
+    Behind the guard (``guard``): whatever the reader for its type raises, or a file that takes too
+    long, becomes the file's entry; the text each reader returns is made safe (``text.safe_text``).
+    """
     try:
-        return build_articles(read_file(path))
+        with time_limit(MAX_SECONDS_PER_FILE):
+            return build_articles([safe_document(doc) for doc in read_file(path)])
     except UnreadableFileError as exc:
         return [], [exc.skipped]
+    except (Exception, ReadTimeout) as exc:  # the guard: one bad file never costs the run
+        log.debug("reading %s failed", path, exc_info=True)
+        return [], [failure(path, exc)]
 
 
 def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[SkippedFile]]:
