@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -178,6 +179,16 @@ def _write(folder: Path, n: int, name: str, suffix: str, data: bytes) -> str:
         return f"x{n}{suffix}"
 
 
+def _json_articles(data: dict) -> Iterator[dict]:
+    """Every article a JSON briefing holds: its items, and what is nested under them (a story's
+    reprints and related reports, where the briefing groups them)."""
+    stack = [i for s in data["sections"] for c in s["cities"] for i in c["items"]]
+    while stack:
+        article = stack.pop()
+        yield article
+        stack.extend([*article.get("related", ()), *article.get("reprints", ())])
+
+
 def _document_text(path: Path) -> str:
     document = docx.Document(str(path))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
@@ -201,15 +212,14 @@ def test_hostile_files_beside_the_seeds_never_cost_the_briefing(tmp_path_factory
     if fmt == ".json":
         data = json.loads(out.read_text(encoding="utf-8"))
         jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
-        items = [i for s in data["sections"] for c in s["cities"] for i in c["items"]]
-        read = [Path(i["file"]).name for i in items]
+        articles = list(_json_articles(data))
         for seed, titles in seed_titles.items():
-            assert sorted(i["title"] for i in items if Path(i["file"]).name == seed) == sorted(titles)
-        accounted = set(read) | {Path(s["file"]).name for s in data["skipped"]}
+            assert sorted(a["title"] for a in articles if Path(a["file"]).name == seed) == sorted(titles)
+        accounted = {Path(a["file"]).name for a in articles} | {Path(s["file"]).name for s in data["skipped"]}
         assert set(names) <= accounted
         return
     text = _document_text(out) if fmt == ".docx" else out.read_text(encoding="utf-8")
     for title in (t for titles in seed_titles.values() for t in titles):
         assert title in text
-    for name in names:  # in the source table (an article) or in the skipped list
+    for name in names:  # in the source table (an article, or a copy merged into one) or in the skipped list
         assert name in text

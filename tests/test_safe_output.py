@@ -50,8 +50,9 @@ def test_opencc_conversion_survives_what_it_cannot_encode():
 
 
 def test_every_format_writes_a_briefing_full_of_hostile_text(tmp_path):
-    article = make_article(f"某市{HOSTILE}小区物业为300户业主配送物资。", title=HOSTILE, source="来源\x07",
-                           path=Path("a\udcff.txt"))
+    """What reaches a renderer without passing a reader: options, file names in no encoding, a summary
+    from the cache or a model, an article built in Python."""
+    article = make_article(title=HOSTILE, source="来源\x07", path=Path("a\udcff.txt"))
     briefing = brief([article], title=HOSTILE, unit="单位\x02", date=dt.date(2024, 5, 18),
                      skipped=(SkippedFile(Path("b\x1b.txt"), SkipKind.BINARY),))
     item = briefing.sections[0].cities[0].items[0]
