@@ -127,7 +127,9 @@ def brief(
     """Write a briefing from articles, grouped by province and city."""
     from .compose.layout import reprint_count, story_count
     from .pipeline import brief_paths
+    from .text import safe_text
 
+    title, issue, unit = (safe_text(v) if v else v for v in (title, issue, unit))  # options are input too
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
                                        template=template, issue=issue, unit=unit, quantize=quantize,
                                        threads=threads, dtype=dtype, dedup=False if no_dedup else None)

@@ -177,6 +177,14 @@ class SkipKind(StrEnum):
     FETCH_FAILED = "fetch_failed"
     FETCH_TIMEOUT = "fetch_timeout"
     FETCH_TOO_LARGE = "fetch_too_large"
+    # issue 19: what the reader's guard (ingest/guard.py) refuses or catches
+    NOT_A_FILE = "not_a_file"
+    BROKEN_LINK = "broken_link"
+    LINK_LOOP = "link_loop"
+    TOO_LARGE = "too_large"
+    TOO_LARGE_UNPACKED = "too_large_unpacked"
+    TIMEOUT = "timeout"
+    READ_FAILED = "read_failed"
 
 
 # The one table of skip wording: English for the CLI and logs, Chinese for the briefing. ``{detail}``
@@ -218,6 +226,13 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
     SkipKind.FETCH_FAILED: ("could not fetch the page {detail}", "网页下载失败 {detail}"),
     SkipKind.FETCH_TIMEOUT: ("no answer from the site within {detail} s", "网站在{detail}秒内无响应"),
     SkipKind.FETCH_TOO_LARGE: ("page larger than {detail} MB, not read", "网页超过{detail}兆字节，未读取"),
+    SkipKind.NOT_A_FILE: ("{detail}, not a regular file: not opened", "不是普通文件，未读取"),
+    SkipKind.BROKEN_LINK: ("broken or looping link", "链接失效或循环"),
+    SkipKind.LINK_LOOP: ("folder already read (a link loop or a second link to it)", "文件夹已读取过（重复链接）"),
+    SkipKind.TOO_LARGE: ("file too large ({detail})", "文件过大，未读取"),
+    SkipKind.TOO_LARGE_UNPACKED: ("too large once unpacked ({detail})", "解压后过大，未读取"),
+    SkipKind.TIMEOUT: ("reading took longer than {detail}", "读取超时"),
+    SkipKind.READ_FAILED: ("the reader failed ({detail})", "读取出错"),
 }
 
 

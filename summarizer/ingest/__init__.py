@@ -22,6 +22,7 @@ from ..errors import InputError, UnreadableFileError
 from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
 from .fetch import WebAddress, is_url, read_url
+from .guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
 from .readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,12 @@ def _ignored(path: Path) -> SkipKind | None:
 def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
     """A folder's files in sorted order, recursively; hidden entries and lock files named, not read.
 
-    A folder reached twice (a symlink loop) is walked once; an unreadable one is an entry.
+    A folder reached twice (a symlink loop, a second link to it) is walked once and named the second
+    time; an unreadable folder and a link that leads nowhere are entries too.
     """
     real = folder.resolve()
     if real in seen:
+        yield SkippedFile(folder, SkipKind.LINK_LOOP)
         return
     seen.add(real)
     try:
@@ -57,6 +60,8 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
             yield SkippedFile(entry, kind)
         elif entry.is_dir():
             yield from _walk(entry, seen)
+        elif entry.is_symlink() and not entry.exists():
+            yield SkippedFile(entry, SkipKind.BROKEN_LINK)
         elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield SkippedFile(entry, SkipKind.UNSUPPORTED, entry.suffix.lower())
         else:
@@ -100,11 +105,20 @@ def scan_paths(paths: Iterable[str | Path]) -> list[Path | WebAddress | SkippedF
 
 def read_path(path: Path | WebAddress) -> tuple[list[Article], list[SkippedFile]]:
     """One file's (or web address's) articles and the entries for what in it gave none (the whole file,
-    records, archive members)."""
+    records, archive members).
+
+    Behind the guard (``guard``): whatever the reader for its type raises, or a file that takes too
+    long, becomes the file's entry; the text each reader returns is made safe (``text.safe_text``).
+    """
     try:
-        return build_articles(read_url(path) if isinstance(path, WebAddress) else read_file(path))
+        with time_limit(MAX_SECONDS_PER_FILE):
+            docs = read_url(path) if isinstance(path, WebAddress) else read_file(path)
+            return build_articles([safe_document(doc) for doc in docs])
     except UnreadableFileError as exc:
         return [], [exc.skipped]
+    except (Exception, ReadTimeout) as exc:  # the guard: one bad file never costs the run
+        log.debug("reading %s failed", path, exc_info=True)
+        return [], [failure(path.path if isinstance(path, WebAddress) else path, exc)]
 
 
 def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[SkippedFile]]:

@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 
 from ..errors import UnreadableFileError
 from ..types import SkipKind, SkippedFile
+from .guard import check_archive
 from .readers import RawDocument, _read_docx
 
 TIMEOUT = 180  # seconds for one conversion (LibreOffice's first start in a new profile takes ~5-10 s)
@@ -83,6 +84,7 @@ def _read_odt(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     """Headings (``text:h``, marked ``#`` by level) and paragraphs of an OpenDocument text, in order."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, path)  # declared sizes first: an .odt is a zip too
             root = ElementTree.fromstring(archive.read("content.xml"))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
         raise UnreadableFileError(path, SkipKind.BAD_DOCX, error=str(exc)) from exc
