@@ -19,7 +19,7 @@ from .cache import CachedEngine, SummaryCache, cache_key, text_key
 from .errors import BackendError, UnknownBackendError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
-from .types import Article, Briefing, SkippedFile, Summary
+from .types import Article, Briefing, FallbackKind, SkippedFile, Summary
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,8 @@ def _summarize_fresh(
     if progress:
         progress("summarise", len(articles), len(articles))
     if reason:
-        return [dataclasses.replace(s, fallback=reason) for s in summaries], failed
+        kind = FallbackKind.ENGINE_FAILED if failed else FallbackKind.MODEL_UNAVAILABLE
+        return [dataclasses.replace(s, fallback=reason, fallback_kind=kind) for s in summaries], failed
     out = list(summaries)
     problems = {i: p for i, (a, s) in enumerate(zip(articles, out, strict=True)) if (p := _problems(s, a))}
     retry = getattr(engine, "retry", None)
@@ -198,7 +199,8 @@ def _summarize_fresh(
         why = _describe(found) + ("（严格重试后仍未通过）" if retry is not None else "")
         log.warning("%s: %s; using the extractive summary", articles[i].name, why)
         fallback = extractive.summarize([articles[i]], max_chars=max_chars)[0]
-        out[i] = dataclasses.replace(fallback, fallback=why)
+        kind = FallbackKind.EMPTY if found == [""] else FallbackKind.UNSUPPORTED
+        out[i] = dataclasses.replace(fallback, fallback=why, fallback_kind=kind)
     return out, False
 
 

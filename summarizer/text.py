@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # for use inside a regex character class
@@ -92,6 +93,27 @@ def close_clause(text: str) -> str:
     return text[:-1] + "。" if text and text[-1] in "，,；;：:、" else text
 
 
+def close_quotes(text: str) -> str:
+    """A piece cut out of a longer text, with its quotation marks paired: a quotation it opens and does
+    not close ends with …” (its trailing clause mark dropped), one it closes without opening starts
+    with “…. A reader then sees where the speaker's words were cut, not one quotation made of two.
+    """
+    depth, unopened = 0, False
+    for c in text:
+        if c == "“":
+            depth += 1
+        elif c == "”":
+            if depth:
+                depth -= 1
+            else:
+                unopened = True
+    if unopened:
+        text = "“…" + text.lstrip("…")
+    if depth:
+        text = text.rstrip(CLAUSE_MARKS + "…") + "…" + "”" * depth
+    return text
+
+
 def truncate_at_boundary(text: str, max_chars: int) -> str:
     """Cut ``text`` to at most ``max_chars``, at the last sentence end, else clause end, that fits."""
     if len(text) <= max_chars:
@@ -125,3 +147,79 @@ def cjk_count(text: str) -> int:
 def foreign_script_count(text: str) -> int:
     """Number of kana and Hangul characters in ``text`` (Japanese or Korean, not Chinese)."""
     return len(_FOREIGN_SCRIPT_RE.findall(text))
+
+
+# Characters that standing alone as a word are glue: particles, pronouns, prepositions, adverbs, measure words.
+FUNCTION_CHARS = frozenset("的了在是和与及或也都就还又而并但被把将对为于从向以由其这那此每各该个之等着过地得很更最有"
+                           "我你他她它们据啊吗呢吧呀啦嘛已给让使比跟往沿按凭趁距自至则即却仍再才乃且若虽因故谁本")
+# Suffixes of division names (延庆区, 石柱县): a word of their own only by accident of the word list.
+DIVISION_SUFFIXES = frozenset("省市县区镇乡村旗盟")
+_MAX_WORD = 8  # longest dictionary word tried by the segmentation
+_UNKNOWN = 15.0  # the cost of a character the word list lacks: above any listed word's IDF (max 13.9)
+# A character this common (IDF under 5: 说 2.6, 看 3.8, 多 3.6; surnames 王 5.7, 张 5.8) is a word of its own.
+_COMMON_CHAR_IDF = 5.0
+_RUN_RE = re.compile(f"[{CJK}]+")
+
+
+def segment(run: str) -> list[str]:
+    """A run of Chinese characters as words of jionlp's word list: the segmentation with the least total IDF.
+
+    Rare words cost more, so common words and long listed words win (董事长 over 董事 + 长). Runs of
+    single characters that are not glue (蒋/振/岭: a name the list lacks) are one word, not three.
+    """
+    from .lexicon import word_idf  # the word list is read on first use
+
+    idf = word_idf()
+    best = [0.0] + [math.inf] * len(run)
+    start = [0] * (len(run) + 1)
+    for end in range(1, len(run) + 1):
+        for begin in range(max(0, end - _MAX_WORD), end):
+            cost = idf.get(run[begin:end], _UNKNOWN if end - begin == 1 else None)
+            if cost is not None and best[begin] + cost < best[end]:
+                best[end], start[end] = best[begin] + cost, begin
+    words: list[str] = []
+    end = len(run)
+    while end > 0:
+        words.append(run[start[end]:end])
+        end = start[end]
+    # Consecutive single characters that are neither glue nor common words on their own (蒋/振/岭, not
+    # 说 or 看) make one word; a division suffix left alone (延庆|区) belongs to the name before it.
+    merged: list[str] = []
+    name = False  # whether merged[-1] is such a run
+    for word in reversed(words):
+        single = len(word) == 1 and word not in FUNCTION_CHARS and idf.get(word, _UNKNOWN) >= _COMMON_CHAR_IDF
+        if merged and ((single and name) or (word in DIVISION_SUFFIXES and merged[-1][-1] not in FUNCTION_CHARS)):
+            merged[-1] += word
+        else:
+            merged.append(word)
+        name = single
+    return merged
+
+
+def word_bounds(text: str) -> set[int]:
+    """Offsets in ``text`` where a cut splits no word and no number: between the words of ``segment``
+    inside Chinese runs, and elsewhere wherever a letter, digit or character does not continue (never
+    inside 770, 2.5% or iPhone, nor between 770 and 米)."""
+    inside: set[int] = set()
+    bounds = {0, len(text)}
+    for m in _RUN_RE.finditer(text):
+        inside.update(range(m.start() + 1, m.end()))
+        pos = m.start()
+        for word in segment(m.group())[:-1]:
+            pos += len(word)
+            bounds.add(pos)
+    bounds.update(i for i in range(1, len(text)) if i not in inside and not _continues(text, i))
+    return bounds
+
+
+def _continues(text: str, i: int) -> bool:
+    """Whether the characters either side of offset ``i`` belong to one token: letters and digits
+    (iPhone, 770), a number and its unit (770米, 2.5%), a decimal point or thousands comma."""
+    a, b = text[i - 1], text[i]
+    after = text[i + 1] if i + 1 < len(text) else ""
+    before = text[i - 2] if i >= 2 else ""
+    point = ".,．，"
+    letters = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+    unit = a.isdigit() and (b.isdigit() or b in "%％‰" or bool(_RUN_RE.match(b)))
+    decimal = (a.isdigit() and b in point and after.isdigit()) or (a in point and before.isdigit() and b.isdigit())
+    return letters or unit or decimal

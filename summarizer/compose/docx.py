@@ -75,6 +75,7 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
     add_toc(doc, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
     update_fields_on_open(doc)
     _overview(doc, briefing)
+    method = layout.mixed_methods(briefing)
     for i, section in enumerate(briefing.sections):
         heading = doc.add_heading(section.name, level=1)
         heading.paragraph_format.page_break_before = i == 0  # the news starts on a fresh page
@@ -82,7 +83,7 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
             if name := layout.city_heading(section, city):
                 doc.add_heading(name, level=2)
             for item in city.items:
-                _add_item(doc, item)
+                _add_item(doc, item, method)
     _appendix(doc, briefing)
     _properties(doc, briefing)
     doc.save(str(path))
@@ -124,7 +125,8 @@ def _overview(doc: Any, briefing: Briefing) -> None:
     doc.add_paragraph(layout.OVERVIEW, style="Part Heading")
     if briefing.overview:
         doc.add_paragraph(briefing.overview.text)
-        doc.add_paragraph(layout.overview_note(briefing.overview), style="Engine Note")
+    for note in layout.overview_notes(briefing):
+        doc.add_paragraph(note, style="Engine Note")
     rows = layout.region_rows(briefing)
     if rows:
         doc.add_paragraph(layout.REGION_TABLE, style="Caption")
@@ -146,7 +148,7 @@ def _overview(doc: Any, briefing: Briefing) -> None:
             doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
 
 
-def _add_item(doc: Any, item: BriefingItem) -> None:
+def _add_item(doc: Any, item: BriefingItem, method: bool) -> None:
     doc.add_heading(layout.item_title(item), level=3)
     if meta := layout.meta_line(item):
         doc.add_paragraph(meta, style="Meta")
@@ -161,7 +163,8 @@ def _add_item(doc: Any, item: BriefingItem) -> None:
             paragraph.add_run(f"　{layout.excerpt(figure)}")
     if item.keywords:
         doc.add_paragraph(layout.KEYWORDS + "、".join(item.keywords), style="Keywords")
-    doc.add_paragraph(layout.engine_note(item), style="Engine Note")
+    if note := layout.engine_note(item, method=method):
+        doc.add_paragraph(note, style="Engine Note")
     if item.related:
         doc.add_paragraph(layout.RELATED, style="Meta").runs[0].bold = True
     for related in item.related:
@@ -172,7 +175,8 @@ def _add_item(doc: Any, item: BriefingItem) -> None:
         if see_also := layout.see_also(related):
             doc.add_paragraph(see_also, style="Meta")
         doc.add_paragraph(related.summary.text)
-        doc.add_paragraph(layout.engine_note(related), style="Engine Note")
+        if note := layout.engine_note(related, method=method):
+            doc.add_paragraph(note, style="Engine Note")
 
 
 def _appendix(doc: Any, briefing: Briefing) -> None:
