@@ -38,6 +38,43 @@ BYLINE_LABEL = "|".join(sorted((re.escape(w) for w in BYLINE_LABELS), key=len, r
 BYLINE_OPEN = rf"^[（(【\[]?\s*(?:{BYLINE_LABEL})\s*[:：]|^[（(【\[]\s*(?:{BYLINE_LABEL})\s"
 
 
+_OUTLET = r"[^\s，。,:：；;、！？!?（）()【】\[\]]"
+DAY = r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日"
+PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚|一早|清晨|夜间|晚"
+# What opens a story before its news: a dateline or wire credit (新华社北京2月29日电, 据新华社哈尔滨8月7日电,
+# IT之家8月16日消息, 本报讯, 中国消费者报福州讯, 据微信公号“江苏高院”消息, 央视网消息：), an attribution
+# (记者从石家庄市防汛抗旱指挥部获悉，), the byline in brackets after them (（记者 孙自法）), and a time
+# clause (7月11日，/ 27日 / 近日，/ 6日一早，). Never the news itself: each needs its marker (电, 讯 before a
+# bracket or space, 消息 before a colon or comma, 获悉) or stands alone as a clause.
+_LEAD_FURNITURE_RE = re.compile(
+    rf"^(?:据?{_OUTLET}{{1,20}}?\s*{DAY}(?:电|讯|消息|报道|快讯)"
+    rf"|{_OUTLET}{{1,14}}?讯(?=[（(【\[\s:：，,]|$)"
+    rf"|据{_OUTLET}{{1,24}}?(?:消息|报道|通报)(?=[\s:：，,])"
+    rf"|{_OUTLET}{{1,10}}?消息(?=[:：])"
+    rf"|记者[^，。,]{{0,24}}?(?:获悉|了解到|得知)(?=[\s:：，,])"
+    rf"|[（(【\[][^）)】\]]{{0,40}}?(?:记者|通讯员|编辑|摄)[^）)】\]]{{0,40}}[）)】\]]"
+    rf"|(?:{DAY}|今天|今日|昨天|昨日|日前|近日|近期|当地时间{DAY})(?:{PART_OF_DAY})?(?=[\s，,]|{DAY}|$)"
+    rf"|(?:{DAY}|今天|今日|昨天|昨日)(?:{PART_OF_DAY})?(?=[{CJK}])(?![{CJK}]{{0,2}}(?:起|前|后|内|以来|至))"
+    rf")[\s:：，,]*"
+)
+# A date (with its part of day) closing a clause: the lead's time run into a headline before it
+# (…“幸福密码”8月1日，…).
+DATE_TAIL_RE = re.compile(rf"(?<=[{CJK}”》）)])(?:{DAY})(?:{PART_OF_DAY})?$")
+# A date or time that is all a piece says (2023年2月, 2023年7月27日, 8月7日, 6日一早).
+DATE_ONLY_RE = re.compile(rf"^[\s，,]*(?:\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?|{DAY})(?:{PART_OF_DAY})?[\s，,。]*$")
+
+
+def strip_lead(text: str) -> str:
+    """``text`` without the datelines, credits, bylines and time clauses that open it (``_LEAD_FURNITURE_RE``):
+    ``据新华社哈尔滨8月7日电6日一早，哈尔滨…`` → ``哈尔滨…``."""
+    for _ in range(5):  # 本报讯（记者 巴茜）27日，…: a credit, a byline, a time, one after the other
+        rest = _LEAD_FURNITURE_RE.sub("", text, count=1)
+        if rest == text:
+            break
+        text = rest
+    return text
+
+
 def ends_sentence(line: str, also: str = "") -> bool:
     """True when ``line`` ends with an end mark (or one of ``also``), closing quotes/brackets allowed after it.
 
@@ -93,24 +130,31 @@ def close_clause(text: str) -> str:
     return text[:-1] + "。" if text and text[-1] in "，,；;：:、" else text
 
 
-def close_quotes(text: str) -> str:
-    """A piece cut out of a longer text, with its quotation marks paired: a quotation it opens and does
-    not close ends with …” (its trailing clause mark dropped), one it closes without opening starts
-    with “…. A reader then sees where the speaker's words were cut, not one quotation made of two.
-    """
-    depth, unopened = 0, False
+def quotes(text: str, inside: bool = False) -> tuple[bool, bool]:
+    """(whether a quotation is open at the end of ``text``, whether ``text`` closes one it did not open),
+    starting ``inside`` a quotation or not. Chinese nests quotations with ‘’, so a “ inside “…” is a
+    slip for ” (闻“疫“而动) and closes it."""
+    unopened = False
     for c in text:
         if c == "“":
-            depth += 1
+            inside = not inside
         elif c == "”":
-            if depth:
-                depth -= 1
-            else:
-                unopened = True
-    if unopened:
+            unopened = unopened or not inside
+            inside = False
+    return inside, unopened
+
+
+def close_quotes(text: str, inside: bool = False) -> str:
+    """A piece cut out of a longer text, with its quotation marks paired: a quotation it opens and does
+    not close ends with …” (its trailing clause mark dropped), one it closes without opening (or that is
+    open where it starts: ``inside``) starts with “…. A reader then sees where the speaker's words were
+    cut, not one quotation made of two.
+    """
+    still_open, unopened = quotes(text, inside)
+    if unopened or inside:
         text = "“…" + text.lstrip("…")
-    if depth:
-        text = text.rstrip(CLAUSE_MARKS + "…") + "…" + "”" * depth
+    if still_open:
+        text = text.rstrip(CLAUSE_MARKS + "…") + "…”"
     return text
 
 

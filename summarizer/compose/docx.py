@@ -24,6 +24,7 @@ from docx.shared import Cm, Pt
 from ..errors import OutputError
 from ..types import Briefing, BriefingItem
 from . import layout
+from .chart import province_chart  # imports matplotlib only when drawing
 from .fields import add_field, add_toc, update_fields_on_open
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,10 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
     update_fields_on_open(doc)
     _overview(doc, briefing)
     method = layout.mixed_methods(briefing)
-    for i, section in enumerate(briefing.sections):
-        heading = doc.add_heading(section.name, level=1)
-        heading.paragraph_format.page_break_before = i == 0  # the news starts on a fresh page
+    for section in briefing.sections:
+        # No page break before the news: the table and chart are kept together, and what room they leave
+        # on their page is the news's (a forced break left that page mostly blank).
+        doc.add_heading(section.name, level=1)
         for city in section.cities:
             if name := layout.city_heading(section, city):
                 doc.add_heading(name, level=2)
@@ -128,24 +130,25 @@ def _overview(doc: Any, briefing: Briefing) -> None:
     for note in layout.overview_notes(briefing):
         doc.add_paragraph(note, style="Engine Note")
     rows = layout.region_rows(briefing)
-    if rows:
-        doc.add_paragraph(layout.REGION_TABLE, style="Caption")
-        _table(doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= 20)
-        if note := layout.merged_note(briefing):
-            doc.add_paragraph(note, style="Engine Note")
     counts = layout.province_counts(briefing)
-    if counts:
-        from .chart import province_chart
-
-        png = province_chart(counts)
-        if png is not None:
-            holder = doc.add_paragraph(style="Caption")
-            # Single spacing and a gap: LibreOffice otherwise lets the picture cover the table's last rule.
-            holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
-            picture = holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
-            # Alt text: screen readers and text extraction get the numbers the picture shows.
-            picture._inline.docPr.set("descr", "各省份新闻篇数：" + "，".join(f"{n}{c}篇" for n, c in counts))
-            doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
+    png = province_chart(counts) if counts else None
+    if rows:
+        doc.add_paragraph(layout.REGION_TABLE, style="Caption").paragraph_format.keep_with_next = True
+        # A short table stays on one page, and with the chart after it when there is one.
+        short = len(rows) <= 20
+        _table(doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=short,
+               keep_with_next=short and png is not None)
+        if note := layout.merged_note(briefing):
+            doc.add_paragraph(note, style="Engine Note").paragraph_format.keep_with_next = png is not None
+    if png is not None:
+        holder = doc.add_paragraph(style="Caption")
+        holder.paragraph_format.keep_with_next = True  # the picture with its caption
+        # Single spacing and a gap: LibreOffice otherwise lets the picture cover the table's last rule.
+        holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
+        picture = holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
+        # Alt text: screen readers and text extraction get the numbers the picture shows.
+        picture._inline.docPr.set("descr", "各省份新闻篇数：" + "，".join(f"{n}{c}篇" for n, c in counts))
+        doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
 
 
 def _add_item(doc: Any, item: BriefingItem, method: bool) -> None:
@@ -192,7 +195,7 @@ def _appendix(doc: Any, briefing: Briefing) -> None:
 
 
 def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...],
-           keep_together: bool = False) -> None:
+           keep_together: bool = False, keep_with_next: bool = False) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     if "Table Grid" in {s.name for s in doc.styles}:
         table.style = doc.styles["Table Grid"]
@@ -206,8 +209,9 @@ def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], width
             paragraph = cell.paragraphs[0]
             paragraph.style = doc.styles["Table Text"]
             paragraph.add_run(value).bold = n == 0 or None
-            # A short table stays on one page (keep-with-next on every row but the last).
-            paragraph.paragraph_format.keep_with_next = keep_together and n < len(all_rows) - 1
+            # A short table stays on one page (keep-with-next on every row but the last; on the last too
+            # when what follows must stay with it).
+            paragraph.paragraph_format.keep_with_next = keep_together and (n < len(all_rows) - 1 or keep_with_next)
     # Repeat the header row on every page the table spans.
     trpr = table.rows[0]._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")

@@ -243,9 +243,9 @@ def _clause_edges(sentence: str) -> list[int]:
     return edges
 
 
-def engine_note(item: BriefingItem, *, method: bool = False) -> str | None:
+def engine_note(item: BriefingItem, *, method: bool = False) -> str:
     """The grey note under a story: how its summary was written (when ``method``: the briefing mixes
-    ways), the engine's notes, a low region confidence, a notable loss at cleaning; None when nothing."""
+    ways), the engine's notes, a low region confidence, a notable loss at cleaning; '' when nothing."""
     parts = [f"摘要：{method_name(item.summary)}"] if method else []
     parts += item.summary.notes
     region = item.article.region
@@ -253,7 +253,7 @@ def engine_note(item: BriefingItem, *, method: bool = False) -> str | None:
         parts.append(f"地区判断置信度低（{region.confidence:.0%}）")
     if item.article.cleaning_loss > NOTABLE_LOSS:
         parts.append(f"读取时清理掉了原文{item.article.cleaning_loss:.0%}的文字，请核对原文")
-    return "；".join(parts) or None
+    return "；".join(parts)
 
 
 def outlet(article: Article) -> str:
