@@ -16,8 +16,9 @@ Faults counted (the goal is zero for each):
 - ``english``: Latin words in the print that are in no input (not in an article's text, title, source,
   file name or link): the briefing's own wording must be Chinese.
 - ``fffd``: U+FFFD (a garbled span quoted).
-- ``cut_number``: an ellipsis against a digit (…70米) or a key figure whose quote has a digit before it.
-- ``same_sentence``: two key figures of one article quoting one sentence.
+- ``cut_number``: a key figure's quote, or a figure the 综述 quotes, cut inside a number of its source
+  (…70米 of 770米), or a quote that lacks its figure.
+- ``same_sentence``: two key figures of one article quoting one sentence of it.
 - ``fragment_kw``: keywords that are not whole words by jieba's segmentation of the article (下停车场,
   级应急响应) or hold a function word (亲友鏖战之时: 之); ``unit_kw``: keywords that are units (小时, 亿美元).
 - ``empty_theme``: 综述 themes that are places, units or 中国/全国/国内, a 综述 without themes, and a
@@ -52,14 +53,13 @@ from common import EVAL, ROOT
 
 from summarizer import load_articles
 from summarizer.regions import mentions
-from summarizer.text import BYLINE_OPEN, CJK
+from summarizer.text import BYLINE_OPEN, CJK, split_sentences
 
 CORPUS_TEXTS = 300
 FAULTS = ("english", "fffd", "cut_number", "same_sentence", "fragment_kw", "unit_kw", "empty_theme",
           "dateline_title", "cut_title", "dateline", "quote", "label_source", "blank_page")
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:html?|txt|md|docx?|jsonl?|shtml|php|aspx?|pdf)(?:#\d+)?")
-_CUT_NUMBER_RE = re.compile(r"…[0-9０-９]|[0-9０-９]…")
 # The jieba tags of function words: particles, prepositions, conjunctions, pronouns, interjections.
 _FUNCTION_TAGS = ("u", "p", "c", "r", "y", "e", "o")
 _UNITS = set("元万亿千百美欧日港币人次个名户份年月日天小时分钟秒米公里吨斤克亩%倍家辆台套件条项")
@@ -67,7 +67,7 @@ _GENERIC_THEMES = {"中国", "全国", "国内", "我国", "国家", "全省", "
 _DATELINE_RE = re.compile(
     rf"^(?:据)?[{CJK}]{{0,12}}(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|讯)(?:[（(【 ]|$)"
     rf"|^(?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?(?:[，, ]|$)|^\d{{4}}[-年./]\d{{1,2}}"
-    rf"|^(?:本报|据|记者|通讯员)|{BYLINE_OPEN}|(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|讯|消息)$"
+    rf"|^(?:本报|据|记者|通讯员)|{BYLINE_OPEN}|\d{{1,2}}月\d{{1,2}}日(?:电|讯|消息)$|正文$"
 )
 _MOVED_DATELINE_RE = re.compile(r"[社网报台站][^，。\s]{0,8}电\d{1,2}月\d{1,2}日")
 _QUOTE_RE = re.compile(r"“([^“”]*)”")
@@ -231,6 +231,8 @@ class Judge:
             self.by_key[a.name] = a
         self.sources = "\n".join(f"{a.title}\n{a.text}\n{a.source or ''}" for a in articles)
         self.words = {w.lower() for w in _LATIN_RE.findall(self.sources)}
+        # pdftotext joins a word broken at a hyphen or a line (V-NAND → VNAND): letters run together
+        self.letters = re.sub(r"[^a-z]", "", self.sources.lower())
         self.names = "\n".join(f"{a.name} {a.url or ''} {a.path or ''}" for a in articles).lower()
 
     def article_text(self, item: Item) -> str:
@@ -240,7 +242,7 @@ class Judge:
 
     def foreign(self, word: str) -> bool:
         low = word.lower()
-        return low not in self.words and low not in self.names
+        return low not in self.words and low not in self.names and low not in self.letters
 
     def whole(self, keyword: str, text: str) -> bool:
         """Most occurrences of ``keyword`` in ``text`` start and end at jieba word boundaries and hold
@@ -282,27 +284,30 @@ def scan(doc: Read, judge: Judge) -> tuple[Counter[str], dict[str, list[str]]]:
             fault("english", word)
     for m in re.finditer("\ufffd+", doc.text):
         fault("fffd", doc.text[max(0, m.start() - 10):m.end() + 10])
-    for m in _CUT_NUMBER_RE.finditer(doc.text):
-        fault("cut_number", doc.text[max(0, m.start() - 12):m.end() + 12])
+    for quote in _overview_quotes(doc.overview):
+        if _cuts_number(quote, judge.sources):
+            fault("cut_number", quote)
     for item in doc.items:
         text = judge.article_text(item)
-        cores: list[str] = []
+        sentences = split_sentences(text)
+        seen: set[int] = set()
         for figure, quote in item.figures:
-            at = quote.find(figure)
-            if at > 0 and (quote[at - 1].isdigit() or quote[at - 1] in ".．"):
+            core = _core(quote)
+            if _cuts_number(core, text) or figure not in core:
                 fault("cut_number", f"{figure} {quote}")
-            core = quote.strip("「」").strip("…")
-            if any(_overlap(core, c) for c in cores):
+            at = next((k for k, sentence in enumerate(sentences) if core in sentence), -1)
+            if at in seen:
                 fault("same_sentence", f"{figure} {quote}")
-            cores.append(core)
+            elif at >= 0:
+                seen.add(at)
         for keyword in item.keywords:
             if unit_word(keyword):
                 fault("unit_kw", keyword)
             elif not judge.whole(keyword, text):
                 fault("fragment_kw", keyword)
         if _DATELINE_RE.search(item.title) or re.fullmatch(r"[\d年月日号]+", item.title):
-            fault("dateline_title", item.title)
-        elif item.derived and not re.search(re.escape(item.title) + r"(?:[，,。！？!?；;：:、\s”）)]|$)", text):
+            fault("dateline_title", item.title + ("（生成）" if item.derived else ""))
+        elif item.derived and not _whole_clauses(item.title, text):
             fault("cut_title", item.title)
         for m in _MOVED_DATELINE_RE.finditer(item.summary):
             if m.group(0) not in text:
@@ -312,7 +317,7 @@ def scan(doc: Read, judge: Judge) -> tuple[Counter[str], dict[str, list[str]]]:
         else:
             flat = text.replace("\n", "")
             for m in _QUOTE_RE.finditer(item.summary):
-                inner = m.group(1).rstrip("…")
+                inner = m.group(1).strip("…")
                 if inner and inner not in flat:
                     fault("quote", m.group(0))
         source = item.meta.partition(" · ")[0]
@@ -324,8 +329,37 @@ def scan(doc: Read, judge: Judge) -> tuple[Counter[str], dict[str, list[str]]]:
     return faults, examples
 
 
-def _overlap(a: str, b: str, run: int = 10) -> bool:
-    return any(a[i:i + run] in b for i in range(0, max(1, len(a) - run + 1)))
+def _core(quote: str) -> str:
+    """A quote without its 「」, its … and the quotation marks that pair a cut (“…, …”)."""
+    core = quote.strip("「」").removeprefix("“…").removesuffix("…”").strip("…")
+    return core
+
+
+def _cuts_number(quote: str, source: str) -> bool:
+    """Whether ``quote`` (a cut of ``source``) begins or ends inside a number wherever it is there
+    (…70米 of 770米)."""
+    core = _core(quote)
+    starts = [m.start() for m in re.finditer(re.escape(core), source)] if core else []
+
+    def cut(at: int) -> bool:
+        before = source[at - 1] if at else ""
+        after = source[at + len(core)] if at + len(core) < len(source) else ""
+        return ((before.isdigit() or before in ".．") and core[0].isdigit()) or (core[-1].isdigit() and after.isdigit())
+
+    return bool(starts) and all(map(cut, starts))
+
+
+def _whole_clauses(title: str, text: str) -> bool:
+    """Whether a derived title is whole clauses of the text (or, marked with …, its start cut between words)."""
+    if title.endswith("…"):
+        return title[:-1] in text
+    return bool(re.search(re.escape(title) + r"(?:[，,。！？!?；;：:、\s”）)]|$)", text))
+
+
+def _overview_quotes(overview: str) -> list[str]:
+    """The clauses the 综述 quotes for its figures (重要数据：A（城市）；B（城市）。)."""
+    m = re.search(r"重要数据：(.+)。?$", overview)
+    return [re.sub(r"（[^（）]*）$", "", part) for part in m.group(1).rstrip("。").split("；")] if m else []
 
 
 def _themes(overview: str, n_items: int, fault: object) -> None:

@@ -263,9 +263,16 @@ def brief(
     cache: SummaryCache | None = None,
     progress: Progress | None = None,
     dedup: bool = True,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    order: str = "newest",
     **options: object,
 ) -> Briefing:
     """Resolve regions (where not known yet), merge reprints, summarise, and compose a ``Briefing``.
+
+    ``since``/``until``: keep the articles dated in that period (both days included) and the undated
+    ones (``compose.briefing.in_period``; the briefing says how many of each). ``order``: the stories
+    of a city newest or oldest first, or as given (``compose.briefing.ORDERS``).
 
     ``dedup``: merge the copies of one story into one entry and group related reports
     (``summarizer.dedup``); reprints are never summarised. False: every article is its own entry.
@@ -276,9 +283,14 @@ def brief(
     without either it is composed from the summaries. ``options`` go to the engine (e.g.
     ``prompts=DIR``); ``cache`` and ``progress`` as in ``summarize_articles``.
     """
-    from .compose.briefing import build_briefing
+    from .compose.briefing import ORDERS, build_briefing, in_period
     from .dedup import find_stories
 
+    if order not in ORDERS:  # before any work
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    period = None
+    if since or until:
+        articles, period = in_period(articles, since, until)
     located = with_regions(articles, region_aliases)
     stories = find_stories(located) if dedup else None
     located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
@@ -290,7 +302,8 @@ def brief(
         overview_engine = engine
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
                           issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
-                          prompts=options.get("prompts"), stories=stories)  # type: ignore[arg-type]
+                          prompts=options.get("prompts"), stories=stories,  # type: ignore[arg-type]
+                          period=period, order=order)
 
 
 def _model_title(engine: object, article: Article) -> Article:

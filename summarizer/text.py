@@ -42,19 +42,22 @@ _OUTLET = r"[^\s，。,:：；;、！？!?（）()【】\[\]]"
 DAY = r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日"
 PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚|一早|清晨|夜间|晚"
 # What opens a story before its news: a dateline or wire credit (新华社北京2月29日电, 据新华社哈尔滨8月7日电,
-# IT之家8月16日消息, 本报讯, 中国消费者报福州讯, 据微信公号“江苏高院”消息, 央视网消息：), an attribution
-# (记者从石家庄市防汛抗旱指挥部获悉，), the byline in brackets after them (（记者 孙自法）), and a time
-# clause (7月11日，/ 27日 / 近日，/ 6日一早，). Never the news itself: each needs its marker (电, 讯 before a
-# bracket or space, 消息 before a colon or comma, 获悉) or stands alone as a clause.
+# IT之家8月16日消息, 本报讯, 中国消费者报福州讯, 据微信公号“江苏高院”消息, 央视网消息：), an
+# attribution (记者从石家庄市防汛抗旱指挥部获悉，/ 据两位知情人士表示，), the byline in brackets after
+# them (（记者 孙自法）), a crawler's stamp (2023-07-28 12:22:16，正文：) and a time clause (7月11日，/
+# 27日 / 近日，/ 6日一早，/ 7月20日8时至21日8时，). Never the news itself: each needs its marker (电;
+# 讯 before a bracket or a space; 消息 before a colon; 获悉) or stands alone as a clause.
 _LEAD_FURNITURE_RE = re.compile(
     rf"^(?:据?{_OUTLET}{{1,20}}?\s*{DAY}(?:电|讯|消息|报道|快讯)"
     rf"|{_OUTLET}{{1,14}}?讯(?=[（(【\[\s:：，,]|$)"
-    rf"|据{_OUTLET}{{1,24}}?(?:消息|报道|通报)(?=[\s:：，,])"
+    rf"|据[^，。,:：；;！？!?]{{1,32}}(?=[:：，,])"
+    rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?(?:[，,\s]*正文)?(?=[\s:：，,]|$)"
     rf"|{_OUTLET}{{1,10}}?消息(?=[:：])"
     rf"|记者[^，。,]{{0,24}}?(?:获悉|了解到|得知)(?=[\s:：，,])"
     rf"|[（(【\[][^）)】\]]{{0,40}}?(?:记者|通讯员|编辑|摄)[^）)】\]]{{0,40}}[）)】\]]"
     rf"|(?:{DAY}|今天|今日|昨天|昨日|日前|近日|近期|当地时间{DAY})(?:{PART_OF_DAY})?(?=[\s，,]|{DAY}|$)"
     rf"|(?:{DAY}|今天|今日|昨天|昨日)(?:{PART_OF_DAY})?(?=[{CJK}])(?![{CJK}]{{0,2}}(?:起|前|后|内|以来|至))"
+    rf"|(?=[^，,]*[年月日时])[\d\s年月日号时分秒点至到—~-]+(?:{PART_OF_DAY})?(?=[，,])"
     rf")[\s:：，,]*"
 )
 # A date (with its part of day) closing a clause: the lead's time run into a headline before it
@@ -130,31 +133,30 @@ def close_clause(text: str) -> str:
     return text[:-1] + "。" if text and text[-1] in "，,；;：:、" else text
 
 
-def quotes(text: str, inside: bool = False) -> tuple[bool, bool]:
-    """(whether a quotation is open at the end of ``text``, whether ``text`` closes one it did not open),
-    starting ``inside`` a quotation or not. Chinese nests quotations with ‘’, so a “ inside “…” is a
-    slip for ” (闻“疫“而动) and closes it."""
+def quote_depth(text: str, depth: int = 0) -> tuple[int, bool]:
+    """(how many quotations are open at the end of ``text``, starting ``depth`` deep; whether it closes
+    one that was not open: a ” with none left to close)."""
     unopened = False
     for c in text:
         if c == "“":
-            inside = not inside
+            depth += 1
         elif c == "”":
-            unopened = unopened or not inside
-            inside = False
-    return inside, unopened
+            unopened = unopened or depth == 0
+            depth = max(0, depth - 1)
+    return depth, unopened
 
 
-def close_quotes(text: str, inside: bool = False) -> str:
+def close_quotes(text: str, depth: int = 0) -> str:
     """A piece cut out of a longer text, with its quotation marks paired: a quotation it opens and does
     not close ends with …” (its trailing clause mark dropped), one it closes without opening (or that is
-    open where it starts: ``inside``) starts with “…. A reader then sees where the speaker's words were
-    cut, not one quotation made of two.
+    open where it starts, ``depth`` deep) starts with “…. A reader then sees where the speaker's words
+    were cut, not one quotation made of two.
     """
-    still_open, unopened = quotes(text, inside)
-    if unopened or inside:
-        text = "“…" + text.lstrip("…")
-    if still_open:
-        text = text.rstrip(CLAUSE_MARKS + "…") + "…”"
+    end, unopened = quote_depth(text, depth)
+    if unopened or depth:
+        text = "“" * max(depth, 1) + "…" + text.lstrip("…")
+    if end:
+        text = text.rstrip(CLAUSE_MARKS + "…") + "…" + "”" * end
     return text
 
 
@@ -179,8 +181,20 @@ _ASIDE_RE = re.compile(r"（[^（）]{1,30}）|\([^()]{1,30}\)|【[^【】]{1,30
 
 
 def strip_asides(text: str) -> str:
-    """Remove short bracketed asides (（…）, (…), 【…】 up to 30 characters); keep 《书名》."""
-    return _ASIDE_RE.sub("", text)
+    """Remove short bracketed asides (（…）, (…), 【…】 up to 30 characters); keep 《书名》, and keep what is
+    inside quotation marks: a quotation or a quoted name is given as written (“红色文化轻骑兵(2021-2023)活动”)."""
+    if "“" not in text:
+        return _ASIDE_RE.sub("", text)
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text + "“"):  # a sentinel mark flushes the last piece
+        if c not in "“”":
+            continue
+        piece = text[start:i]
+        out.append(_ASIDE_RE.sub("", piece) if depth == 0 else piece)
+        out.append(text[i] if i < len(text) else "")
+        depth = depth + 1 if c == "“" else max(0, depth - 1)
+        start = i + 1
+    return "".join(out)
 
 
 def cjk_count(text: str) -> int:

@@ -23,6 +23,7 @@ speaker's sentence gets the speaker in front when it fits (``headline``).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -33,9 +34,9 @@ from ..text import (
     CJK,
     close_clause,
     close_quotes,
-    quotes,
     ends_sentence,
     paragraphs,
+    quote_depth,
     split_sentences,
     strip_asides,
     truncate_at_boundary,
@@ -148,11 +149,7 @@ def shown_texts(candidates: Candidates) -> list[str]:
     clauses = candidates.clauses
     if not any("“" in c or "”" in c for c in clauses):
         return [u.text for u in candidates.units]
-    inside = []  # per clause: whether a quotation is open where it starts (one may span sentences)
-    state = False
-    for clause in clauses:
-        inside.append(state)
-        state = quotes(clause, state)[0]
+    depth_at = _quote_depths(clauses, candidates.clause_sentence)
     out = []
     for unit in candidates.units:
         runs: list[list[int]] = []  # the unit's clauses in runs of neighbours (a lead pair has two)
@@ -161,7 +158,29 @@ def shown_texts(candidates: Candidates) -> list[str]:
                 runs[-1].append(k)
             else:
                 runs.append([k])
-        out.append("".join(close_quotes("".join(clauses[k] for k in run), inside[run[0]]) for run in runs))
+        out.append("".join(text if (depth := depth_at[run[0]]) is None else close_quotes(text, depth)
+                           for run in runs for text in ["".join(clauses[k] for k in run)]))
+    return out
+
+
+def _quote_depths(clauses: list[str], owners: list[int]) -> list[int | None]:
+    """Per clause, how many quotations are open where it starts; None in a sentence whose marks do not
+    pair (闻“疫“而动, a ” with no “): a slip of the source, not to be marked. A quotation may span
+    sentences (“…。…。”), but only into a sentence that closes it."""
+    bounds = [k for k in range(len(clauses)) if k == 0 or owners[k] != owners[k - 1]] + [len(clauses)]
+    texts = ["".join(clauses[a:b]) for a, b in itertools.pairwise(bounds)]
+    out: list[int | None] = []
+    depth = 0
+    for g, (a, b) in enumerate(itertools.pairwise(bounds)):
+        end, unopened = quote_depth(texts[g], depth)
+        closed_after = g + 1 < len(texts) and quote_depth(texts[g + 1])[1]
+        if unopened or (end and not closed_after):
+            out += [None] * (b - a)
+            depth = 0
+            continue
+        for k in range(a, b):
+            out.append(depth)
+            depth = quote_depth(clauses[k], depth)[0]
     return out
 
 

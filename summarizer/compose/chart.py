@@ -56,7 +56,7 @@ def _fontconfig_fonts() -> list[tuple[str, str]]:
     except (OSError, subprocess.SubprocessError):
         return []
     fonts = []
-    for line in out.splitlines():  # /usr/share/fonts/…/NotoSansCJK-Regular.ttc: Noto Sans CJK SC,Noto Sans CJK SC Regular
+    for line in out.splitlines():  # …/NotoSansCJK-Regular.ttc: Noto Sans CJK SC,Noto Sans CJK SC Regular
         file, _, families = line.partition(": ")
         fonts += [(family.strip(), file.strip()) for family in families.split(",") if family.strip()]
     return fonts
@@ -107,8 +107,8 @@ def province_chart(counts: Sequence[tuple[str, int]]) -> bytes | None:
     prop = font_manager.FontProperties(fname=font_file)
     names = [name for name, _ in counts][::-1]  # first province at the top
     values = [n for _, n in counts][::-1]
-    # 0.4 in a bar up to ~13 provinces, then bars get thinner so the chart stays under half a page.
-    height = min(0.4 * len(counts) + 0.7, 6.0)
+    # 0.4 in a bar up to ~11 provinces, then bars get thinner so the chart stays under half a page.
+    height = min(0.4 * len(counts) + 0.7, 5.2)
     size = 10 if len(counts) <= 13 else 7
     fig, ax = plt.subplots(figsize=(6.0, height), dpi=200)
     try:

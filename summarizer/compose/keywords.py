@@ -102,12 +102,12 @@ _Words = tuple[set[int], set[int], set[int]]
 
 
 def _orphan(positions: list[int], text: str, singles: set[int]) -> str | None:
-    """The character at ``positions`` when it is the same everywhere and, in most of them, a word of one
+    """The character at ``positions`` when it is the same everywhere and, in all of them, a word of one
     character that is not glue: an orphan of the segmentation that belongs with its neighbour (马 of
-    马|斯克, 达 of 英伟|达)."""
+    马|斯克, 达 of 英伟|达; not 川 of 来|川|视察, which is also 四川|视察)."""
     if not _constant(positions, text):
         return None
-    return text[positions[0]] if 2 * sum(i in singles for i in positions) > len(positions) else None
+    return text[positions[0]] if all(i in singles for i in positions) else None
 
 
 def _grown(gram: str, text: str, words: _Words) -> str | None:

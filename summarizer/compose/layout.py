@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,7 +86,8 @@ def overview_note(overview: Overview) -> str:
 def model_label(model: str) -> str:
     """A model as a reader knows it: a hub id as given (Qwen/Qwen2.5-1.5B-Instruct), a local folder or
     file by its name (qwen2.5-0.5b.gguf), not by the path on one machine."""
-    return Path(model).name if os.sep in model and Path(model).exists() else model
+    path = Path(model)
+    return path.name if path.is_absolute() or model.startswith((".", "~")) or path.exists() else model
 
 
 def method_name(summary: Summary) -> str:

@@ -8,6 +8,7 @@ model's text cannot be used, composed from the summaries and key figures without
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import Protocol
 
 from .. import facts
 from ..errors import SummarizerError
+from ..lexicon import word_idf
 from ..regions import mentions
 from ..text import CLAUSE_MARKS, END_MARKS, cjk_count, split_clauses
 from ..types import BriefingItem, KeyFigure, Overview, ProvinceSection
@@ -33,9 +35,11 @@ TIME_UNITS = {"年", "月", "天", "小时", "分钟"}
 MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
 CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
 MIN_CONTEXT = 4  # Chinese characters besides the figure a quoted clause needs to say what it counts
-# Words that name the scope of news, not a topic of it.
-SCOPE_WORDS = {"中国", "全国", "国内", "我国", "国家", "全省", "全市", "全区", "全县", "各地", "当地", "本地", "国际",
-               "海外", "境外", "记者"}
+# A theme must tell this briefing's news from any other: a word as common as 中国 (IDF 3.0), 市场 (3.3) or
+# 全国 (4.7) in jionlp's word list does not; 服务 (5.3), 物业 (6.7), 防汛 (10.4) do.
+MIN_THEME_IDF = 5.0
+# Words that name the scope of news, not a topic of it, though less common than that.
+SCOPE_WORDS = {"全省", "全市", "全区", "全县", "各地", "当地", "本地", "海外", "境外"}
 
 
 class Completer(Protocol):
@@ -82,7 +86,8 @@ def _spread(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
 
 def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
     """Keywords shared by the most articles (then by rank within articles) that name a topic: not a
-    place (哈尔滨, 白俄罗斯), not an amount (亿美元), not the country or scope itself (中国, 全国)."""
+    place (哈尔滨, 白俄罗斯), not an amount (亿美元), not a word common to all news (中国, 市场), not the
+    scope itself (全市, 各地)."""
     score: Counter[str] = Counter()
     for item in items:
         for rank, word in enumerate(item.keywords):
@@ -91,7 +96,7 @@ def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
 
 
 def _topic(word: str) -> bool:
-    if word in SCOPE_WORDS or facts.amount_word(word):
+    if word in SCOPE_WORDS or facts.amount_word(word) or word_idf().get(word, math.inf) < MIN_THEME_IDF:
         return False
     places = mentions(word)
     return not places or sum(len(name) for name, _, _ in places) < len(word) - 1
