@@ -60,11 +60,34 @@ _LEAD_FURNITURE_RE = re.compile(
     rf"|(?=[^，,]*[年月日时])[\d\s年月日号时分秒点至到—~-]+(?:{PART_OF_DAY})?(?=[，,])"
     rf")[\s:：，,]*"
 )
+# Words that only say when (deictic times): never a keyword, a theme or a title on their own.
+TIME_WORDS = frozenset({
+    "今天", "今日", "昨天", "昨日", "明天", "明日", "前天", "去年", "今年", "明年", "前年", "近日",
+    "日前", "近期", "目前", "当前", "此前", "此后", "当天", "当日", "当晚", "今晚", "昨晚", "今早",
+    "昨夜", "上午", "下午", "晚上", "凌晨", "中午", "傍晚", "本周", "上周", "下周", "本月", "上月",
+    "下月", "年初", "年底", "年末", "月初", "月底", "近年", "近年来", "今年以来", "即日", "即日起", "从今天起",
+    "目前为止", "截至目前",
+})
 # A date (with its part of day) closing a clause: the lead's time run into a headline before it
 # (…“幸福密码”8月1日，…).
 DATE_TAIL_RE = re.compile(rf"(?<=[{CJK}”》）)])(?:{DAY})(?:{PART_OF_DAY})?$")
 # A date or time that is all a piece says (2023年2月, 2023年7月27日, 8月7日, 6日一早).
 DATE_ONLY_RE = re.compile(rf"^[\s，,]*(?:\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?|{DAY})(?:{PART_OF_DAY})?[\s，,。]*$")
+
+
+# A clause that leans on the one after it: a purpose, circumstance or basis (为应对来势汹汹的洪情，/ 随着
+# 气温升高，/ 根据通知要求，/ 在各方的共同努力下，), or what announces it (数据显示，/ 他表示，).
+LEANING_RE = re.compile(r"^(?:为了?|随着|面对|面临|针对|根据|按照|依据|对于|伴随|经过|"
+                        r"在[^，,。]{1,24}(?:中|下|时|后|前|上|期间|之际|之下|背景下|情况下))[^，,。]*[，,]$"
+                        r"|(?:显示|表示|指出|认为|宣布|透露|强调|介绍|获悉|了解到|称|说|报道|通报)[，,]$")
+_TIME_RANGE_RE = re.compile(r"[\d\s年月日号时分秒点至到—~-]*[年月日时][\d\s年月日号时分秒点至到—~-]*")
+
+
+def only_time(clause: str) -> bool:
+    """Whether ``clause`` says nothing but when (今日，/ 从今天起 / 自7月29日12时30分起 / 2023年2月)."""
+    body = clause.strip().rstrip(CLAUSE_MARKS + END_MARKS + " ")
+    body = re.sub(r"^(?:从|自|截至|截止|至|到)|(?:起|以来|开始|为止|至今)$", "", body)
+    return not body or body in TIME_WORDS or bool(DATE_ONLY_RE.match(body) or _TIME_RANGE_RE.fullmatch(body))
 
 
 def strip_lead(text: str) -> str:
