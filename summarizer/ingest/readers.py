@@ -116,10 +116,7 @@ def _read_json(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     naming it, and the other records still go through."""
     text, enc = decode(data, path)
     if path.suffix.lower() == ".jsonl":
-        # Records are split on "\n" only: str.splitlines would also split at U+2028 or \x85, which a
-        # JSON string may hold unescaped. A record's index is its line's, so #5 is line 5.
-        indexed = [(n - 1, _parse_record(path, line, n)) for n, line in enumerate(text.split("\n"), start=1)
-                   if line.strip()]
+        indexed = _json_lines(path, text)
     else:
         loaded = _parse_record(path, text, 1)
         if isinstance(loaded, SkippedFile):
@@ -127,6 +124,23 @@ def _read_json(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
         indexed = list(enumerate(loaded)) if isinstance(loaded, list) else [(None, loaded)]
     if not indexed:
         raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
+    return _records(path, indexed, enc)
+
+
+def read_json_lines(path: Path, text: str, enc: str, first: int = 0) -> list[RawDocument | SkippedFile]:
+    """The documents of a slice of a JSON Lines file whose first line is line ``first`` (from 0) of
+    the file: record indices and line numbers are the file's (``parallel`` reads a large file so)."""
+    return _records(path, _json_lines(path, text, first), enc)
+
+
+def _json_lines(path: Path, text: str, first: int = 0) -> list[tuple[int | None, object]]:
+    # Records are split on "\n" only: str.splitlines would also split at U+2028 or \x85, which a
+    # JSON string may hold unescaped. A record's index is its line's, so #5 is line 5.
+    return [(n - 1, _parse_record(path, line, n)) for n, line in enumerate(text.split("\n"), start=first + 1)
+            if line.strip()]
+
+
+def _records(path: Path, indexed: list[tuple[int | None, object]], enc: str) -> list[RawDocument | SkippedFile]:
     out: list[RawDocument | SkippedFile] = []
     for i, rec in indexed:
         if isinstance(rec, SkippedFile):

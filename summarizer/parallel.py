@@ -1,0 +1,382 @@
+"""Across cores: ingest, regions and the extractive engine in a pool of processes, streamed in order.
+
+    paths ─▶ plan: files, web addresses, and slices of CHUNK records of a large JSON Lines file
+          ─▶ jobs of about CHUNK articles ─▶ workers: read → regions (→ extractive summaries)
+          ─▶ parts, yielded in input order, at most two jobs per worker in flight
+
+The work is Python and holds the GIL, so it takes processes, not threads. Jobs are small and few are
+in flight, so memory does not grow with the number of inputs (the caller decides what it keeps), and
+a large .jsonl file is read slice by slice instead of whole (the whole-file reader refuses text over
+``guard.MAX_TEXT_BYTES``). The results are what the serial path gives: the same articles and entries,
+in the same order (tests/test_parallel.py). A worker that raises turns its input into skipped
+entries, like the serial guard; a worker that dies (a crash in C, the OOM killer) costs only the input
+it was reading, which is named (``SkipKind.READ_FAILED``: process died): the others are read again.
+
+``workers=1`` runs in this process, with no pool.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from . import regions
+from .errors import UnreadableFileError
+from .ingest import read_path, scan_paths
+from .ingest.fetch import WebAddress
+from .types import Article, SkipKind, SkippedFile, Summary
+
+log = logging.getLogger(__name__)
+
+CHUNK = 64  # articles per job: ~0.1-0.3 s of work, so pickling and scheduling cost little beside it
+SLICE_BYTES = 1 << 20  # a JSON Lines file larger than this is read in slices of CHUNK records
+IN_FLIGHT = 2  # jobs per worker submitted ahead: the next is ready when one finishes, and memory stays small
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (``os.sched_getaffinity``: a container's or taskset's share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def check_workers(workers: int | None) -> int:
+    """``workers``, or the usable cores for None.
+
+    Raises:
+        ValueError: ``workers`` is below 1.
+    """
+    if workers is None:
+        return usable_cores()
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    return workers
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """Lines ``first``… of a JSON Lines file (``data``: whole lines, as bytes)."""
+
+    path: Path
+    first: int
+    data: bytes
+    records: int
+
+
+Unit = Path | WebAddress | Slice | SkippedFile
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What a job gave: its articles (regions resolved), their summaries when asked for, and its entries."""
+
+    articles: tuple[Article, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    summaries: tuple[Summary, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    units: tuple[Unit, ...]
+    aliases: Mapping[str, str] | None = None
+    max_chars: int | None = None  # summarise with the extractive engine too
+    resolve: bool = True
+    articles: tuple[Article, ...] = field(default=())  # a summarise-only job
+
+
+def plan(paths: Iterable[str | Path], *, chunk: int = CHUNK, slice_bytes: int | None = None) -> Iterator[Unit]:
+    """The inputs as units of work, in order: ``scan_paths``' entries, a .jsonl file larger than
+    ``slice_bytes`` (default ``SLICE_BYTES``) as slices of ``chunk`` records.
+
+    Raises:
+        InputError: as ``scan_paths`` (at once, before the first unit).
+    """
+    slice_bytes = SLICE_BYTES if slice_bytes is None else slice_bytes
+    for entry in scan_paths(paths):
+        if isinstance(entry, Path) and _sliceable(entry, slice_bytes):
+            yield from _slices(entry, chunk)
+        else:
+            yield entry
+
+
+def _sliceable(path: Path, slice_bytes: int) -> bool:
+    """A large .jsonl file in an encoding where b"\\n" ends a line (not UTF-16/32: no NULs at its start)."""
+    try:
+        if path.suffix.lower() != ".jsonl" or not path.is_file() or path.stat().st_size <= slice_bytes:
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # the whole-file reader names the problem
+    return b"\0" not in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _slices(path: Path, chunk: int) -> Iterator[Unit]:
+    """``path`` in slices of ``chunk`` records, read as it goes; a line over ``MAX_TEXT_BYTES`` is an entry."""
+    from .ingest.guard import MAX_TEXT_BYTES, _size
+
+    lines: list[bytes] = []
+    first = line_no = records = 0
+    emitted = False
+    try:
+        with path.open("rb") as handle:
+            while line := handle.readline(MAX_TEXT_BYTES + 1):
+                if len(line) > MAX_TEXT_BYTES and not line.endswith(b"\n"):
+                    while (rest := handle.readline(MAX_TEXT_BYTES)) and not rest.endswith(b"\n"):
+                        pass  # the rest of the oversized line, unread
+                    yield SkippedFile(path, SkipKind.TOO_LARGE, f"over {_size(MAX_TEXT_BYTES)} of text",
+                                      record=line_no)
+                    line = b"\n"  # the line still counts, as a blank one
+                lines.append(line)
+                line_no += 1
+                if line.strip():
+                    records += 1
+                if records >= chunk:
+                    yield Slice(path, first, b"".join(lines), records)
+                    lines, first, records, emitted = [], line_no, 0, True
+    except OSError as exc:
+        yield SkippedFile(path, SkipKind.UNREADABLE, error=exc.strerror or type(exc).__name__, record=line_no)
+        return
+    if records:
+        yield Slice(path, first, b"".join(lines), records)
+    elif not emitted:
+        yield SkippedFile(path, SkipKind.EMPTY_FILE)  # nothing in it but blank lines
+
+
+def _weight(unit: Unit) -> int:
+    return unit.records if isinstance(unit, Slice) else 1
+
+
+def _jobs(units: Iterable[Unit], chunk: int, **settings: object) -> Iterator[_Job]:
+    """Consecutive units grouped into jobs of about ``chunk`` articles."""
+    group: list[Unit] = []
+    weight = 0
+    for unit in units:
+        group.append(unit)
+        weight += _weight(unit)
+        if weight >= chunk:
+            yield _Job(tuple(group), **settings)  # type: ignore[arg-type]
+            group, weight = [], 0
+    if group:
+        yield _Job(tuple(group), **settings)  # type: ignore[arg-type]
+
+
+def _read_slice(piece: Slice) -> tuple[list[Article], list[SkippedFile]]:
+    """A slice's articles and entries, behind the same guard as a whole file (``ingest.read_path``)."""
+    from .ingest.build import build_articles
+    from .ingest.encoding import decode
+    from .ingest.guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
+    from .ingest.readers import read_json_lines
+
+    try:
+        with time_limit(MAX_SECONDS_PER_FILE):
+            text, enc = decode(piece.data, piece.path)
+            return build_articles([safe_document(d) for d in read_json_lines(piece.path, text, enc, piece.first)])
+    except UnreadableFileError as exc:
+        return [], [dataclasses.replace(exc.skipped, record=piece.first)]
+    except (Exception, ReadTimeout) as exc:  # the guard: one bad slice never costs the run
+        log.debug("reading %s from line %d failed", piece.path, piece.first + 1, exc_info=True)
+        return [], [dataclasses.replace(failure(piece.path, exc), record=piece.first)]
+
+
+def _unit_path(unit: Unit) -> Path:
+    return unit.path if isinstance(unit, WebAddress | Slice | SkippedFile) else unit
+
+
+def _run(job: _Job) -> Part:
+    """A job, in a worker (or here): read each unit, resolve regions, summarise; an error costs its unit only."""
+    from .ingest.guard import failure
+
+    if job.articles:
+        return Part(job.articles, (), tuple(_summarize(job.articles, job.max_chars or 0)))
+    articles: list[Article] = []
+    skipped: list[SkippedFile] = []
+    summaries: list[Summary] = []
+    for unit in job.units:
+        if isinstance(unit, SkippedFile):
+            skipped.append(unit)
+            continue
+        try:
+            found, missed = _read_slice(unit) if isinstance(unit, Slice) else read_path(unit)
+            if job.resolve:
+                found = [dataclasses.replace(a, region=regions.resolve(a, aliases=job.aliases)) for a in found]
+            if job.max_chars is not None:
+                summaries += _summarize(found, job.max_chars)
+        except Exception as exc:  # regions or the summary failed on this input: it is an entry, the rest go on
+            log.warning("processing %s failed: %s", _unit_path(unit), exc, exc_info=True)
+            skipped.append(failure(_unit_path(unit), exc))
+            continue
+        articles += found
+        skipped += missed
+    return Part(tuple(articles), tuple(skipped), tuple(summaries) if job.max_chars is not None else None)
+
+
+def _summarize(articles: Sequence[Article], max_chars: int) -> list[Summary]:
+    from .backends import get_backend
+
+    return get_backend("extractive").summarize(articles, max_chars=max_chars)
+
+
+def _died(job: _Job) -> Part:
+    """The entries for a job whose worker died however it was split: each input named."""
+    return Part(skipped=tuple(SkippedFile(_unit_path(u), SkipKind.READ_FAILED, "process died",
+                                          record=u.first if isinstance(u, Slice) else None)
+                              for u in job.units if not isinstance(u, SkippedFile)) +
+                tuple(u for u in job.units if isinstance(u, SkippedFile)))
+
+
+# --- the pool ------------------------------------------------------------------------------------
+
+_POOLS: dict[tuple[int, str], ProcessPoolExecutor] = {}
+
+
+def _warm() -> None:
+    """A worker loads the division tables and the engine once, at start, not inside its first job."""
+    regions.resolve(Article(title="", text="北京市"))
+
+
+def _pool(workers: int, method: str) -> ProcessPoolExecutor:
+    """The pool of ``workers`` processes (kept for the next stage and run; started with ``method``)."""
+    key = (workers, method)
+    if key not in _POOLS:
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload([__name__])
+        _POOLS[key] = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+    return _POOLS[key]
+
+
+def _discard(workers: int, method: str) -> None:
+    if (pool := _POOLS.pop((workers, method), None)) is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop the pools (at exit; also for a caller that wants its processes back now)."""
+    for key in list(_POOLS):
+        pool = _POOLS.pop(key)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# forkserver: workers start from a clean server process, safe when this one runs threads (a model's);
+# the ``fork`` method is there for tests that patch the workers' code.
+START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _stream(jobs: Iterable[_Job], workers: int, method: str | None = None) -> Iterator[Part]:
+    """Each job's part, in order; ``workers`` processes, ``IN_FLIGHT`` jobs each submitted ahead."""
+    if workers <= 1:
+        yield from map(_run, jobs)
+        return
+    method = method or START_METHOD
+    pending = iter(jobs)
+    window: deque[tuple[_Job, Future[Part]]] = deque()
+
+    def submit(job: _Job) -> None:
+        window.append((job, _pool(workers, method).submit(_run, job)))
+
+    for job in islice(pending, IN_FLIGHT * workers):
+        submit(job)
+    while window:
+        job, future = window.popleft()
+        try:
+            part = future.result()
+        except BrokenProcessPool:
+            # A worker died. Every job in flight failed with it; run them again in a new pool, this
+            # one a unit at a time, so that only the unit that kills its worker is lost.
+            _discard(workers, method)
+            again = [j for j, _ in window]
+            window.clear()
+            part = _rescue(job, workers, method)
+            for j in again:
+                submit(j)
+        yield part
+        if (job := next(pending, None)) is not None:
+            submit(job)
+
+
+def _rescue(job: _Job, workers: int, method: str) -> Part:
+    if job.articles:  # summaries only: no input to blame, so they are written here
+        return _run(job)
+    parts: list[Part] = []
+    for unit in job.units:
+        single = dataclasses.replace(job, units=(unit,))
+        try:
+            parts.append(_pool(workers, method).submit(_run, single).result())
+        except BrokenProcessPool:
+            _discard(workers, method)
+            log.warning("reading %s killed its process", _unit_path(unit))
+            parts.append(_died(single))
+    summaries = None if job.max_chars is None else tuple(s for p in parts for s in p.summaries or ())
+    return Part(tuple(a for p in parts for a in p.articles), tuple(s for p in parts for s in p.skipped), summaries)
+
+
+# --- the stages ----------------------------------------------------------------------------------
+
+
+def stream_inputs(
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    aliases: Mapping[str, str] | None = None,
+    max_chars: int | None = None,
+    chunk: int = CHUNK,
+    method: str | None = None,
+) -> Iterator[Part]:
+    """Read every input, resolve regions (and summarise with the extractive engine when ``max_chars`` is
+    given), ``workers`` processes at a time (default: the usable cores); parts come in input order.
+
+    Raises:
+        InputError: a path does not exist or a folder is empty (before any work).
+        ValueError: ``workers`` is below 1.
+    """
+    workers = check_workers(workers)
+    units = plan(paths, chunk=chunk)
+    first = next(units, None)  # scan_paths' errors now, not when the caller first iterates
+    if first is None:
+        return iter(())
+    rest = (u for batch in ([first], units) for u in batch)
+    return _stream(_jobs(rest, chunk, aliases=aliases, max_chars=max_chars), workers, method)
+
+
+def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
+                aliases: Mapping[str, str] | None = None, **options: object
+                ) -> tuple[list[Article], list[SkippedFile]]:
+    """``ingest.read_inputs`` + ``regions.resolve`` across ``workers`` processes: the articles with their
+    regions, and an entry for each input or record that gave none (logged).
+
+    Raises:
+        InputError, ValueError: as ``stream_inputs``.
+    """
+    articles: list[Article] = []
+    skipped: list[SkippedFile] = []
+    for part in stream_inputs(paths, workers=workers, aliases=aliases, **options):  # type: ignore[arg-type]
+        articles += part.articles
+        for miss in part.skipped:
+            log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
+        skipped += part.skipped
+    return articles, skipped
+
+
+def summarize_extractive(articles: Sequence[Article], *, max_chars: int, workers: int | None = None,
+                         chunk: int = CHUNK, method: str | None = None) -> list[Summary]:
+    """The extractive engine's summaries of ``articles``, across ``workers`` processes, in order."""
+    workers = check_workers(workers)
+    jobs = (_Job((), max_chars=max_chars, articles=tuple(articles[i:i + chunk]))
+            for i in range(0, len(articles), chunk))
+    return [s for part in _stream(jobs, workers, method) for s in part.summaries or ()]
+
+
+__all__ = ["CHUNK", "Part", "read_inputs", "shutdown", "stream_inputs", "summarize_extractive", "usable_cores"]

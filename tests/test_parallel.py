@@ -1,0 +1,158 @@
+"""The process pool (summarizer/parallel.py): the same articles, regions, summaries and entries as the
+serial path, in the same order, however the work is cut; errors and dying workers cost one input only."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from summarizer import parallel, regions
+from summarizer.backends import get_backend
+from summarizer.errors import InputError
+from summarizer.ingest import read_inputs
+from summarizer.types import SkipKind
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").iterdir())
+
+
+def corpus(folder: Path, copies: int = 12) -> Path:
+    """A folder like a month's delivery: the seeds as files, and a .jsonl of their paragraphs as records
+    (with the bad records a real export holds), an unsupported file, a hidden one and a broken one."""
+    folder.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    for p in SEEDS:
+        (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    records = []
+    for n in range(copies):
+        for i, text in enumerate(texts):
+            body = "\n".join(line for line in text.splitlines()[n % 3:] if line.strip())
+            records.append(json.dumps({"id": f"{n}-{i}", "title": f"第{n}期 {i}", "text": body}, ensure_ascii=False))
+        records += ["{broken", "[1, 2]", json.dumps({"text": ""}), json.dumps({"text": "Only English here, "
+                                                                                    "nothing Chinese at all."}),
+                    "", json.dumps({"text": "太短"})]
+    (folder / "month.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    (folder / "notes.xyz").write_text("unsupported", encoding="utf-8")
+    (folder / ".hidden.txt").write_text("隐藏", encoding="utf-8")
+    (folder / "bad.docx").write_bytes(b"PK\x03\x04 not a zip")
+    return folder
+
+
+def serial(paths: list[Path]) -> tuple[list, list]:
+    articles, skipped = read_inputs(paths)
+    return [dataclasses.replace(a, region=regions.resolve(a)) for a in articles], skipped
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return corpus(tmp_path_factory.mktemp("parallel") / "month")
+
+
+@pytest.mark.parametrize(("workers", "chunk", "slice_bytes"), [(1, 64, None), (2, 5, 2000), (2, 64, 0)])
+def test_same_articles_and_entries_as_the_serial_path(month: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      workers: int, chunk: int, slice_bytes: int | None) -> None:
+    if slice_bytes is not None:
+        monkeypatch.setattr(parallel, "SLICE_BYTES", slice_bytes)  # read month.jsonl in slices
+        assert any(isinstance(u, parallel.Slice) for u in parallel.plan([month], chunk=chunk))
+    want_articles, want_skipped = serial([month])
+    got_articles, got_skipped = parallel.read_inputs([month], workers=workers, chunk=chunk)
+    assert len(want_articles) > 60
+    assert got_articles == want_articles  # text, title, metadata, removals, and the region
+    assert [a.region for a in got_articles] == [a.region for a in want_articles]
+    assert got_skipped == want_skipped  # every bad record named by its line, in order
+    assert {s.kind for s in got_skipped} >= {SkipKind.BAD_JSON, SkipKind.NOT_A_RECORD, SkipKind.NO_TEXT_FIELD,
+                                             SkipKind.NOT_CHINESE, SkipKind.UNSUPPORTED, SkipKind.HIDDEN}
+
+
+def test_summaries_in_the_pool_are_the_extractive_engines(month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
+    parts = list(parallel.stream_inputs([month], workers=2, chunk=16, max_chars=80))
+    assert len(parts) > 2  # streamed in several parts
+    articles = [a for p in parts for a in p.articles]
+    summaries = [s for p in parts for s in p.summaries or ()]
+    assert summaries == get_backend("extractive").summarize(articles, max_chars=80)
+    assert parallel.summarize_extractive(articles, max_chars=80, workers=2, chunk=7) == summaries
+
+
+def test_slices_keep_record_numbers_and_line_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
+    good = json.dumps({"text": SEEDS[1].read_text(encoding="utf-8")}, ensure_ascii=False)
+    lines = [good] * 7 + ["", "{not json"] + [good] * 5 + ['"a string"']
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")  # no newline at the end either
+    articles, skipped = parallel.read_inputs([path], workers=1, chunk=3)
+    assert len(articles) == 12
+    assert [(s.kind, s.record, s.detail) for s in skipped] == [(SkipKind.BAD_JSON, 8, "9"),
+                                                               (SkipKind.NOT_A_RECORD, 14, "")]
+    assert skipped[0].location.endswith("a.jsonl#9")
+    assert (articles, skipped) == serial([path])
+
+
+def test_a_blank_jsonl_file_is_named_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
+    path = tmp_path / "blank.jsonl"
+    path.write_text("\n \n\n", encoding="utf-8")
+    assert parallel.read_inputs([path], workers=1) == ([], [parallel.SkippedFile(path, SkipKind.EMPTY_FILE)])
+
+
+def test_a_jsonl_file_over_the_whole_file_limit_is_read_in_slices(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer.ingest import guard
+
+    monkeypatch.setattr(guard, "MAX_TEXT_BYTES", 4000)  # the whole-file reader's ceiling, made small
+    record = json.dumps({"text": SEEDS[4].read_text(encoding="utf-8")[:600]}, ensure_ascii=False)
+    huge = json.dumps({"text": "长" * 3000}, ensure_ascii=False)
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join([record] * 20 + [huge, record]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 4000)
+    assert serial([path])[1][0].kind == SkipKind.TOO_LARGE  # serially: the whole file refused
+    articles, skipped = parallel.read_inputs([path], workers=1, chunk=1)
+    assert len(articles) == 21
+    assert [(s.kind, s.record) for s in skipped] == [(SkipKind.TOO_LARGE, 20)]  # only the record over it
+
+
+def test_missing_input_fails_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        parallel.stream_inputs([tmp_path / "nowhere"], workers=2)
+    with pytest.raises(ValueError, match="at least 1"):
+        parallel.read_inputs([SEEDS[0]], workers=0)
+
+
+def test_default_workers_are_the_usable_cores() -> None:
+    assert parallel.usable_cores() == len(os.sched_getaffinity(0))
+    assert parallel.check_workers(None) == parallel.usable_cores()
+
+
+def _explode(path: Path, data: bytes) -> list:
+    raise MemoryError("a reader gone wrong")
+
+
+def _die(path: Path, data: bytes) -> list:
+    os._exit(9)  # a crash in C, the OOM killer: the worker process is gone
+
+
+@pytest.mark.parametrize(("reader", "kind", "detail"), [(_explode, SkipKind.READ_FAILED, "MemoryError"),
+                                                        (_die, SkipKind.READ_FAILED, "process died")])
+def test_a_worker_failing_or_dying_costs_only_its_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        reader: object, kind: SkipKind, detail: str) -> None:
+    from summarizer.ingest import readers
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, p in enumerate(SEEDS * 3):
+        (folder / f"{i:02d}_{p.name}").write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "07x.boom").write_text("炸", encoding="utf-8")
+    monkeypatch.setitem(readers.READERS, ".boom", reader)
+    monkeypatch.setattr("summarizer.ingest.SUPPORTED_SUFFIXES", frozenset(readers.READERS))
+    # fork, in new workers: they must see the patched reader table (users' runs start them by forkserver)
+    parallel.shutdown()
+    articles, skipped = parallel.read_inputs([folder], workers=2, chunk=2, method="fork")
+    assert len(articles) == len(serial([p for p in sorted(folder.iterdir()) if p.suffix == ".txt"])[0])
+    assert [(s.path.name, s.kind, s.detail) for s in skipped] == [("07x.boom", kind, detail)]
+    # and the pool works again afterwards
+    assert parallel.read_inputs([folder / "00_000_3a66c6915ed1d9f5.txt"], workers=2, method="fork")[0]
+    parallel.shutdown()
