@@ -42,6 +42,10 @@ Dtype = Annotated[str | None, typer.Option("--dtype", help="Model arithmetic: au
                                                             "hardware), mixed, bfloat16 or float32.")]
 Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for a model (default: cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
+Workers = Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Processes for reading, regions and "
+                                                                          "keywords (default: the usable cores).")]
+SplitBy = Annotated[str | None, typer.Option("--split-by", help="province | city: one briefing per region, "
+                                                                "into the folder -o names (plus index.md).")]
 
 
 def _fail(message: str) -> None:
@@ -101,14 +105,20 @@ def _date(text: str | None, option: str = "--date") -> dt.date | None:
 
 
 def _check_brief_options(output: Path, template: str | None, sort: str, since: dt.date | None,
-                         until: dt.date | None) -> None:
+                         until: dt.date | None, split_by: str | None = None) -> None:
     """What ``brief`` can check before reading a single file: the output path and format, the template,
-    the order and the period (a wrong ``-o x.pdf`` fails at once, not after all the work)."""
+    the order, the period and the split (a wrong ``-o x.pdf`` fails at once, not after all the work)."""
     from .compose import check_output
     from .compose.briefing import ORDERS
+    from .compose.split import BY, split_folder
 
-    check_output(output)
-    if output.suffix.lower() == ".docx":
+    if split_by is not None and split_by not in BY:
+        raise ConfigError(f"--split-by {split_by!r}: choose one of {', '.join(BY)}")
+    if split_by:
+        split_folder(output)
+    else:
+        check_output(output)
+    if output.suffix.lower() in (".docx", "" if split_by else ".docx"):
         from .compose.docx import check_template
 
         check_template(template)
@@ -162,8 +172,10 @@ def brief(
     until: Annotated[str | None, typer.Option("--until", help="Only articles dated on or before YYYY-MM-DD.")] = None,
     sort: Annotated[str | None, typer.Option("--sort", help="Stories of a city: newest (default) | oldest "
                                                              "(by date, undated last) | input.")] = None,
+    workers: Workers = None,
+    split_by: SplitBy = None,
 ) -> None:
-    """Write a briefing from articles, grouped by province and city."""
+    """Write a briefing from articles, grouped by province and city (or one briefing per region)."""
     from .compose.layout import reprint_count, story_count
     from .pipeline import brief_paths
     from .text import safe_text
@@ -173,15 +185,18 @@ def brief(
                                        template=template, issue=issue, unit=unit, quantize=quantize,
                                        threads=threads, dtype=dtype, dedup=False if no_dedup else None, sort=sort)
     first, last = _date(since, "--since"), _date(until, "--until")
-    _check_brief_options(output, s.template, s.sort, first, last)
+    _check_brief_options(output, s.template, s.sort, first, last, split_by)
     result = brief_paths(_inputs(inputs, urls, ["seeds"]), backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
                          region_aliases=s.region_aliases, dedup=s.dedup, since=first, until=last, order=s.sort,
-                         **_engine_options(s, prompts, no_cache))
-    path = result.write(output, template=s.template)
+                         workers=workers, **_engine_options(s, prompts, no_cache))
     stories, merged = story_count(result.items), reprint_count(result.items)
     counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
         else f"{stories} articles"
+    if split_by:
+        _write_split(result, output, split_by, s.template, workers, counted)
+        return
+    path = result.write(output, template=s.template)
     typer.echo(f"wrote {path} ({counted}, {len(result.skipped)} skipped)")
     if period := result.period:
         typer.echo(f"  period {period.since or '…'} to {period.until or '…'}: left out {period.excluded} dated "
@@ -192,6 +207,20 @@ def brief(
                    + f" — {section.items[0].article.title}")
     for skipped in result.skipped:
         typer.echo(f"  {'ignored' if skipped.ignored else 'skipped'} {skipped.location}: {skipped.reason}")
+
+
+def _write_split(result: Any, output: Path, by: str, template: str | None, workers: int | None, counted: str) -> None:
+    from .compose.layout import story_count
+    from .compose.split import INDEX, split_folder, write_split
+    from .parallel import using
+
+    with using(workers):
+        parts = write_split(result, output, by, template=template)
+    folder = split_folder(output)[0]
+    typer.echo(f"wrote {len(parts)} briefings into {folder} ({counted}, {len(result.skipped)} skipped; "
+               f"{INDEX}.md lists them)")
+    for part in parts:
+        typer.echo(f"  {part.file}: {story_count(part.briefing.items)} 篇")
 
 
 @app.command()

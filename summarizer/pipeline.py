@@ -19,7 +19,7 @@ from .cache import CachedEngine, SummaryCache, cache_key, text_key
 from .errors import BackendError, UnknownBackendError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
-from .types import Article, Briefing, FallbackKind, SkippedFile, Summary
+from .types import UNKNOWN_REGION, Article, Briefing, FallbackKind, SkippedFile, Summary
 
 log = logging.getLogger(__name__)
 
@@ -242,8 +242,9 @@ def summarize(
 
 
 def with_regions(articles: Iterable[Article], aliases: Mapping[str, str] | None = None) -> list[Article]:
-    """The articles with their regions resolved (an article whose region is already known keeps it)."""
-    return [a if a.region.known else dataclasses.replace(a, region=regions.resolve(a, aliases=aliases))
+    """The articles with their regions resolved (an article whose region is resolved already keeps it,
+    found or not: ``parallel.read_inputs`` resolves them in its workers)."""
+    return [a if a.region != UNKNOWN_REGION else dataclasses.replace(a, region=regions.resolve(a, aliases=aliases))
             for a in articles]
 
 
@@ -319,15 +320,25 @@ def _model_title(engine: object, article: Article) -> Article:
     return dataclasses.replace(article, title=headline)  # still title_derived: the briefing says so
 
 
-def brief_paths(paths: Iterable[str | Path], **options: object) -> Briefing:
+def brief_paths(paths: Iterable[str | Path], *, workers: int | None = 1, **options: object) -> Briefing:
     """``brief`` over files and folders; unreadable files end up in ``Briefing.skipped``.
+
+    ``workers``: processes for the CPU stages (reading, regions, keywords: ``parallel``); None: the
+    usable cores.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
     """
-    articles, skipped = read_inputs(paths)
-    require_articles(articles, skipped)
-    return brief(articles, skipped=skipped, **options)  # type: ignore[arg-type]
+    from . import parallel
+
+    with parallel.using(workers) as processes:
+        if processes > 1:
+            aliases = options.get("region_aliases")
+            articles, skipped = parallel.read_inputs(paths, workers=processes, aliases=aliases)  # type: ignore[arg-type]
+        else:
+            articles, skipped = read_inputs(paths)
+        require_articles(articles, skipped)
+        return brief(articles, skipped=skipped, **options)  # type: ignore[arg-type]
 
 
 __all__ = ["brief", "brief_paths", "choose_engine", "open_engine", "run_engine", "summarize", "summarize_articles",

@@ -77,6 +77,7 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
         OutputError: the template is missing, unreadable or lacks a style.
     """
     doc = _open_template(template)
+    _remember_style_ids(doc)
     _page_furniture(doc, briefing.title)
     _masthead(doc, briefing)
     doc.add_paragraph("目录", style="TOC Heading")
@@ -96,6 +97,24 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
     _appendix(doc, briefing)
     _properties(doc, briefing)
     doc.save(str(path))
+
+
+def _remember_style_ids(doc: Any) -> None:
+    """Look each style up once: python-docx finds a style by name by scanning every style of the
+    template twice for each paragraph (2 ms a paragraph: 14 of 16 s for 400 stories), and the styles
+    do not change while the briefing is written."""
+    part = doc.part
+    lookup = part.get_style_id
+    known: dict[tuple[str, object], str | None] = {}
+
+    def get_style_id(style: object, style_type: object) -> str | None:
+        if not isinstance(style, str):
+            return lookup(style, style_type)  # type: ignore[no-any-return]
+        if (style, style_type) not in known:
+            known[(style, style_type)] = lookup(style, style_type)
+        return known[(style, style_type)]
+
+    part.get_style_id = get_style_id
 
 
 def _properties(doc: Any, briefing: Briefing) -> None:
@@ -223,7 +242,7 @@ def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], width
         for cell, value, width in zip(row_cells, values, widths, strict=True):
             cell.width = Cm(width)
             paragraph = cell.paragraphs[0]
-            paragraph.style = doc.styles["Table Text"]
+            paragraph.style = "Table Text"
             paragraph.add_run(value).bold = n == 0 or None
             # A short table stays on one page (keep-with-next on every row but the last).
             paragraph.paragraph_format.keep_with_next = keep_together and n < len(all_rows) - 1

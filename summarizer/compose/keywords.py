@@ -179,6 +179,10 @@ def _overlap(a: str, b: str) -> bool:
     return any(a[i : i + 2] in b for i in range(len(a) - 1))
 
 
+def _text_terms(text: str) -> dict[str, int]:
+    return _closed(_terms(lead_window(text)))
+
+
 def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     """Up to ``limit`` keywords for each text, scored by repeats × length × IDF over ``texts`` × word IDF.
 
@@ -191,7 +195,9 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     """
     # Filter before closing: 伊斯兰饭庄 stays a keyword when the longer repeat 伊斯兰饭庄董事 is a fragment.
     # Repeats are compared pairwise: a long article's lead window only.
-    per_text = [_closed(_terms(text)) for text in map(lead_window, texts)]
+    from ..parallel import map_ordered  # across processes inside parallel.using (a month's briefing)
+
+    per_text = map_ordered(_text_terms, texts)
     df: Counter[str] = Counter(g for grams in per_text for g in grams)
     n = len(texts)
     out = []
