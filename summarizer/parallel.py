@@ -262,7 +262,9 @@ def _pool(workers: int, method: str) -> ProcessPoolExecutor:
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             context.set_forkserver_preload([__name__])
-        _POOLS[key] = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+        pool = _POOLS[key] = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+        for _ in range(workers):  # start them all now, warming up side by side (else one per job submitted)
+            pool.submit(os.getpid)
     return _POOLS[key]
 
 

@@ -65,6 +65,7 @@ def test_write_split_folder_index_and_replace(briefing, tmp_path: Path) -> None:
     assert "[2-山东省.docx](2-山东省.docx)" in markdown and "bad.docx" in markdown
     text = "\n".join(p.text for p in Document(str(folder / parts[1].file)).paragraphs)
     assert "物业简报（山东省）" in text and "聊城市东昌府区住建局" in text and "哈尔滨" not in text
+    assert not Document(str(folder / parts[1].file)).inline_shapes  # no chart of one province's one bar
     assert sorted(p.name for p in folder.iterdir()) == ["1-黑龙江省.docx", "2-山东省.docx", "3-其他地区.docx",
                                                         "index.json", "index.md"]
     write_split(briefing, folder, "city")  # a folder of earlier briefings is replaced whole

@@ -167,7 +167,7 @@ def _overview(doc: Any, briefing: Briefing) -> None:
     # left goes to the next page, so it comes right after the 综述's few lines, where the page has room;
     # the table after it flows on over pages (its header repeated), and the news follows.
     counts = layout.province_counts(briefing)
-    png = province_chart(counts) if counts else None
+    png = province_chart(counts) if len(counts) > 1 else None  # one bar compares nothing (a province's own briefing)
     if png is not None:
         holder = doc.add_paragraph(style="Caption")
         holder.paragraph_format.keep_with_next = True  # the picture with its caption
