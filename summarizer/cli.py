@@ -44,6 +44,8 @@ Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threa
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 Workers = Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Processes for reading, regions and "
                                                                           "keywords (default: the usable cores).")]
+JsonLines = Annotated[bool, typer.Option("--jsonl", help="Stream one JSON line per article (id, title, region, "
+                                                        "summary, figures) as it goes; resumable via the cache.")]
 SplitBy = Annotated[str | None, typer.Option("--split-by", help="province | city: one briefing per region, "
                                                                 "into the folder -o names (plus index.md).")]
 
@@ -237,6 +239,8 @@ def summarize(
     threads: Threads = None,
     dtype: Dtype = None,
     no_cache: NoCache = False,
+    jsonl: JsonLines = False,
+    workers: Workers = None,
 ) -> None:
     """Print one summary per article."""
     from .ingest import load_articles
@@ -244,6 +248,9 @@ def summarize(
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, quantize=quantize,
                                        threads=threads, dtype=dtype)
+    if jsonl:
+        _stream_jsonl(_inputs(files, urls), s, prompts, no_cache, workers)
+        return
     articles = load_articles(_inputs(files, urls))
     summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
                                    **_engine_options(s, prompts, no_cache))
@@ -254,6 +261,18 @@ def summarize(
         return
     for a, x in zip(articles, summaries, strict=True):
         typer.echo(f"{a.name}  {a.title}\n  {x.text}\n  [{x.method}]\n")
+
+
+def _stream_jsonl(inputs: list[str], s: Settings, prompts: Path | None, no_cache: bool, workers: int | None) -> None:
+    from .stream import stream_summaries
+
+    options = _engine_options(s, prompts, no_cache)
+    options.pop("progress")  # stdout is the data; the lines are the progress
+    rows = stream_summaries(inputs, backend=s.backend, model=s.model, max_chars=s.max_chars, workers=workers,
+                            aliases=s.region_aliases, **options)
+    for row in rows:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        sys.stdout.flush()  # a line as soon as it is done: a pipe reader, or a resumed run, sees it
 
 
 def _article_json(article: Any) -> dict[str, Any]:

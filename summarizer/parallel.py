@@ -343,7 +343,7 @@ def stream_inputs(
     workers: int | None = None,
     aliases: Mapping[str, str] | None = None,
     max_chars: int | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     method: str | None = None,
 ) -> Iterator[Part]:
     """Read every input, resolve regions (and summarise with the extractive engine when ``max_chars`` is
@@ -353,7 +353,7 @@ def stream_inputs(
         InputError: a path does not exist or a folder is empty (before any work).
         ValueError: ``workers`` is below 1.
     """
-    workers = check_workers(workers)
+    workers, chunk = check_workers(workers), chunk or CHUNK
     units = plan(paths, chunk=chunk)
     first = next(units, None)  # scan_paths' errors now, not when the caller first iterates
     if first is None:

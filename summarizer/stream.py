@@ -1,0 +1,102 @@
+"""Summaries as data, streamed: one JSON object per article as it is done (``summarizer summarize --jsonl``).
+
+    inputs ─▶ parallel.stream_inputs (read + regions; the extractive engine too, in the workers)
+           ─▶ a model engine here, part by part, through the summary cache ─▶ one line per article
+
+Nothing waits for the whole input: memory holds one part per worker, and a line is written as soon as
+its part is done. An interrupted run loses nothing it finished: a model engine's summaries are in the
+cache (``cache.SummaryCache``) as each part is done, so the next run of the same command takes them
+from there and goes on where it stopped; the extractive engine is fast enough to run again.
+
+Every input is accounted for: an input or record that gives no article is a line too, with
+``"skipped"`` holding the reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from . import facts, parallel
+from .cache import SummaryCache
+from .types import Article, SkippedFile, Summary
+
+
+def article_id(article: Article) -> str:
+    """A record's own ``id`` field, else how messages name the article (``Article.name``)."""
+    return article.meta.get("id") or article.name
+
+
+def article_row(article: Article, summary: Summary, story: int = 1) -> dict[str, Any]:
+    """The line for one article: id, where it came from, title, region, date, summary, figures, method.
+
+    ``story``: counts the articles of one id (a record's ``id`` field, else ``Article.name``): a
+    newspaper page gives several stories, and the second and later say so (``r7/2``, ``page.txt#2/2``).
+    """
+    region = article.region
+    base = article_id(article)
+    return {
+        "id": base if story == 1 else f"{base}/{story}",
+        "file": str(article.path) if article.path else None,
+        "title": article.title,
+        "source": article.source,
+        "date": article.date.isoformat() if article.date else None,
+        "url": article.url,
+        "region": {"label": region.label(), "province": region.province, "city": region.city,
+                   "county": region.county, "code": region.code, "scope": region.scope},
+        "summary": summary.text,
+        "figures": [f.text for f in facts.key_figures(article.text)],
+        "engine": summary.engine,
+        "method": summary.method,
+    }
+
+
+def skipped_row(skipped: SkippedFile) -> dict[str, Any]:
+    """The line for an input that gave no article: where, and why (English and Chinese)."""
+    return {"file": str(skipped.path), "record": skipped.record, "skipped": skipped.reason,
+            "skipped_zh": skipped.reason_zh, "ignored": skipped.ignored}
+
+
+def stream_summaries(
+    paths: Iterable[str | Path],
+    *,
+    backend: str = "auto",
+    model: str | None = None,
+    max_chars: int = 150,
+    workers: int | None = None,
+    aliases: Mapping[str, str] | None = None,
+    cache: SummaryCache | None = None,
+    **options: object,
+) -> Iterator[dict[str, Any]]:
+    """Summarise every input, yielding a row (``article_row`` or ``skipped_row``) per article or skipped
+    input, in input order, as each part is done.
+
+    The engine is loaded before the first input is read (a bad option fails at once). The extractive
+    engine runs in the workers beside reading; a model engine runs here, a part at a time, behind
+    the cache, with the fallback chain of ``pipeline.run_engine``.
+
+    Raises:
+        InputError: a path is missing or a folder is empty (before any work).
+        UnknownBackendError, BackendError: see ``pipeline.choose_engine``.
+    """
+    from .pipeline import open_engine, run_engine
+
+    engine, reason = open_engine(backend, model, cache=cache, **options)
+    in_workers = engine.name == "extractive" and reason is None
+    parts = parallel.stream_inputs(paths, workers=workers, aliases=aliases, max_chars=max_chars if in_workers else None)
+    seen: Counter[str] = Counter()  # ids so far: an id is a few dozen bytes, 50,000 of them a few MB
+    for part in parts:
+        for skipped in part.skipped:
+            yield skipped_row(skipped)
+        if not part.articles:
+            continue
+        summaries = part.summaries if in_workers and part.summaries is not None else \
+            run_engine(engine, part.articles, max_chars=max_chars, reason=reason, cache=cache)
+        for article, summary in zip(part.articles, summaries, strict=True):
+            seen[article_id(article)] += 1
+            yield article_row(article, summary, seen[article_id(article)])
+
+
+__all__ = ["article_id", "article_row", "skipped_row", "stream_summaries"]

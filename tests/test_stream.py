@@ -1,0 +1,73 @@
+"""Summaries as a stream of JSON lines (summarizer/stream.py, ``summarize --jsonl``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.ingest import load_articles
+from summarizer.pipeline import summarize_articles
+from summarizer.stream import stream_summaries
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    (folder / "broken.json").write_text("{not json", encoding="utf-8")
+    records = [json.dumps({"id": f"r{i}", "text": p.read_text(encoding="utf-8")}, ensure_ascii=False)
+               for i, p in enumerate(sorted(SEEDS.iterdir()))]
+    (folder / "feed.jsonl").write_text("\n".join([*records, "[]"]) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_row_per_article_and_per_skipped_input_in_order(inputs: Path, workers: int) -> None:
+    rows = list(stream_summaries([inputs], backend="extractive", max_chars=80, workers=workers))
+    articles = load_articles([inputs])
+    summaries = summarize_articles(articles, backend="extractive", max_chars=80)
+    done = [r for r in rows if "summary" in r]
+    assert [r["summary"] for r in done] == [s.text for s in summaries]  # what the serial path writes
+    assert [r["title"] for r in done] == [a.title for a in articles]
+    assert [r["region"]["label"] for r in done] == [a.region.label() for a in articles]
+    ids = [r["id"] for r in done if r["file"].endswith("feed.jsonl")]
+    assert ids == ["r0", "r1", "r2", "r2/2", "r2/3", "r3", "r4"]  # 002 is a newspaper page of three stories
+    assert len({r["id"] for r in done}) == len(done)
+    assert done[0]["region"]["province"] == "黑龙江省" and "2836户" in done[0]["figures"]
+    skipped = [r for r in rows if "skipped" in r]
+    assert [(Path(r["file"]).name, r["record"]) for r in skipped] == [("broken.json", None), ("feed.jsonl", 5)]
+    assert "not valid JSON" in skipped[0]["skipped"] and skipped[1]["skipped_zh"]
+
+
+def test_rows_come_before_the_input_is_finished(inputs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer import parallel
+
+    read = []
+    real = parallel._run
+
+    def counting(job):
+        read.append(len(job.units))
+        return real(job)
+
+    monkeypatch.setattr(parallel, "_run", counting)
+    monkeypatch.setattr(parallel, "CHUNK", 1)  # a job per input
+    rows = stream_summaries([inputs], backend="extractive", workers=1, max_chars=60)
+    first = next(rows)
+    assert first["summary"] and len(read) == 1  # one part read so far, not the whole input
+
+
+def test_cli_jsonl(inputs: Path) -> None:
+    result = CliRunner().invoke(app, ["summarize", str(inputs), "--jsonl", "--backend", "extractive", "-n", "60",
+                                      "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 16  # 7 articles of the seeds, 7 of their records, 2 skipped
+    assert all(len(r["summary"]) <= 60 for r in lines if "summary" in r)
