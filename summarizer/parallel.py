@@ -17,7 +17,6 @@ it was reading, which is named (``SkipKind.READ_FAILED``: process died): the oth
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import contextvars
 import dataclasses
@@ -243,11 +242,12 @@ def _died(job: _Job) -> Part:
 
 # --- the pool ------------------------------------------------------------------------------------
 
-_POOLS: dict[tuple[int, str], ProcessPoolExecutor] = {}
-
-
-def _warm() -> None:
-    """A worker takes one core, and loads the division tables once, at start, not inside its first job."""
+def _warm(environment: Mapping[str, str]) -> None:
+    """A worker takes the environment of the process that started the pool (a forkserver keeps the one
+    it started with: a cache or fetch folder set since would be missed) and one core, and loads the
+    division tables once, at start, not inside its first job."""
+    os.environ.clear()
+    os.environ.update(environment)
     # numpy's BLAS would start a thread per core in every worker (numpy is not imported yet here: this
     # holds); on the small matrices of the extractive engine that made it 3.5 times slower.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -255,30 +255,79 @@ def _warm() -> None:
     regions.resolve(Article(title="", text="北京市"))
 
 
-def _pool(workers: int, method: str) -> ProcessPoolExecutor:
-    """The pool of ``workers`` processes (kept for the next stage and run; started with ``method``)."""
-    key = (workers, method)
-    if key not in _POOLS:
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload([__name__])
-        pool = _POOLS[key] = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
-        for _ in range(workers):  # start them all now, warming up side by side (else one per job submitted)
-            pool.submit(os.getpid)
-    return _POOLS[key]
+class _Pools:
+    """The pools of one ``using`` block (or of one call outside any), by start method; closed with it."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.executors: dict[str, ProcessPoolExecutor] = {}
+
+    def get(self, method: str) -> ProcessPoolExecutor:
+        if method not in self.executors:
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload([__name__])
+            pool = self.executors[method] = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm,
+                                                                initargs=(dict(os.environ),))
+            for _ in range(self.workers):  # start them all now, warming up side by side (else one per job)
+                pool.submit(os.getpid)
+        return self.executors[method]
+
+    def discard(self, method: str) -> None:
+        """Drop a broken pool; the next ``get`` starts a new one."""
+        if (pool := self.executors.pop(method, None)) is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        for method in list(self.executors):
+            self.executors.pop(method).shutdown(wait=True, cancel_futures=True)
 
 
-def _discard(workers: int, method: str) -> None:
-    if (pool := _POOLS.pop((workers, method), None)) is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+_WORKERS: contextvars.ContextVar[int] = contextvars.ContextVar("summarizer_workers", default=1)
+_ACTIVE: contextvars.ContextVar[_Pools | None] = contextvars.ContextVar("summarizer_pools", default=None)
 
 
-@atexit.register
-def shutdown() -> None:
-    """Stop the pools (at exit; also for a caller that wants its processes back now)."""
-    for key in list(_POOLS):
-        pool = _POOLS.pop(key)
-        pool.shutdown(wait=True, cancel_futures=True)
+@contextlib.contextmanager
+def using(workers: int | None) -> Iterator[int]:
+    """Let the stages inside the block use ``workers`` processes (None: the usable cores), and keep one
+    pool for all of them (reading, keywords, rendering split briefings), stopped when the block ends.
+    Outside any such block the CPU stages after reading run in this process: a library caller opts in.
+
+    The processes start by ``forkserver``, which imports the main module again: a script that uses
+    several workers needs the usual ``if __name__ == "__main__":`` guard (``multiprocessing``'s rule).
+    """
+    workers = check_workers(workers)
+    active = _ACTIVE.get()
+    if active is not None and active.workers == workers:  # nested in a block of the same size: its pool
+        yield workers
+        return
+    pools = _Pools(workers)
+    tokens = _WORKERS.set(workers), _ACTIVE.set(pools)
+    try:
+        yield workers
+    finally:
+        _ACTIVE.reset(tokens[1])
+        _WORKERS.reset(tokens[0])
+        pools.close()
+
+
+def current_workers() -> int:
+    """The processes the CPU stages may use here (``using``; 1 outside it)."""
+    return _WORKERS.get()
+
+
+@contextlib.contextmanager
+def _pools(workers: int) -> Iterator[_Pools]:
+    """The enclosing block's pools when they have ``workers`` processes, else pools for this call only."""
+    active = _ACTIVE.get()
+    if active is not None and active.workers == workers:
+        yield active
+        return
+    own = _Pools(workers)
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 # forkserver: workers start from a clean server process, safe when this one runs threads (a model's);
@@ -291,43 +340,44 @@ def _stream(jobs: Iterable[_Job], workers: int, method: str | None = None) -> It
     if workers <= 1:
         yield from map(_run, jobs)
         return
-    method = method or START_METHOD
+    how = method or START_METHOD
     pending = iter(jobs)
     window: deque[tuple[_Job, Future[Part]]] = deque()
+    with _pools(workers) as pools:
 
-    def submit(job: _Job) -> None:
-        window.append((job, _pool(workers, method).submit(_run, job)))
+        def submit(job: _Job) -> None:
+            window.append((job, pools.get(how).submit(_run, job)))
 
-    for job in islice(pending, IN_FLIGHT * workers):
-        submit(job)
-    while window:
-        job, future = window.popleft()
-        try:
-            part = future.result()
-        except BrokenProcessPool:
-            # A worker died. Every job in flight failed with it; run them again in a new pool, this
-            # one a unit at a time, so that only the unit that kills its worker is lost.
-            _discard(workers, method)
-            again = [j for j, _ in window]
-            window.clear()
-            part = _rescue(job, workers, method)
-            for j in again:
-                submit(j)
-        yield part
-        if (job := next(pending, None)) is not None:
+        for job in islice(pending, IN_FLIGHT * workers):
             submit(job)
+        while window:
+            job, future = window.popleft()
+            try:
+                part = future.result()
+            except BrokenProcessPool:
+                # A worker died. Every job in flight failed with it; run them again in a new pool, this
+                # one a unit at a time, so that only the unit that kills its worker is lost.
+                pools.discard(how)
+                again = [j for j, _ in window]
+                window.clear()
+                part = _rescue(job, pools, how)
+                for j in again:
+                    submit(j)
+            yield part
+            if (job := next(pending, None)) is not None:
+                submit(job)
 
 
-def _rescue(job: _Job, workers: int, method: str) -> Part:
+def _rescue(job: _Job, pools: _Pools, method: str) -> Part:
     if job.articles:  # summaries only: no input to blame, so they are written here
         return _run(job)
     parts: list[Part] = []
     for unit in job.units:
         single = dataclasses.replace(job, units=(unit,))
         try:
-            parts.append(_pool(workers, method).submit(_run, single).result())
+            parts.append(pools.get(method).submit(_run, single).result())
         except BrokenProcessPool:
-            _discard(workers, method)
+            pools.discard(method)
             log.warning("reading %s killed its process", _unit_path(unit))
             parts.append(_died(single))
     summaries = None if job.max_chars is None else tuple(s for p in parts for s in p.summaries or ())
@@ -383,25 +433,6 @@ def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
 
 # --- any per-item function, for the stages after ingest ----------------------------------------
 
-_WORKERS: contextvars.ContextVar[int] = contextvars.ContextVar("summarizer_workers", default=1)
-
-
-@contextlib.contextmanager
-def using(workers: int | None) -> Iterator[int]:
-    """Let the CPU stages inside the block (keywords, rendering split briefings) use ``workers`` processes
-    (None: the usable cores). Outside any such block they run in this process: a library caller opts in."""
-    token = _WORKERS.set(check_workers(workers))
-    try:
-        yield _WORKERS.get()
-    finally:
-        _WORKERS.reset(token)
-
-
-def current_workers() -> int:
-    """The processes the CPU stages may use here (``using``; 1 outside it)."""
-    return _WORKERS.get()
-
-
 def _apply(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
     return [func(item) for item in items]
 
@@ -416,27 +447,27 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], *, chunk: int = CHUN
     workers = current_workers()
     if workers <= 1 or len(items) <= chunk:
         return _apply(func, items)
-    method = method or START_METHOD
-    pieces = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    how = method or START_METHOD
+    pending = iter([items[i:i + chunk] for i in range(0, len(items), chunk)])
     out: list[R] = []
     window: deque[tuple[Sequence[T], Future[list[R]]]] = deque()
-    pending = iter(pieces)
+    with _pools(workers) as pools:
 
-    def submit(piece: Sequence[T]) -> None:
-        window.append((piece, _pool(workers, method).submit(_apply, func, piece)))
+        def submit(piece: Sequence[T]) -> None:
+            window.append((piece, pools.get(how).submit(_apply, func, piece)))
 
-    for piece in islice(pending, IN_FLIGHT * workers):
-        submit(piece)
-    while window:
-        piece, future = window.popleft()
-        try:
-            out += future.result()
-        except BrokenProcessPool:
-            _discard(workers, method)
-            log.warning("a worker process died; doing its share here")
-            out += _apply(func, piece)
-        if (piece := next(pending, None)) is not None:
+        for piece in islice(pending, IN_FLIGHT * workers):
             submit(piece)
+        while window:
+            piece, future = window.popleft()
+            try:
+                out += future.result()
+            except BrokenProcessPool:
+                pools.discard(how)
+                log.warning("a worker process died; doing its share here")
+                out += _apply(func, piece)
+            if (piece := next(pending, None)) is not None:
+                submit(piece)
     return out
 
 
@@ -449,5 +480,5 @@ def summarize_extractive(articles: Sequence[Article], *, max_chars: int, workers
     return [s for part in _stream(jobs, workers, method) for s in part.summaries or ()]
 
 
-__all__ = ["CHUNK", "Part", "current_workers", "map_ordered", "read_inputs", "shutdown", "stream_inputs",
+__all__ = ["CHUNK", "Part", "current_workers", "map_ordered", "read_inputs", "stream_inputs",
            "summarize_extractive", "usable_cores", "using"]

@@ -14,12 +14,13 @@ Every input is accounted for: an input or record that gives no article is a line
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import facts, parallel
+from . import facts, parallel, regions
 from .cache import SummaryCache
 from .types import Article, SkippedFile, Summary
 
@@ -99,4 +100,45 @@ def stream_summaries(
             yield article_row(article, summary, seen[article_id(article)])
 
 
-__all__ = ["article_id", "article_row", "skipped_row", "stream_summaries"]
+def summarize_records(
+    records: Sequence[Mapping[str, object]],
+    *,
+    label: str = "records",
+    backend: str = "extractive",
+    model: str | None = None,
+    max_chars: int = 150,
+    aliases: Mapping[str, str] | None = None,
+    **options: object,
+) -> list[dict[str, Any]]:
+    """The rows ``stream_summaries`` writes, for a batch of records already parsed (objects with a text
+    field, as in a .jsonl file) by a pipeline that reads them itself (a Ray Data batch: ``ray_data``).
+
+    The same functions as a local run: the record reader, ``build_articles``, ``regions.resolve``,
+    ``pipeline.summarize_articles``; a record whose article cannot be built is a skipped row, the rest
+    go on. ``label`` names the source in the rows (``file``).
+    """
+    from .ingest.build import build_articles
+    from .ingest.guard import failure, safe_document
+    from .ingest.readers import record_documents
+    from .pipeline import summarize_articles
+
+    path = Path(label)
+    articles: list[Article] = []
+    rows: list[dict[str, Any]] = []
+    for doc in record_documents(path, [(i, dict(r)) for i, r in enumerate(records)]):
+        try:
+            found, missed = build_articles([safe_document(doc)])
+        except Exception as exc:  # the reader's guard, per record
+            found, missed = [], [dataclasses.replace(failure(path, exc), record=getattr(doc, "record", None))]
+        articles += [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in found]
+        rows += [skipped_row(m) for m in missed]
+    summaries = summarize_articles(articles, backend=backend, model=model, max_chars=max_chars, **options) \
+        if articles else []
+    seen: Counter[str] = Counter()
+    for article, summary in zip(articles, summaries, strict=True):
+        seen[article_id(article)] += 1
+        rows.append(article_row(article, summary, seen[article_id(article)]))
+    return rows
+
+
+__all__ = ["article_id", "article_row", "skipped_row", "stream_summaries", "summarize_records"]

@@ -148,11 +148,9 @@ def test_a_worker_failing_or_dying_costs_only_its_input(tmp_path: Path, monkeypa
     (folder / "07x.boom").write_text("炸", encoding="utf-8")
     monkeypatch.setitem(readers.READERS, ".boom", reader)
     monkeypatch.setattr("summarizer.ingest.SUPPORTED_SUFFIXES", frozenset(readers.READERS))
-    # fork, in new workers: they must see the patched reader table (users' runs start them by forkserver)
-    parallel.shutdown()
+    # fork: the workers must see the patched reader table (users' runs start them by forkserver)
     articles, skipped = parallel.read_inputs([folder], workers=2, chunk=2, method="fork")
     assert len(articles) == len(serial([p for p in sorted(folder.iterdir()) if p.suffix == ".txt"])[0])
     assert [(s.path.name, s.kind, s.detail) for s in skipped] == [("07x.boom", kind, detail)]
     # and the pool works again afterwards
     assert parallel.read_inputs([folder / "00_000_3a66c6915ed1d9f5.txt"], workers=2, method="fork")[0]
-    parallel.shutdown()

@@ -124,13 +124,13 @@ def _read_json(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
         indexed = list(enumerate(loaded)) if isinstance(loaded, list) else [(None, loaded)]
     if not indexed:
         raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
-    return _records(path, indexed, enc)
+    return record_documents(path, indexed, enc)
 
 
 def read_json_lines(path: Path, text: str, enc: str, first: int = 0) -> list[RawDocument | SkippedFile]:
     """The documents of a slice of a JSON Lines file whose first line is line ``first`` (from 0) of
     the file: record indices and line numbers are the file's (``parallel`` reads a large file so)."""
-    return _records(path, _json_lines(path, text, first), enc)
+    return record_documents(path, _json_lines(path, text, first), enc)
 
 
 def _json_lines(path: Path, text: str, first: int = 0) -> list[tuple[int | None, object]]:
@@ -140,7 +140,11 @@ def _json_lines(path: Path, text: str, first: int = 0) -> list[tuple[int | None,
             if line.strip()]
 
 
-def _records(path: Path, indexed: list[tuple[int | None, object]], enc: str) -> list[RawDocument | SkippedFile]:
+def record_documents(path: Path, indexed: list[tuple[int | None, object]], enc: str = "utf-8"
+                     ) -> list[RawDocument | SkippedFile]:
+    """Records (index, parsed JSON value) of ``path`` as documents, or the entries saying why not: not an
+    object, no text field (a ``SkippedFile`` from parsing stays one). Also for records read elsewhere
+    (a Ray Data batch: ``ray_data``)."""
     out: list[RawDocument | SkippedFile] = []
     for i, rec in indexed:
         if isinstance(rec, SkippedFile):
