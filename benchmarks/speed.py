@@ -111,10 +111,10 @@ Run = tuple[list[str], ForwardTimer, Any, float]  # summaries, timings, the mode
 def naive_loop(model_path: str, texts: list[str], budget: int) -> Run:
     """The peer: one article at a time, float32, greedy, the engine's prompt with the default system prompt."""
     import torch
-
-    from summarizer.backends import hf
     from summarizer.backends.chat import REPETITION_PENALTY, new_tokens, wrap
     from summarizer.backends.generate import clean_output
+
+    from summarizer.backends import hf
     from summarizer.prompts import load_prompt, render_prompt
 
     start = time.perf_counter()
@@ -163,9 +163,9 @@ def ct2_run(model_path: str, texts: list[str], budget: int, compute_type: str) -
     import ctranslate2
     import torch
     import transformers
-
     from summarizer.backends.chat import REPETITION_PENALTY, new_tokens, shared_prefix, wrap
     from summarizer.backends.generate import clean_output
+
     from summarizer.prompts import load_prompt, render_prompt
 
     start = time.perf_counter()

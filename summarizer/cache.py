@@ -18,14 +18,14 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .types import Article, Summary
 
 if TYPE_CHECKING:
-    from .backends import Summarizer
+    from .backends import Capabilities
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,9 @@ def default_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("summarizer")) / "summaries"
+
+
+_ENTRIES = "[0-9a-f][0-9a-f]/*.json"  # entries live under two hex digits; probes/ (hf's dtype probe) is not one
 
 
 def text_key(*parts: object) -> str:
@@ -108,36 +111,30 @@ class SummaryCache:
         """Delete every entry; returns how many were removed."""
         removed = 0
         if self.directory.is_dir():
-            for path in self.directory.glob("*/*.json"):
+            for path in self.directory.glob(_ENTRIES):
                 path.unlink(missing_ok=True)
                 removed += 1
-            for path in self.directory.glob("*/.tmp-*"):  # leftovers of a crash mid-write
+            for path in self.directory.glob("[0-9a-f][0-9a-f]/.tmp-*"):  # leftovers of a crash mid-write
                 path.unlink(missing_ok=True)
         return removed
 
     def size(self) -> int:
-        return sum(1 for _ in self.directory.glob("*/*.json")) if self.directory.is_dir() else 0
+        return sum(1 for _ in self.directory.glob(_ENTRIES)) if self.directory.is_dir() else 0
 
 
 class CachedEngine:
     """A model engine behind the cache: it is loaded only when something is not cached yet.
 
-    ``fingerprint`` is known without loading (remembered from the first run with the same model
-    and settings), so a briefing whose summaries, titles and 综述 are all cached never loads the
-    model. ``title`` and ``complete`` exist only when the engine class has them.
+    ``fingerprint`` and ``capabilities`` are known without loading (remembered from the first run
+    with the same request), so a briefing whose summaries, titles and 综述 are all cached never
+    loads the model.
     """
 
-    def __init__(self, name: str, model: str, fingerprint: str, cache: SummaryCache,
-                 load: Callable[[], Summarizer], methods: frozenset[str]) -> None:
-        self.name, self.model_name, self.fingerprint = name, model, fingerprint
+    def __init__(self, name: str, model: str, fingerprint: str, capabilities: Capabilities, cache: SummaryCache,
+                 load: Callable[[], Any]) -> None:
+        self.name, self.model_name, self.fingerprint, self.capabilities = name, model, fingerprint, capabilities
         self._cache, self._load = cache, load
-        self._engine: Summarizer | None = None
-        if "title" in methods:
-            self.title = self._title
-        if "complete" in methods:
-            self.complete = self._complete
-        if "retry" in methods:
-            self.retry = self._retry
+        self._engine: Any = None
 
     @property
     def engine(self) -> Any:
@@ -146,23 +143,29 @@ class CachedEngine:
             self._engine = self._load()
         return self._engine
 
-    def summarize(self, articles: Any, *, max_chars: int) -> list[Summary]:
+    def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
         return list(self.engine.summarize(articles, max_chars=max_chars))
 
-    def _retry(self, articles: Any, *, max_chars: int, problems: Any) -> list[Summary]:
+    def retry(self, articles: Sequence[Article], *, max_chars: int, problems: Sequence[Sequence[str]]) -> list[Summary]:
         return list(self.engine.retry(articles, max_chars=max_chars, problems=problems))
 
-    def _cached(self, key: str, make: Callable[[], str]) -> str:
+    def titles(self, articles: Sequence[Article], *, max_chars: int = 30) -> list[str | None]:
+        """The engine's titles, those not cached yet generated together (a failed request's None is not kept)."""
+        keys = [text_key("title", self.fingerprint, a.title, a.text, max_chars) for a in articles]
+        out = [self._cache.get_text(k) for k in keys]
+        todo = [i for i, t in enumerate(out) if t is None]
+        if todo:
+            fresh = self.engine.titles([articles[i] for i in todo], max_chars=max_chars)
+            for i, text in zip(todo, fresh, strict=True):
+                out[i] = text
+                if text is not None:
+                    self._cache.put_text(keys[i], text)
+        return out
+
+    def complete(self, prompt: str, *, max_chars: int) -> str:
+        key = text_key("complete", self.fingerprint, prompt, max_chars)
         if (text := self._cache.get_text(key)) is not None:
             return text
-        text = make()
+        text = str(self.engine.complete(prompt, max_chars=max_chars))
         self._cache.put_text(key, text)
         return text
-
-    def _title(self, article: Article, *, max_chars: int = 30) -> str:
-        key = text_key("title", self.fingerprint, article.title, article.text, max_chars)
-        return self._cached(key, lambda: str(self.engine.title(article, max_chars=max_chars)))
-
-    def _complete(self, prompt: str, *, max_chars: int) -> str:
-        key = text_key("complete", self.fingerprint, prompt, max_chars)
-        return self._cached(key, lambda: str(self.engine.complete(prompt, max_chars=max_chars)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import json
 import logging
 import sys
@@ -28,15 +29,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 Inputs = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/).", show_default=False)]
 Files = Annotated[list[Path], typer.Argument(help="Article files or folders.")]
-Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto | extractive | seq2seq | chat")]
-Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local folder or .gguf file.")]
+Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto (the default: by --base-url or --model), "
+                                             "or an engine `summarizer engines` lists.")]
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
-Quantize = Annotated[str | None, typer.Option("--quantize", help="Model weights: none (default) or int8.")]
-Dtype = Annotated[str | None, typer.Option("--dtype", help="Model arithmetic: auto (mixed where the CPU has bf16 "
-                                                            "hardware), mixed, bfloat16 or float32.")]
-Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for a model (default: cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 
 
@@ -68,54 +64,97 @@ def _date(text: str | None) -> dt.date | None:
         raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
 
 
-def _engine_options(settings: Settings, prompts: Path | None, no_cache: bool) -> dict[str, Any]:
-    """Options for the engine (prompts; quantize, threads, dtype from ``settings``) and the run (summary cache,
-    progress on stderr)."""
+def _engine_flags() -> dict[str, tuple[Any, str, str]]:
+    """Every engine option in the registry as a flag: name → (type, flag, help). Options of the same name
+    in several engines share one flag (their types agree: tests/test_models.py checks)."""
+    from .backends import BACKENDS
+    from .backends.options import field_type
+
+    flags: dict[str, tuple[Any, str, str]] = {}
+    for backend in BACKENDS.values():
+        for cls in backend.option_classes():
+            for f in dataclasses.fields(cls):
+                if f.name in flags:
+                    continue
+                help_text = f.metadata["help"]
+                if f.name != "model":
+                    engines = [b.name for b in BACKENDS.values()
+                               if any(f.name in c.names() for c in b.option_classes())]
+                    help_text += f" (engines: {', '.join(engines)})"
+                flag = f.metadata.get("flag") or "--" + f.name.replace("_", "-")
+                flags[f.name] = (field_type(cls, f.name), flag, help_text)
+    return flags
+
+
+def engine_options(func: F) -> F:
+    """Give a command one flag per engine option (from the registry); they reach it as ``engine_options``,
+    only those given."""
+    flags = _engine_flags()
+    signature = inspect.signature(func, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "engine_options"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                               annotation=Annotated[kind | None, typer.Option(
+                                   flag, *(["-m"] if name == "model" else []), help=text,
+                                   rich_help_panel="Engine options")])
+             for name, (kind, flag, text) in flags.items()]
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = {name: kwargs.pop(name) for name in flags if name in kwargs}
+        return func(*args, engine_options={k: v for k, v in given.items() if v is not None}, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def _run_options(settings: Settings, given: dict[str, Any], no_cache: bool) -> dict[str, Any]:
+    """Everything the library's run takes besides the articles: the engine, its options (the config's
+    [engines.NAME] table for the engine that will run, the command line's flags over it), the summary
+    cache and progress on stderr."""
+    from .backends import resolve_backend
     from .cache import SummaryCache
     from .progress import Reporter
 
-    if prompts is not None and not prompts.is_dir():
+    prompts = given.get("prompts")
+    if prompts is not None and not Path(prompts).is_dir():
         raise ConfigError(f"--prompts {prompts}: not a folder; give a folder holding summary.txt (see prompts/)")
-    options: dict[str, Any] = {"cache": None if no_cache else SummaryCache(), "progress": Reporter()}
-    if prompts:
-        options["prompts"] = prompts
-    models = {"quantize": settings.quantize, "threads": settings.threads, "dtype": settings.dtype}
-    options.update({k: v for k, v in models.items() if v is not None})
-    return options
+    model = given.pop("model", None) or settings.model
+    name = resolve_backend(settings.backend, {"model": model, **given})
+    options = {**settings.engines.get(name, {}), **given}
+    return {"backend": settings.backend, "model": model, "cache": None if no_cache else SummaryCache(),
+            "progress": Reporter(), **options}
 
 
 @app.command()
 @handles_errors
+@engine_options
 def brief(
     inputs: Inputs = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .docx, .md or .json.")] = Path(
         "outputs/briefing.docx"
     ),
     backend: Backend = None,
-    model: Model = None,
     max_chars: MaxChars = None,
     title: Annotated[str | None, typer.Option("--title", help="Briefing title (default 新闻简报).")] = None,
     template: Annotated[str | None, typer.Option("--template", help="plain | gongwen | your own .docx.")] = None,
     issue: Annotated[str | None, typer.Option("--issue", help="Issue number 期号 (12 → 第12期).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Compiling unit 编印单位.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default today).")] = None,
-    prompts: Prompts = None,
-    quantize: Quantize = None,
-    threads: Threads = None,
-    dtype: Dtype = None,
     no_cache: NoCache = False,
+    *,
+    engine_options: dict[str, Any],
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
     from .pipeline import brief_paths
 
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
-                                       template=template, issue=issue, unit=unit, quantize=quantize,
-                                       threads=threads, dtype=dtype)
-    result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
-                         max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases,
-                         **_engine_options(s, prompts, no_cache))
+    s = load_settings().with_overrides(backend=backend, max_chars=max_chars, title=title, template=template,
+                                       issue=issue, unit=unit)
+    run = _run_options(s, engine_options, no_cache)
+    result = brief_paths(inputs or [Path("seeds")], max_chars=s.max_chars, title=s.title, issue=s.issue,
+                         unit=s.unit, date=_date(date), region_aliases=s.region_aliases, **run)
+    run["progress"]("render", 0, 1)
     path = result.write(output, template=s.template)
+    run["progress"]("render", 1, 1)
     typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
     for section in result.sections:
         cities = "、".join(f"{c.name} {len(c.items)}" for c in section.cities if c.name)
@@ -127,27 +166,24 @@ def brief(
 
 @app.command()
 @handles_errors
+@engine_options
 def summarize(
     files: Files,
     backend: Backend = None,
-    model: Model = None,
     max_chars: MaxChars = None,
     as_json: AsJson = False,
-    prompts: Prompts = None,
-    quantize: Quantize = None,
-    threads: Threads = None,
-    dtype: Dtype = None,
     no_cache: NoCache = False,
+    *,
+    engine_options: dict[str, Any],
 ) -> None:
     """Print one summary per article."""
     from .ingest import load_articles
     from .pipeline import summarize_articles
 
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, quantize=quantize,
-                                       threads=threads, dtype=dtype)
+    s = load_settings().with_overrides(backend=backend, max_chars=max_chars)
+    run = _run_options(s, engine_options, no_cache)
     articles = load_articles(files)
-    summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
-                                   **_engine_options(s, prompts, no_cache))
+    summaries = summarize_articles(articles, max_chars=s.max_chars, **run)
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]
@@ -155,6 +191,22 @@ def summarize(
         return
     for a, x in zip(articles, summaries, strict=True):
         typer.echo(f"{a.name}  {a.title}\n  {x.text}\n  [{x.method}]\n")
+
+
+@app.command()
+@handles_errors
+def engines() -> None:
+    """List the engines --backend takes, with their options and defaults."""
+    from .backends import ALIASES, BACKENDS
+
+    aliases = {v: k for k, v in ALIASES.items()}
+    for backend in BACKENDS.values():
+        alias = f" (also: {aliases[backend.name]})" if backend.name in aliases else ""
+        typer.echo(f"{backend.name}{alias}: {backend.about}")
+        for cls in backend.option_classes():
+            for f in dataclasses.fields(cls):
+                flag = f.metadata.get("flag") or "--" + f.name.replace("_", "-")
+                typer.echo(f"  {flag} (default {f.default}): {f.metadata['help']}")
 
 
 def _article_json(article: Any) -> dict[str, Any]:
@@ -184,25 +236,29 @@ def ingest(files: Files, as_json: AsJson = False) -> None:
 
 @app.command("eval")
 @handles_errors
+@engine_options
 def eval_(
     data: Annotated[Path, typer.Argument(help="JSON Lines file: one object a line with text and summary.")],
     backend: Backend = None,
-    model: Model = None,
     max_chars: MaxChars = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N items.")] = None,
     as_json: AsJson = False,
+    *,
+    engine_options: dict[str, Any],
 ) -> None:
     """Score summaries against references: char-level ROUGE-1/2/L F1, lengths, articles/s."""
     from .evaluate import evaluate, format_table, read_dataset
     from .pipeline import summarize_articles
 
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
+    s = load_settings().with_overrides(backend=backend, max_chars=max_chars)
+    options = _run_options(s, engine_options, no_cache=True)
+    options.pop("progress")
     items = read_dataset(data, limit=limit)
 
     engines: set[str] = set()
 
     def run(articles: list[Any]) -> list[str]:
-        summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars)
+        summaries = summarize_articles(articles, max_chars=s.max_chars, **options)
         engines.update(x.engine for x in summaries)  # the engines that wrote them, fallbacks included
         return [x.text for x in summaries]
 

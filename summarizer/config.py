@@ -11,10 +11,13 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     unit = "某某协会秘书处"      # 编印单位
     template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
 
-    [models]             # the model engines (chat, seq2seq); the CLI's --quantize/--threads/--dtype win
-    dtype = "auto"              # chat: auto (mixed on bf16 hardware, else float32) | mixed | bfloat16 | float32
-    quantize = "none"           # none | int8 (dynamic int8 weights, float32 activations)
-    threads = 2                 # CPU threads (default: one per physical core)
+    [engines.transformers]   # options of one engine (``summarizer engines`` lists them); the CLI's flags win
+    dtype = "auto"              # auto (measured once per CPU) | mixed | bfloat16 | float32
+    threads = 2
+
+    [engines.openai]
+    base_url = "http://127.0.0.1:8000/v1"
+    api_key_env = "DASHSCOPE_API_KEY"   # the key is read from this environment variable, never from here
 
     [regions]            # names the region resolver should read as a place (or "" for: not a place)
     "铁塔社区" = "山东省聊城市东昌府区"
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, SummarizerError
 
 DEFAULT_CONFIG = Path("summarizer.toml")
 
@@ -46,10 +49,8 @@ class Settings:
     region_aliases: Mapping[str, str] = field(default_factory=dict)
     issue: str | None = None  # 期号 on the masthead
     unit: str | None = None  # 编印单位 on the masthead
-    # [models]: engine options; None leaves the engine's default
-    dtype: str | None = None
-    quantize: str | None = None
-    threads: int | None = None
+    # [engines.NAME]: options of the engine NAME (checked against its options), used when it runs
+    engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given keys replaced; None values mean "not given" and are ignored."""
@@ -78,7 +79,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if bad:
         raise ConfigError(f"{file}: [regions] maps a name to a region written as text, e.g. "
                           f'"铁塔社区" = "聊城市东昌府区"; got {bad!r}')
-    known = {f.name: f for f in fields(Settings) if f.name not in {"region_aliases", *_MODEL_KEYS}}
+    known = {f.name: f for f in fields(Settings) if f.name not in {"region_aliases", "engines"}}
     if isinstance(section.get("issue"), int) and not isinstance(section["issue"], bool):
         section["issue"] = str(section["issue"])  # 期号 = 12 is as natural as "12"
     for key, value in section.items():
@@ -87,28 +88,27 @@ def load_settings(path: str | Path | None = None) -> Settings:
         expected = int if key == "max_chars" else str
         if not isinstance(value, expected):
             raise ConfigError(f"{file}: [brief].{key} must be {expected.__name__}, got {value!r}")
-    return Settings().with_overrides(**section, **_models(file, data.get("models", {})), region_aliases=aliases or None)
+    if "models" in data:
+        raise ConfigError(f"{file}: [models] is now one table per engine, e.g. [engines.transformers] with "
+                          "dtype, quantize, threads (`summarizer engines` lists each engine's options)")
+    return Settings().with_overrides(**section, engines=_engines(file, data.get("engines", {})) or None,
+                                     region_aliases=aliases or None)
 
 
-_MODEL_KEYS = ("dtype", "quantize", "threads")
+def _engines(file: Path, section: Any) -> dict[str, dict[str, Any]]:
+    """The [engines.NAME] tables, each checked against the options of the engine NAME."""
+    from .backends import lookup, option_classes
+    from .backends.options import parse
 
-
-def _models(file: Path, section: Any) -> dict[str, Any]:
-    """The [models] section, checked: the engines' own option checks, as config errors naming the file."""
-    from .backends.hf import dtype_option, quantize_option  # no torch: the checks are plain Python
-    from .errors import ModelLoadError
-
-    if not isinstance(section, dict):
-        raise ConfigError(f"{file}: [models] must be a table, e.g. [models] then dtype = \"auto\"")
-    for key, value in section.items():
-        if key not in _MODEL_KEYS:
-            raise ConfigError(f"{file}: unknown key [models].{key}; known keys: {', '.join(_MODEL_KEYS)}")
-        if key == "threads":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"{file}: [models].threads must be a whole number of at least 1, got {value!r}")
-            continue
+    if not isinstance(section, dict) or not all(isinstance(v, dict) for v in section.values()):
+        raise ConfigError(f"{file}: [engines] holds one table per engine, e.g. [engines.transformers] then "
+                          'dtype = "auto"')
+    out = {}
+    for name, table in section.items():
         try:
-            (dtype_option if key == "dtype" else quantize_option)(value if isinstance(value, str) else repr(value))
-        except ModelLoadError as exc:
-            raise ConfigError(f"{file}: [models].{key}: {exc}") from None
-    return dict(section)
+            canonical = lookup(name).name
+            parse(option_classes(canonical), table, canonical)
+        except SummarizerError as exc:
+            raise ConfigError(f"{file}: [engines.{name}]: {exc}") from None
+        out[canonical] = dict(table)
+    return out

@@ -36,24 +36,28 @@ def test_explicit_missing_file_is_an_error(tmp_path):
         load_settings(tmp_path / "none.toml")
 
 
-def test_models_section_sets_engine_options_and_cli_wins(tmp_path):
+def test_engine_tables_set_engine_options(tmp_path):
     path = tmp_path / "s.toml"
-    path.write_text('[models]\ndtype = "float32"\nquantize = "int8"\nthreads = 1\n', encoding="utf-8")
+    path.write_text('[engines.chat]\ndtype = "float32"\nquantize = "int8"\nthreads = 1\n',
+                    encoding="utf-8")
     s = load_settings(path)
-    assert (s.dtype, s.quantize, s.threads) == ("float32", "int8", 1)
-    assert s.with_overrides(quantize="none", dtype=None).quantize == "none"
-    assert Settings().dtype is None  # not set: the engine's own default (auto)
+    assert s.engines == {"transformers": {"dtype": "float32", "quantize": "int8", "threads": 1}}  # chat: an alias
+    assert Settings().engines == {}  # not set: the engines' own defaults
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('[models]\ndtype = "fp16"\n', r"\[models\]\.dtype: unknown dtype='fp16'; choose auto, mixed, bfloat16 or float32"),
-    ('[models]\nquantize = "int4"\n', r"\[models\]\.quantize: unknown quantize='int4'"),
-    ('[models]\nquantize = 8\n', r"\[models\]\.quantize: unknown quantize='8'"),
-    ("[models]\nthreads = 0\n", r"\[models\]\.threads must be a whole number of at least 1, got 0"),
-    ('[models]\ngpu = "yes"\n', r"unknown key \[models\]\.gpu; known keys: dtype, quantize, threads"),
-    ('models = "fast"\n', r"\[models\] must be a table"),
+    ('[engines.chat]\ndtype = "fp16"\n', r"\[engines\.chat\]: transformers engine: unknown dtype='fp16'; choose one "
+                                         r"of: auto, mixed"),
+    ('[engines.transformers]\nquantize = "int4"\n', r"unknown quantize='int4'"),
+    ("[engines.transformers]\nthreads = 0\n", r"threads must be at least 1, got 0"),
+    ('[engines.transformers]\nthreads = "two"\n', r"threads must be a whole number, got 'two'"),
+    ('[engines.transformers]\ngpu = "yes"\n', r"gpu: not an option of the transformers engine; its options: prompts"),
+    ('[engines.seq2seq]\ndtype = "float32"\n', r"dtype: not an option of the seq2seq engine"),
+    ('[engines.vllm]\nbase_url = "x"\n', r"\[engines\.vllm\]: unknown backend 'vllm'; choose one of: auto, extractive"),
+    ('engines = "fast"\n', r"\[engines\] holds one table per engine"),
+    ('[models]\ndtype = "auto"\n', r"\[models\] is now one table per engine, e.g. \[engines\.transformers\]"),
 ])
-def test_bad_models_section_names_the_key_and_the_value(tmp_path, text, message):
+def test_bad_engine_table_names_the_table_the_key_and_the_value(tmp_path, text, message):
     path = tmp_path / "s.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):

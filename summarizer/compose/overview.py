@@ -1,12 +1,15 @@
 """The 综述: how many articles from where, the main themes, and the headline figures.
 
 Written by a chat engine from ``prompts/overview.txt`` when one is given (its variables:
-``{n_articles} {n_provinces} {n_cities} {regions} {summaries} {figures}``); otherwise, or when the
-model's text cannot be used, composed from the summaries and key figures without a model.
+``{n_articles} {n_provinces} {n_cities} {regions} {summaries} {figures} {min_chars} {max_chars}``);
+otherwise, or when the model's text cannot be used, composed from the summaries and key figures
+without a model. The model's prompt is bounded (``PROMPT_CHARS``) and so is its answer
+(``model_chars``: longer for more articles), and the prompt asks for a length the checks accept.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import Counter
@@ -26,7 +29,10 @@ MAX_CHARS = 300
 MAX_FIGURES = 4
 MAX_THEMES = 5
 MAX_REGIONS = 6
-MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt outgrows small models' context
+# The model's prompt lists the summaries up to this many characters (about 1,400 tokens of Qwen's: a
+# few seconds of prefill on a CPU and room in a 4k context), taking them in turn from each province so
+# every region is in; the rest are counted. A 综述 names themes and a few figures, not every article.
+PROMPT_CHARS = 2000
 # Units of time (2022年, 3天): not amounts, so not headline figures (key_figures already drops dates).
 TIME_UNITS = {"年", "月", "天", "小时", "分钟"}
 MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
@@ -114,12 +120,21 @@ def _place(item: BriefingItem) -> str:
     return region.city or region.province or "地区不详"
 
 
+def model_chars(n_articles: int) -> int:
+    """The model 综述's budget: 80 characters and 10 more an article, up to ``MAX_CHARS``.
+
+    Decoding one long answer is the slowest generation of a run (one row, a token at a time), so a
+    briefing of a dozen articles gets a 综述 of two hundred characters, not three hundred.
+    """
+    return min(MAX_CHARS, 80 + 10 * n_articles)
+
+
 def written_by(
     engine: Completer,
     sections: Sequence[ProvinceSection],
     *,
     prompts: str | Path | None = None,
-    max_chars: int = MAX_CHARS,
+    max_chars: int | None = None,
     title: str = "新闻简报",
 ) -> Overview:
     """Ask ``engine`` for the 综述; fall back to ``model_free`` (saying why) when it can't be used.
@@ -131,12 +146,13 @@ def written_by(
 
     items = [i for s in sections for i in s.items]
     n, n_prov, n_city = counts(sections)
+    max_chars = max_chars or model_chars(n)
     try:
         prompt = render_prompt(
             load_prompt("overview", prompts),
-            title=title, max_chars=max_chars,
+            title=title, max_chars=max_chars, min_chars=min(max_chars, 2 * MIN_MODEL_CHARS),
             n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections),
-            summaries=_summary_lines(items),
+            summaries=_summary_lines(sections),
             figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）" for i, f in headline_figures(items, 10)),
         )
         text = engine.complete(prompt, max_chars=max_chars).strip()
@@ -160,11 +176,25 @@ def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
     return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个")
 
 
-def _summary_lines(items: Sequence[BriefingItem]) -> str:
-    lines = [f"- {_place(i)}：{i.article.title}：{i.summary.text}" for i in items[:MAX_PROMPT_ITEMS]]
-    if len(items) > MAX_PROMPT_ITEMS:
-        lines.append(f"- （另有{len(items) - MAX_PROMPT_ITEMS}篇未列出）")
+def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
+    """One line per article while ``PROMPT_CHARS`` allows, taken in turn from each province; then a count."""
+    in_turn = (i for r in itertools.zip_longest(*(s.items for s in sections)) for i in r if i is not None)
+    chosen: set[int] = set()
+    size = 0
+    for item in in_turn:
+        size += len(_line(item)) + 1
+        if size > PROMPT_CHARS:
+            break
+        chosen.add(id(item))
+    items = [i for s in sections for i in s.items]
+    lines = [_line(i) for i in items if id(i) in chosen]  # in briefing order
+    if left := len(items) - len(chosen):
+        lines.append(f"- （另有{left}篇未列出）")
     return "\n".join(lines)
+
+
+def _line(item: BriefingItem) -> str:
+    return f"- {_place(item)}：{item.article.title}：{item.summary.text}"
 
 
 def _writer_name(engine: Completer) -> str:

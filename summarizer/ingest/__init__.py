@@ -9,7 +9,7 @@ skipped, with reasons, so the briefing can list them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import InputError, UnreadableFileError
@@ -50,16 +50,25 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[SkippedFile]]:
-    """Read every input; a file that cannot be read is logged, skipped and returned with its reason."""
+def read_inputs(paths: Iterable[str | Path], progress: Callable[[str, int, int], None] | None = None,
+                ) -> tuple[list[Article], list[SkippedFile]]:
+    """Read every input; a file that cannot be read is logged, skipped and returned with its reason.
+
+    ``progress`` is called as ``progress("ingest", files done, files)``.
+    """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    for file in expand_paths(paths):
+    files = expand_paths(paths)
+    for done, file in enumerate(files):
+        if progress:
+            progress("ingest", done, len(files))
         try:
             articles.extend(build_articles(read_file(file)))
         except UnreadableFileError as exc:
             log.warning("skipped %s: %s", file, exc.reason)
             skipped.append(SkippedFile(file, exc.reason))
+    if progress:
+        progress("ingest", len(files), len(files))
     return articles, skipped
 
 
