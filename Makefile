@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(TSTAMP): $(STAMP)
-	$(BIN)/pip install -q -e ".[models,chart,test]"
+	$(BIN)/pip install -q -e ".[models,chart,openai,test]"
 	touch $@
 
 brief: $(STAMP)

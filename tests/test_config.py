@@ -38,10 +38,12 @@ def test_explicit_missing_file_is_an_error(tmp_path):
 
 def test_engine_tables_set_engine_options(tmp_path):
     path = tmp_path / "s.toml"
-    path.write_text('[engines.chat]\ndtype = "float32"\nquantize = "int8"\nthreads = 1\n',
+    path.write_text('[engines.chat]\ndtype = "float32"\nquantize = "int8"\nthreads = 1\n'
+                    '[engines.openai]\nbase_url = "http://127.0.0.1:8000/v1"\napi_key_env = "DASHSCOPE_API_KEY"\n',
                     encoding="utf-8")
     s = load_settings(path)
-    assert s.engines == {"transformers": {"dtype": "float32", "quantize": "int8", "threads": 1}}  # chat: an alias
+    assert s.engines == {"transformers": {"dtype": "float32", "quantize": "int8", "threads": 1},  # chat: an alias
+                         "openai": {"base_url": "http://127.0.0.1:8000/v1", "api_key_env": "DASHSCOPE_API_KEY"}}
     assert Settings().engines == {}  # not set: the engines' own defaults
 
 
@@ -62,3 +64,14 @@ def test_bad_engine_table_names_the_table_the_key_and_the_value(tmp_path, text, 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings(path)
+
+
+def test_the_cli_uses_the_table_of_the_engine_that_runs_and_its_flags_win(tmp_path, monkeypatch):
+    from summarizer.cli import _run_options
+
+    path = tmp_path / "s.toml"
+    path.write_text('[brief]\nmodel = "m.gguf"\n[engines."llama.cpp"]\nthreads = 1\ncontext = 2048\n'
+                    '[engines.transformers]\ndtype = "float32"\n', encoding="utf-8")
+    run = _run_options(load_settings(path), {"threads": 2}, no_cache=True)
+    assert (run["backend"], run["model"], run["threads"], run["context"]) == ("auto", "m.gguf", 2, 2048)
+    assert "dtype" not in run  # the transformers table is not for a .gguf run

@@ -34,7 +34,7 @@ def test_unknown_backend_is_a_clear_error():
 
 def test_auto_with_unloadable_model_falls_back_with_reason(tmp_path):
     engine, reason = choose_engine("auto", str(tmp_path / "missing.gguf"))
-    assert engine.name == "extractive" and "could not be loaded" in reason
+    assert engine.name == "extractive" and "llama.cpp engine" in reason and "could not be loaded" in reason
     s = summarize(ARTICLE, model=str(tmp_path / "missing.gguf"))
     assert s.engine == "extractive" and s.fallback and "fallback" in s.method
 
@@ -48,6 +48,8 @@ def test_auto_picks_the_engine_from_base_url_and_model(tmp_path):
     (tmp_path / "config.json").write_text('{"is_encoder_decoder": true}')
     assert resolve_backend("auto", {"model": str(tmp_path)}) == "seq2seq"
     assert resolve_backend("auto", {"model": "Qwen/Qwen2.5-1.5B-Instruct"}) == "transformers"
+    assert resolve_backend("auto", {"model": "~/models/Qwen2.5-7B-Q4_K_M.GGUF"}) == "llama.cpp"
+    assert resolve_backend("auto", {"base_url": "http://127.0.0.1:8000/v1", "model": "qwen"}) == "openai"
     assert resolve_backend("auto", {}) == "extractive"
     assert resolve_backend("chat", {}) == "transformers"
 
@@ -57,6 +59,8 @@ def test_an_option_the_engine_does_not_take_is_an_error_naming_those_it_does(tmp
                                           r"max_input_tokens, model, quantize, threads.*num_beams"):
         summarize_articles([ARTICLE], backend="seq2seq", model=str(tmp_path), dtype="float32")
     # under auto too: a wrong option is the user's mistake, never a silent fallback
+    with pytest.raises(ConfigError, match=r"base_url: not an option of the llama\.cpp engine"):
+        choose_engine("llama.cpp", str(tmp_path / "m.gguf"), base_url="http://x")
     with pytest.raises(ConfigError, match=r"threads: not an option of the extractive engine"):
         summarize_articles([ARTICLE], threads=2)
     with pytest.raises(ConfigError, match=r"threads must be at least 1, got 0"):

@@ -67,6 +67,10 @@ BACKENDS: dict[str, Backend] = {
                             "a chat model in-process with Hugging Face transformers (folder or hub id)", True),
     "seq2seq": Backend("seq2seq", ".generators.transformers:Seq2SeqGenerator",
                        "an encoder-decoder summariser in-process (mT5, Pegasus, BART)", True),
+    "llama.cpp": Backend("llama.cpp", ".generators.llamacpp:LlamaCppGenerator",
+                         "a .gguf file in-process with llama-cpp-python (the llama extra)", True),
+    "openai": Backend("openai", ".generators.openai:OpenAIGenerator",
+                      "any OpenAI-compatible /v1/chat/completions server (vLLM, llama.cpp, Ollama, cloud APIs)", True),
 }
 ALIASES = {"chat": "transformers"}  # the name the transformers engine had before the generators
 
@@ -136,8 +140,12 @@ def resolve_backend(backend: str, options: Mapping[str, Any]) -> str:
     if backend != "auto":
         return lookup(backend).name
     model = options.get("model")
+    if options.get("base_url"):
+        return "openai"
     if not model:
         return "extractive"
+    if str(model).lower().endswith(".gguf"):
+        return "llama.cpp"
     config = Path(str(model)).expanduser() / "config.json"
     if config.is_file():
         try:
