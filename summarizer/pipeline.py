@@ -25,9 +25,9 @@ from .backends import (
     option_classes,
     resolve_backend,
 )
-from .backends.options import parse, public
+from .backends.options import Options, parse, public
 from .cache import CachedEngine, SummaryCache, cache_key, text_key
-from .errors import BackendError
+from .errors import BackendError, ConfigError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
 from .types import Article, Briefing, SkippedFile, Summary
@@ -52,10 +52,28 @@ def choose_engine(backend: str, model: str | None = None, **options: object) -> 
         ConfigError: an option the engine does not take, or a bad value.
         BackendError: an explicitly requested engine cannot be loaded.
     """
-    name, options = _request(backend, model, options)
+    name, checked, _ = _request(backend, model, options)
+    return _load(backend, name, checked)
+
+
+def _request(backend: str, model: str | None,
+             options: Mapping[str, object]) -> tuple[str, dict[str, object], list[Options]]:
+    """The engine ``backend`` resolves to, its options as given (``model`` among them) and as checked objects."""
+    given = {k: v for k, v in {**options, "model": model or options.get("model")}.items() if v is not None}
+    name = resolve_backend(backend, given)
     if name == "extractive":
-        return get_backend("extractive", **options), None
-    if backend != "auto":
+        given.pop("model", None)  # --backend extractive means: not the model this config names
+    try:
+        return name, given, parse(option_classes(name), given, name)  # fails before any model is loaded
+    except ConfigError as exc:
+        if backend == "auto" and name == "extractive":
+            raise ConfigError(f"{exc} (auto chose it: no --model or --base-url was given)") from None
+        raise
+
+
+def _load(backend: str, name: str, options: dict[str, object]) -> tuple[Summarizer, str | None]:
+    """Steps 2-4 of ``choose_engine``."""
+    if name == "extractive" or backend != "auto":
         return get_backend(name, **options), None
     try:
         return get_backend(name, **options), None
@@ -63,16 +81,6 @@ def choose_engine(backend: str, model: str | None = None, **options: object) -> 
         what = options.get("model") or options.get("base_url")
         log.warning("%s engine (%s) unavailable, using the extractive engine: %s", name, what, exc)
         return get_backend("extractive"), f"{name} engine ({what}) could not be loaded: {exc}"
-
-
-def _request(backend: str, model: str | None, options: Mapping[str, object]) -> tuple[str, dict[str, object]]:
-    """The engine name ``backend`` resolves to, and its options (``model`` among them), checked."""
-    given = {k: v for k, v in {**options, "model": model or options.get("model")}.items() if v is not None}
-    name = resolve_backend(backend, given)
-    if name == "extractive":
-        given.pop("model", None)  # --backend extractive means: not the model this config names
-    parse(option_classes(name), given, name)  # fails early, before any model is loaded
-    return name, given
 
 
 def open_engine(
@@ -84,14 +92,13 @@ def open_engine(
     model files, prompt files, options, CPU, version), so the next run with the same request knows
     them without loading the model, and loads it only if some summary, title or 综述 is missing.
     """
-    name, checked = _request(backend, model, options)
+    name, checked, values = _request(backend, model, options)
     if cache is None or name == "extractive":  # the extractive engine is not worth caching
-        return choose_engine(backend, model, **options)
+        return _load(backend, name, checked)
     from . import __version__
     from .backends.generators.hf import cpu_signature, model_identity
     from .prompts import prompts_digest
 
-    values = parse(option_classes(name), checked, name)
     settings = {k: v for o in values for k, v in public(o).items() if k != "prompts"}
     request = text_key("engine", name, model_identity(str(checked.get("model", ""))),
                        prompts_digest(checked.get("prompts")), settings, cpu_signature(), __version__)  # type: ignore[arg-type]
@@ -99,7 +106,7 @@ def open_engine(
         fingerprint, capabilities, label = known
         return CachedEngine(name, label, fingerprint, capabilities, cache,
                             lambda: get_backend(name, **checked)), None
-    engine, reason = choose_engine(backend, model, **options)  # first run: load now, learn the fingerprint
+    engine, reason = _load(backend, name, checked)  # first run: load now, learn the fingerprint
     if reason or engine.name != name or engine.fingerprint is None:
         return engine, reason
     label = engine.model_name or name
@@ -201,9 +208,10 @@ def _summarize_fresh(
     if problems and engine.capabilities.retry:
         ids = sorted(problems)
         log.info("retrying %d summaries strictly", len(ids))
+        retrying = cast(Retrying, engine)
         try:
-            again = cast(Retrying, engine).retry([articles[i] for i in ids], max_chars=max_chars,
-                                                 problems=[problems[i] for i in ids])
+            again = _in_steps(engine, ids, "retries", progress, lambda part: retrying.retry(
+                [articles[i] for i in part], max_chars=max_chars, problems=[problems[i] for i in part]))
         except BackendError as exc:
             log.warning("strict retry failed: %s", exc)
             again = [out[i] for i in ids]
@@ -321,15 +329,20 @@ def brief(
     summary), and when it declares ``overview`` the 综述; a given ``overview_engine`` (anything with
     ``complete(prompt, *, max_chars)``) writes the 综述 instead; without either it is composed from
     the summaries. ``options`` go to the engine (e.g. ``prompts=DIR``); ``cache`` and ``progress``
-    as in ``summarize_articles`` (stages: regions, summaries, titles, overview).
+    as in ``summarize_articles`` (stages: model — loading it —, regions, summaries, retries, titles,
+    overview).
     """
     from .compose.briefing import build_briefing
 
+    if progress:
+        progress("model", 0, 1)
     engine, reason = open_engine(backend, model, cache=cache, **options)  # a bad option fails before any work
+    if progress:
+        progress("model", 1, 1)
     located = with_regions(articles, region_aliases, progress)
     summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
     if reason is None and engine.capabilities.titles:
-        located = _model_titles(cast(Titling, engine), located, progress)
+        located = _model_titles(cast(Titling, engine), located, summaries, max_chars, progress)
     if overview_engine is None and reason is None and engine.capabilities.overview:
         overview_engine = cast(Completing, engine)
     if overview_engine is not None and progress is not None:
@@ -339,18 +352,33 @@ def brief(
                           prompts=options.get("prompts"))  # type: ignore[arg-type]
 
 
-def _model_titles(engine: Titling, articles: list[Article], progress: Progress | None) -> list[Article]:
+def _model_titles(engine: Titling, articles: list[Article], summaries: Sequence[Summary], max_chars: int,
+                  progress: Progress | None) -> list[Article]:
     """The articles, those without a headline (``title_derived``) given the model's where it passes the
-    checks a summary does (not empty, its figures and organisation names in the text)."""
-    untitled = [i for i, a in enumerate(articles) if a.title_derived]
+    checks a summary does (not empty, its figures and organisation names in the text).
+
+    A model summary within a headline's budget (``TITLE_CHARS``: a Weibo post summarised in 30
+    characters) already is one: its first sentence is the title, and no second generation is spent
+    on the same thing. The others are generated in one batch.
+    """
+    from .backends.engine import TITLE_CHARS
+    from .backends.output import title_text
+
+    headlines: dict[int, str | None] = {}
+    if max_chars <= TITLE_CHARS:
+        pairs = enumerate(zip(articles, summaries, strict=True))
+        headlines = {i: title_text(s.text, TITLE_CHARS) for i, (a, s) in pairs
+                     if a.title_derived and s.engine == engine.name}
+    untitled = [i for i, a in enumerate(articles) if a.title_derived and i not in headlines]
     try:
-        headlines = _in_steps(engine, [articles[i] for i in untitled], "titles", progress,
-                              lambda part: engine.titles(part))
+        written = _in_steps(engine, [articles[i] for i in untitled], "titles", progress,
+                            lambda part: engine.titles(part))
     except BackendError as exc:
         log.warning("no model titles (%s); keeping the derived ones", exc)
-        return articles
+        written = [None] * len(untitled)
+    headlines.update(zip(untitled, written, strict=True))
     out = list(articles)
-    for i, headline in zip(untitled, headlines, strict=True):
+    for i, headline in headlines.items():
         if headline and not _problems(Summary(headline, engine.name), articles[i]):
             out[i] = dataclasses.replace(articles[i], title=headline)  # still title_derived: the briefing says so
     return out

@@ -71,7 +71,7 @@ def test_progress_reports_every_stage_of_a_briefing():
                             title_derived=True)
     _brief_with(ChatLike("小区物业为百户业主送物资"), [untitled, *ARTICLES], progress=lambda *a: calls.append(a))
     stages = list(dict.fromkeys(stage for stage, _, _ in calls))
-    assert stages == ["regions", "summaries", "titles", "overview"]
+    assert stages == ["model", "regions", "summaries", "titles", "overview"]
     assert ("titles", 1, 1) in calls and ("regions", 4, 4) in calls and calls[-1] == ("overview", 1, 1)
 
 
@@ -117,7 +117,8 @@ def test_chat_engine_titles_untitled_articles_and_writes_the_overview():
     assert "小区物业为百户业主送物资" in titles and "标题200" in titles  # a real headline is kept
     assert all(i.article.title_derived == (i.article.text == untitled.text) for i in result.items)
     assert engine.titled == [["某小区物业为100户业主配送物资"]]  # only the untitled one is asked for
-    assert engine.prompts and result.overview is not None and result.overview.text == OVERVIEW
+    assert engine.prompts and result.overview is not None and OVERVIEW in result.overview.text
+    assert result.overview.text.startswith("本期共收录新闻2篇")  # the counts are composed, not the model's
 
 
 def test_model_title_with_an_invented_figure_is_not_used():
@@ -132,3 +133,13 @@ def test_model_title_naming_an_organisation_not_in_the_text_is_not_used():
                             title_derived=True)
     result = _brief_with(ChatLike("阳光小区物业送物资"), [untitled])  # 阳光小区 is not in the article
     assert result.items[0].article.title == "某小区物业为100户业主配送物资"
+
+
+def test_a_model_summary_within_a_headlines_budget_is_the_title_and_costs_no_generation():
+    untitled = make_article("某小区物业为100户业主配送物资。业主普遍认可。", title="物业送物资", title_derived=True)
+    engine = ChatLike("不会用到的标题")
+    result = _brief_with(engine, [untitled], max_chars=30)  # 30 characters: a headline's budget
+    assert engine.titled == [] and result.items[0].article.title == "某小区物业为100户业主配送物资"
+    assert result.items[0].summary.text == "某小区物业为100户业主配送物资。"
+    result = _brief_with(engine, [untitled], max_chars=60)
+    assert engine.titled == [["物业送物资"]] and result.items[0].article.title == "不会用到的标题"

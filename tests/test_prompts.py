@@ -26,8 +26,8 @@ def test_missing_prompt_and_missing_value_are_errors():
     ("name", "variables"),
     [("title", {"text", "max_chars"}),
      # overview: exactly what compose/overview.py fills, or every model-written 综述 would fail
-     ("overview", {"title", "max_chars", "min_chars", "n_articles", "n_provinces", "n_cities", "regions", "summaries",
-                   "figures"}),
+     ("overview", {"title", "max_chars", "min_chars", "n_articles", "n_provinces", "n_cities", "regions",
+                   "summaries"}),
      ("strict", {"prompt", "problems", "figures"})],
 )
 def test_every_prompt_file_renders_with_its_named_variables(name, variables):

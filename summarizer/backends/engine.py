@@ -30,6 +30,7 @@ from .output import chunk_text, clean_output, map_reduce, settled, title_settled
 
 _MAX_LISTED = 30  # figures named in the strict prompt: enough for a summary, bounded for the context
 TITLE_INPUT_TOKENS = 384  # a headline comes from the lead: more of the article only costs prefill
+TITLE_CHARS = 30  # a headline's budget
 _SMALLEST_TEXT = 16  # tokens of article text below which a context is too small to be useful
 
 
@@ -132,7 +133,7 @@ class PromptEngine:
 
     # -- titles and free answers ----------------------------------------------------------------
 
-    def titles(self, articles: Sequence[Article], *, max_chars: int = 30) -> list[str | None]:
+    def titles(self, articles: Sequence[Article], *, max_chars: int = TITLE_CHARS) -> list[str | None]:
         """Headlines for articles that have none (``Article.title_derived``), from ``prompts/title.txt``, in one batch.
 
         Each prompt holds the article's lead (``TITLE_INPUT_TOKENS``); each row stops at the end of

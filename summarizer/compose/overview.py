@@ -1,10 +1,12 @@
 """The 综述: how many articles from where, the main themes, and the headline figures.
 
-Written by a chat engine from ``prompts/overview.txt`` when one is given (its variables:
-``{n_articles} {n_provinces} {n_cities} {regions} {summaries} {figures} {min_chars} {max_chars}``);
-otherwise, or when the model's text cannot be used, composed from the summaries and key figures
-without a model. The model's prompt is bounded (``PROMPT_CHARS``) and so is its answer
-(``model_chars``: longer for more articles), and the prompt asks for a length the checks accept.
+Composed from counts, keywords and key figures without a model; or, given a chat engine, the
+counts and figures composed the same way around what the model writes from ``prompts/overview.txt``
+(its variables: ``{title} {n_articles} {n_provinces} {n_cities} {regions} {summaries} {figures}
+{min_chars} {max_chars}``): what the articles share and the measures taken. The model's prompt is
+bounded (``PROMPT_CHARS``), so is its answer (``model_chars``: longer for more articles), and the
+prompt asks for a length the checks accept and no figures (the composed sentence quotes them), so
+an answer is seldom discarded; when one cannot be used, the model-free 综述 is, with the reason.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .layout import counts
 
 log = logging.getLogger(__name__)
 
-MAX_CHARS = 300
+MODEL_CHARS = 120  # the most a model writes of the 综述 (``model_chars``)
 MAX_FIGURES = 4
 MAX_THEMES = 5
 MAX_REGIONS = 6
@@ -100,19 +102,26 @@ def _region_list(sections: Sequence[ProvinceSection]) -> str:
 def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     """Compose the 综述 from counts, keywords and key figures; every figure quoted from its source."""
     items = [i for s in sections for i in s.items]
+    if not items:
+        return Overview("本期未收录新闻。", "model-free")
+    words = themes(items)
+    return Overview(_lead(sections) + (f"主要内容涉及{'、'.join(words)}等方面。" if words else "")
+                    + _figures_sentence(items), "model-free")
+
+
+def _lead(sections: Sequence[ProvinceSection]) -> str:
+    """How many articles from where (本期共收录新闻7篇，涉及5个省份、5个城市：…。)."""
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
     regions = _region_list(sections)
-    if not regions:
-        return Overview("本期未收录新闻。", "model-free")
-    parts = [f"本期共收录新闻{n}篇，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"]
-    if words := themes(items):
-        parts.append(f"主要内容涉及{'、'.join(words)}等方面。")
-    figures = headline_figures(items)
-    if figures:
-        quoted = "；".join(f"{_figure_clause(f)}（{_place(i)}）" for i, f in figures)
-        parts.append(f"重要数据：{quoted}。")
-    return Overview("".join(parts), "model-free")
+    return f"本期共收录新闻{n}篇，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"
+
+
+def _figures_sentence(items: Sequence[BriefingItem]) -> str:
+    """Up to ``MAX_FIGURES`` headline figures, each quoted from its source clause with its city ("" if none)."""
+    if not (figures := headline_figures(items)):
+        return ""
+    return f"重要数据：{'；'.join(f'{_figure_clause(f)}（{_place(i)}）' for i, f in figures)}。"
 
 
 def _place(item: BriefingItem) -> str:
@@ -121,12 +130,12 @@ def _place(item: BriefingItem) -> str:
 
 
 def model_chars(n_articles: int) -> int:
-    """The model 综述's budget: 80 characters and 10 more an article, up to ``MAX_CHARS``.
+    """The budget of the model's part of the 综述: 40 characters and 3 more an article, up to ``MODEL_CHARS``.
 
-    Decoding one long answer is the slowest generation of a run (one row, a token at a time), so a
-    briefing of a dozen articles gets a 综述 of two hundred characters, not three hundred.
+    Decoding one answer is the slowest generation of a run for its length (one row, a token at a
+    time): a dozen articles get a synthesis of some seventy characters; counts and figures are composed.
     """
-    return min(MAX_CHARS, 80 + 10 * n_articles)
+    return min(MODEL_CHARS, 40 + 3 * n_articles)
 
 
 def written_by(
@@ -137,10 +146,12 @@ def written_by(
     max_chars: int | None = None,
     title: str = "新闻简报",
 ) -> Overview:
-    """Ask ``engine`` for the 综述; fall back to ``model_free`` (saying why) when it can't be used.
+    """Ask ``engine`` for the 综述's synthesis; fall back to ``model_free`` (saying why) when it can't be used.
 
-    The model's text is used only if it is not empty and every figure in it appears in a source
-    article or summary (generated text changes numbers).
+    The model writes only what a model is for: what the articles have in common and the measures
+    taken, between the counts sentence and the quoted figures, both composed here (so the model
+    neither miscounts nor rewrites a number, and decodes a short answer). Its text is used only if
+    it is long enough, and every figure and name in it appears in a source article or summary.
     """
     from ..prompts import load_prompt, render_prompt
 
@@ -150,7 +161,7 @@ def written_by(
     try:
         prompt = render_prompt(
             load_prompt("overview", prompts),
-            title=title, max_chars=max_chars, min_chars=min(max_chars, 2 * MIN_MODEL_CHARS),
+            title=title, max_chars=max_chars, min_chars=MIN_MODEL_CHARS,
             n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections),
             summaries=_summary_lines(sections),
             figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）" for i, f in headline_figures(items, 10)),
@@ -164,7 +175,7 @@ def written_by(
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
     if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
         return _fallback(sections, f"模型综述过短（{text}）")
-    return Overview(text, _writer_name(engine))
+    return Overview(_lead(sections) + text + _figures_sentence(items), _writer_name(engine))
 
 
 def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:

@@ -24,7 +24,13 @@ log = logging.getLogger(__name__)
 
 
 def require_torch() -> tuple[Any, Any]:
-    """Import torch and transformers, or say how to install them."""
+    """Import torch and transformers, or say how to install them.
+
+    OpenMP's waiting threads spin by default; on cores shared with other work (CI, a colleague's
+    tests, a second engine) a 519-token prompt and 30 new tokens took 78 s here spinning and 29 s
+    sleeping (``OMP_WAIT_POLICY=PASSIVE``), so that is set before torch loads, unless the user set it.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import torch
         import transformers

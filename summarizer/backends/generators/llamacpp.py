@@ -30,8 +30,8 @@ class LlamaCppOptions(Options):
 
 def _require_llama() -> Any:
     # llama.cpp's OpenMP threads spin while they wait: on a machine whose cores are shared (CI, a
-    # colleague's tests) two spinning threads ran 6x slower than one here. Sleeping waiters cost
-    # little when the cores are free. Set before libgomp starts; a value the user chose is kept.
+    # colleague's tests) two spinning threads ran 6x slower than one here (hf.require_torch: the same
+    # for torch). Set before libgomp starts; a value the user chose is kept.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import llama_cpp
