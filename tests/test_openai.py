@@ -116,7 +116,7 @@ def test_titles_and_the_overview_are_batched_requests_too(server):
     result = brief(untitled, base_url=server.base_url, model="m", max_chars=40, **FAST)
     title_requests = [r for r in server.requests if "拟一个标题" in r["text"]]
     assert len(title_requests) == 3 and all(i.article.title == "悦山国际小区封闭管理。"[:-1] for i in result.items)
-    overview_requests = [r for r in server.requests if "综述" in r["text"]]
+    overview_requests = [r for r in server.requests if "本期收录" in r["text"]]
     assert len(overview_requests) == 1 and overview_requests[0]["body"]["max_tokens"] > 0
 
 

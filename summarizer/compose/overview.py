@@ -205,7 +205,9 @@ def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
 
 
 def _line(item: BriefingItem) -> str:
-    return f"- {_place(item)}：{item.article.title}：{item.summary.text}"
+    """A summary for the prompt, with its place and its headline (a derived headline repeats the summary)."""
+    title = "" if item.article.title_derived else f"{item.article.title}："
+    return f"- {_place(item)}：{title}{item.summary.text}"
 
 
 def _writer_name(engine: Completer) -> str:

@@ -57,8 +57,10 @@ class LlamaCppGenerator:
         llama_cpp = _require_llama()
         threads = options.threads or len(os.sched_getaffinity(0))  # llama.cpp's default is half the cores
         try:
+            # The repetition penalty looks back over the whole context, prompt included, as transformers'
+            # does (llama.cpp's default is the last 64 tokens).
             self.llm = llama_cpp.Llama(str(path), n_ctx=options.context, n_threads=threads, n_threads_batch=threads,
-                                       seed=0, verbose=False)
+                                       last_n_tokens_size=options.context or 32768, seed=0, verbose=False)
         except (ValueError, RuntimeError) as exc:
             raise ModelLoadError(f"cannot load {path} with llama.cpp: {exc}") from exc
         self._llama_cpp = llama_cpp

@@ -122,31 +122,39 @@ class CausalOptions(TransformersOptions):
                         choices=hf.DTYPES)
 
 
-class CausalGenerator:
+class _Loaded:
+    """What both generators share: the tokenizer and model ``options`` name, loaded by ``hf.load``."""
+
+    def __init__(self, options: TransformersOptions, kind: str, engine: str, dtype: str = "float32") -> None:
+        if not options.model:
+            raise ModelLoadError(f"the {engine} engine needs a model: --model NAME_OR_PATH")
+        self.options = options
+        self.model = options.model
+        self.batch = options.batch_size
+        self.dtype = dtype
+        hf.set_threads(options.threads)
+        self.tokenizer, self.net = hf.load(options.model, kind, quantize=options.quantize, dtype=dtype)
+        self.quantize = hf.applied_quantize(self.net, options.quantize)
+        self.context_tokens = token_limit(self.tokenizer, self.net)
+
+    def _tokens(self, text: str) -> list[int]:
+        return list(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
+
+
+class CausalGenerator(_Loaded):
     """A decoder-only chat model (Qwen, Llama …) in-process, batched, with prefix reuse and per-row stops."""
 
     Options = CausalOptions
     features = Features(instruct=True, bans=True, early_stop=True)
 
     def __init__(self, options: CausalOptions) -> None:
-        if not options.model:
-            raise ModelLoadError("the transformers engine needs a model: --model NAME_OR_PATH")
-        self.options = options
-        self.model = options.model
-        self.batch = options.batch_size
-        hf.set_threads(options.threads)
-        self.dtype = hf.resolve_dtype(options.dtype, options.quantize)
-        self.tokenizer, self.net = hf.load(options.model, "causal", quantize=options.quantize, dtype=self.dtype)
-        quantize = hf.applied_quantize(self.net, options.quantize)
+        super().__init__(options, "causal", "transformers", hf.resolve_dtype(options.dtype, options.quantize))
         self.tokenizer.padding_side = "left"  # decoder-only: pad on the left so generation continues the text
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.context_tokens = token_limit(self.tokenizer, self.net)
-        self.identity = f"transformers|{hf.model_identity(options.model)}|quantize={quantize}|dtype={self.dtype}"
+        self.identity = (f"transformers|{hf.model_identity(self.model)}|quantize={self.quantize}"
+                         f"|dtype={self.dtype}")
         self._prefix: tuple[tuple[int, ...], Any] | None = None  # (tokens, their key/value cache)
-
-    def _tokens(self, text: str) -> list[int]:
-        return list(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
 
     def count_tokens(self, text: str | Prompt) -> int:
         return len(self._tokens(wrap(self.tokenizer, text) if isinstance(text, Prompt) else text))
@@ -195,8 +203,8 @@ class CausalGenerator:
             width = inputs["input_ids"].shape[1]
             with torch.no_grad(), hf.autocast(torch, self.dtype, self.net.device.type):
                 ids = self.net.generate(
-                    **inputs, do_sample=False, max_new_tokens=max_new_tokens, repetition_penalty=REPETITION_PENALTY,
-                    pad_token_id=self.tokenizer.pad_token_id,
+                    **inputs, do_sample=False, max_new_tokens=max_new_tokens,
+                    repetition_penalty=REPETITION_PENALTY, pad_token_id=self.tokenizer.pad_token_id,
                     logits_processor=_processors(transformers, [banned[i] for i in idx] if banned else None, 1),
                     stopping_criteria=_stop_rows(transformers, self.tokenizer, width, stop) if stop else None,
                 )
@@ -214,28 +222,16 @@ class Seq2SeqOptions(TransformersOptions):
     batch_size: int = option(8, "Prompts generated together in one batch.", minimum=1)
 
 
-class Seq2SeqGenerator:
+class Seq2SeqGenerator(_Loaded):
     """An encoder-decoder summariser (mT5/T5/Pegasus/BART) in-process: the prompt is the article text."""
 
     Options = Seq2SeqOptions
     features = Features(instruct=False, bans=True, early_stop=False, answer_in_context=False)
 
     def __init__(self, options: Seq2SeqOptions) -> None:
-        if not options.model:
-            raise ModelLoadError("the seq2seq engine needs a model: --model NAME_OR_PATH")
-        self.options = options
-        self.model = options.model
-        self.batch = options.batch_size
-        hf.set_threads(options.threads)
-        # float32: mT5 overflows in fp16, and no seq2seq model was measured in bf16
-        self.tokenizer, self.net = hf.load(options.model, "seq2seq", quantize=options.quantize)
-        quantize = hf.applied_quantize(self.net, options.quantize)
-        self.context_tokens = token_limit(self.tokenizer, self.net)
-        self.identity = (f"seq2seq|{hf.model_identity(options.model)}|beams={options.num_beams}"
-                         f"|limit={self.context_tokens}|quantize={quantize}")
-
-    def _tokens(self, text: str) -> list[int]:
-        return list(self.tokenizer(text, add_special_tokens=False, verbose=False).input_ids)
+        super().__init__(options, "seq2seq", "seq2seq")  # float32: mT5 overflows in fp16; bf16 was never measured
+        self.identity = (f"seq2seq|{hf.model_identity(self.model)}|beams={options.num_beams}"
+                         f"|limit={self.context_tokens}|quantize={self.quantize}")
 
     def count_tokens(self, text: str | Prompt) -> int:
         return len(self._tokens(text.user if isinstance(text, Prompt) else text)) + 1  # + </s>
