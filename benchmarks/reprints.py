@@ -66,16 +66,19 @@ def stamp_date(text: str) -> dt.date | None:
 
 
 def load(via: str) -> tuple[list[dict[str, str]], list[Article], list[str]]:
-    """(records, articles, record id of each article)."""
+    """(records, articles with their regions resolved — as ``summarizer brief`` has them when it
+    looks for duplicates —, record id of each article)."""
+    from summarizer.pipeline import with_regions
+
     records = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     if via == "ingest":
         from summarizer import load_articles
 
-        articles = load_articles(DATA)
+        articles = with_regions(load_articles(DATA))
         return records, articles, [a.meta["id"] for a in articles]
     articles = [Article(title=r["text"][:20], text=r["text"], date=stamp_date(r["text"]), meta={"id": r["id"]})
                 for r in records]
-    return records, articles, [r["id"] for r in records]
+    return records, with_regions(articles), [r["id"] for r in records]
 
 
 @dataclasses.dataclass
@@ -180,12 +183,12 @@ def tune(idx: dedup.Index, records: list[dict[str, str]], labels: list[dict[str,
         return evaluate(records, labels, dedup.stories(idx, t), ids, articles)["A"]
 
     same_grid = {
-        "same_jaccard": [0.45, 0.5, 0.55, 0.6],
-        "contained_share": [0.7, 0.75, 0.8, 0.85],
+        "same_jaccard": [0.45, 0.5, 0.55, 0.6, 0.65],
+        "contained_share": [0.7, 0.75, 0.8],
         "contained_jaccard": [0.3, 0.35, 0.4],
-        "conflicting_numbers": [2, 3, 4],
+        "conflicting_numbers": [1, 2, 3],
         "max_days": [3, 7, 14],
-        "extra_share": [0.15, 0.25, 0.35],
+        "extra_share": [0.15, 0.25],
     }
     rows = []
     for values in itertools.product(*same_grid.values()):
@@ -205,8 +208,7 @@ def tune(idx: dedup.Index, records: list[dict[str, str]], labels: list[dict[str,
         "related_days": [7, 14, 31],
         "related_run": [30, 40, 60, 80],
         "related_numbers": [2, 3],
-        "template_numbers": [3, 5, 8],
-        "template_shared": [0.25, 0.4],
+        "form_numbers": [2, 3, 4],
     }
     rel_rows = []
     for values in itertools.product(*related_grid.values()):

@@ -5,10 +5,10 @@ number of pairs:
 
 1. Shingles: each run of ``SHINGLE`` characters of a comparison text is hashed (a polynomial over
    the code points, then a 64-bit finaliser), all texts at once, in numpy.
-2. Signatures: ``BINS`` MinHash values per text, by rensa (R-MinHash, Rust). Chosen by
-   measurement (``benchmarks/reprints.py --engines``; README, Duplicates) over datasketch (the same
-   accuracy, 60 times slower) and a one-permutation-hashing version in numpy (the same accuracy,
-   3 times slower).
+2. Signatures: ``BINS`` MinHash values per text by one-permutation hashing, in numpy. Chosen by
+   measurement (``benchmarks/reprints.py --engines``; README, Duplicates) over rensa (Rust: its
+   sketch is fast, but its signatures come back as Python lists, which costs more than the whole
+   numpy version) and datasketch (the same accuracy, a hundred times slower).
 3. LSH: the signature is cut into ``BANDS`` bands of ``BINS // BANDS`` rows; texts whose band
    values are all equal in some band become a candidate pair.
 """
@@ -21,7 +21,6 @@ SHINGLE = 5  # characters per shingle: Chinese words are 1–4 characters, so 5 
 BINS = 128  # signature length; the Jaccard estimate's standard error is about 0.5 / sqrt(BINS)
 BANDS = 42  # 42 bands of 3 rows: a pair at Jaccard 0.45 becomes a candidate with probability 0.98
 EMPTY = np.uint32(0xFFFFFFFF)
-SEED = 42  # of rensa's permutations: the same seed, the same signatures, run after run
 ANCHOR_EVERY = 16  # one shingle in this many anchors the search for shared runs (related reports)
 _M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)  # MurmurHash3 fmix64
 _BASE = np.uint64(0x100000001B3)
@@ -38,24 +37,27 @@ def mix(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The 64-bit hash of every shingle of every text, and where each text's hashes start.
+def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The hash of every shingle of every text, and where each text's hashes start.
 
     Args:
         codes, offsets: the texts' code points end to end, and where each text starts
-            (``encode.Encoded``).
+            (``encode``).
 
     A text shorter than ``SHINGLE`` gives one shingle, itself; an empty text gives none.
 
     Returns:
-        (hashes as uint64, offsets as int64 of length ``len(offsets)``)
+        (the hashes' low 32 bits — what is kept and compared —, offsets as int64 of length
+        ``len(offsets)``, the full 64-bit hashes — what signatures are made of)
     """
     lengths = np.diff(offsets)
     counts = np.where(lengths >= SHINGLE, lengths - SHINGLE + 1, np.minimum(lengths, 1))
-    out_offsets = np.concatenate(([0], np.cumsum(counts)))
+    out_offsets = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(counts, out=out_offsets[1:])
     if len(codes) == 0:
-        return np.empty(0, dtype=np.uint64), out_offsets
-    wide = np.concatenate((codes.astype(np.uint64), np.zeros(SHINGLE, dtype=np.uint64)))
+        return np.empty(0, dtype=np.uint32), out_offsets, np.empty(0, dtype=np.uint64)
+    wide = np.zeros(len(codes) + SHINGLE, dtype=np.uint64)
+    wide[:len(codes)] = codes
     span = len(codes)
     h = wide[:span].copy()
     for j in range(1, SHINGLE):
@@ -63,32 +65,55 @@ def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, 
         h ^= wide[j:j + span]
     if (lengths >= SHINGLE).all():
         # the last SHINGLE - 1 positions of each text run into the next one: drop them
-        tail = (offsets[1:, None] - np.arange(1, SHINGLE)).ravel()
         keep = np.ones(span, dtype=bool)
-        keep[tail] = False
-        return mix(h[keep]), out_offsets
-    # short texts: one shingle of their own characters (the zeros of the next text's start masked out)
-    first = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(out_offsets[-1])
-    width = np.repeat(np.minimum(lengths, SHINGLE), counts)
-    g = wide[first].copy()
-    for j in range(1, SHINGLE):
-        g *= _BASE
-        g ^= np.where(width > j, wide[first + j], 0)
-    return mix(g), out_offsets
+        keep[(offsets[1:, None] - np.arange(1, SHINGLE)).ravel()] = False
+        full = mix(h[keep])
+    else:
+        # short texts: one shingle of their own characters (the next text's first ones masked out)
+        first = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(out_offsets[-1])
+        width = np.repeat(np.minimum(lengths, SHINGLE), counts)
+        full = wide[first].copy()
+        for j in range(1, SHINGLE):
+            full *= _BASE
+            full ^= np.where(width > j, wide[first + j], 0)
+        full = mix(full)
+    return full.astype(np.uint32), out_offsets, full
 
 
 def signatures(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """One ``BINS``-long uint32 MinHash signature per text (rensa's R-MinHash, in Rust).
+    """One ``BINS``-long uint32 MinHash signature per text, by one-permutation hashing (Li, Owen
+    & Zhang, NIPS 2012) with densification (Shrivastava, ICML 2017): a shingle's top 7 bits
+    choose its bin, its low 32 bits are its value, a bin keeps its smallest value; an empty bin
+    borrows from the next non-empty bin to its right. Chosen by measurement over rensa and
+    datasketch (README, Duplicates; ``benchmarks/reprints.py --engines``).
 
     A text with no shingles gets a signature of ``EMPTY`` values; ``candidate_pairs`` leaves it out.
     """
-    import rensa  # a compiled core: imported here, where it is used
-
     n = len(offsets) - 1
-    if n == 0:
-        return np.empty((0, BINS), dtype=np.uint32)
-    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets.astype(np.uint64), BINS, SEED)
-    return np.array(matrix.to_rows(), dtype=np.uint32).reshape(n, BINS)
+    sig = np.full(n * BINS, EMPTY, dtype=np.uint32)
+    if len(hashes):
+        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
+        slot = doc * BINS + (hashes >> np.uint64(64 - 7)).astype(np.int64)
+        np.minimum.at(sig, slot, hashes.astype(np.uint32))
+    return _densify(sig.reshape(n, BINS))
+
+
+def _densify(sig: np.ndarray) -> np.ndarray:
+    """Fill each empty bin from the next non-empty bin to its right (circularly), mixed with the
+    distance, so that two texts borrow alike only when their non-empty bins agree."""
+    empty = sig == EMPTY
+    if not empty.any():
+        return sig
+    full_rows = ~empty.all(axis=1)
+    cols = np.arange(BINS)
+    # index of the next non-empty bin at or after each bin, over two copies of the row (the wrap)
+    idx = np.where(np.concatenate((~empty, ~empty), axis=1), np.arange(2 * BINS), 2 * BINS)
+    nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1][:, :BINS]
+    rows = np.nonzero(empty & full_rows[:, None])
+    src = nxt[rows]
+    borrowed = sig[rows[0], src % BINS].astype(np.uint64) + (src - cols[rows[1]]).astype(np.uint64)
+    sig[rows] = (mix(borrowed * _BASE) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return sig
 
 
 def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_pairs: int = 8) -> np.ndarray:
@@ -137,43 +162,59 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.sort(np.concatenate(found), axis=1)
-    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    code = distinct(pairs[:, 0] * n + pairs[:, 1])
     return np.stack((code // n, code % n), axis=1)
 
 
-def anchor_pairs(hashes: np.ndarray, offsets: np.ndarray, group_of: np.ndarray, every: int = ANCHOR_EVERY,
-                 max_groups: int = 8) -> np.ndarray:
-    """Pairs of groups (stories) whose texts share an anchor shingle — one of every ``every``
-    shingles, chosen by its hash, so the same text gives the same anchors wherever it appears. A
-    run of 40 shared characters holds one with probability 0.93 (``every`` 16). An anchor found in
-    more than ``max_groups`` groups is a run every story of the day has (a copyright line), not an
-    event's, and is skipped.
+def anchors(hashes: np.ndarray, offsets: np.ndarray, every: int = ANCHOR_EVERY) -> tuple[np.ndarray, np.ndarray]:
+    """The anchor shingles of each text — one of every ``every`` shingles, chosen by its hash, so the
+    same text gives the same anchors wherever it appears (a run of 40 shared characters holds one
+    with probability 0.93 at ``every`` 16).
 
     Returns:
-        int64 array (pairs, 2) of group indices, each pair once, lower index first
+        (anchor hashes, the text each is in)
     """
-    doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    pick = np.nonzero(hashes % np.uint64(every) == 0)[0]
-    if len(pick) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    h, g = hashes[pick], group_of[doc[pick]]
-    order = np.lexsort((g, h))
-    h, g = h[order], g[order]
-    distinct = np.concatenate(([True], (h[1:] != h[:-1]) | (g[1:] != g[:-1])))  # each (anchor, group) once
-    h, g = h[distinct], g[distinct]
-    if len(h) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    new = np.concatenate(([True], h[1:] != h[:-1]))
+    pick = np.nonzero(hashes % np.uint32(every) == 0)[0]
+    return hashes[pick], np.searchsorted(offsets, pick, side="right") - 1
+
+
+def sharing_pairs(keys: np.ndarray, groups: np.ndarray, max_groups: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of groups that share a key (an anchor shingle, a number in one city; its low 32 bits),
+    and how many keys each pair shares. A key found in more than ``max_groups`` groups is one that every story of the
+    day has (a copyright line, a hotline), not an event's, and is skipped.
+
+    Returns:
+        (int64 array (pairs, 2) of groups, lower first, each pair once; the keys each shares)
+    """
+    none = np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
+    if len(keys) < 2:
+        return none
+    # each (key, group) once, sorted by key
+    code = distinct((keys.astype(np.uint32).astype(np.uint64) << np.uint64(32)) | groups.astype(np.uint64))
+    k, g = code >> np.uint64(32), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    new = np.concatenate(([True], k[1:] != k[:-1]))
     first = np.nonzero(new)[0]
-    sizes = np.diff(np.append(first, len(h)))
+    sizes = np.diff(np.append(first, len(k)))
     found = []
     for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_groups)]):
         block = g[first[sizes == size][:, None] + np.arange(size)]
         a, c = np.triu_indices(size, k=1)
         found.append(np.stack((block[:, a].ravel(), block[:, c].ravel()), axis=1))
     if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+        return none
+    pairs = np.sort(np.concatenate(found), axis=1)
+    span = int(g.max()) + 1
+    code = np.sort(pairs[:, 0] * span + pairs[:, 1])
+    new = np.concatenate(([True], code[1:] != code[:-1]))
+    counts = np.diff(np.append(np.nonzero(new)[0], len(code)))
+    code = code[new]
+    return np.stack((code // span, code % span), axis=1), counts
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (by a sort: numpy's hash-based ``unique`` is slower on these)."""
+    out = np.sort(values)
+    return out[np.concatenate(([True], out[1:] != out[:-1]))] if len(out) else out
 
 
 def _by_rank(rank: np.ndarray) -> np.ndarray:
