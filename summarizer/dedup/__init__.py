@@ -65,14 +65,14 @@ class Index:
 def index(articles: Sequence[Article]) -> Index:
     """Steps 1–2: normalise, set exact copies aside, sketch, and find the candidate pairs."""
     texts = prepare(articles)
-    lengths = np.diff(texts.code_offsets)
+    lengths = texts.lengths
     keys = texts.keys.copy()
     empty = lengths == 0
     keys[empty, 1] = np.arange(int(empty.sum()), dtype=np.uint64)  # an empty text is no copy of another
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     text_of = first[inverse.ravel()]  # the first article with the same text
     reps = np.sort(first)
-    pairs = reps[sketch.candidate_pairs(texts.signatures[reps], np.diff(texts.offsets)[reps])]
+    pairs = reps[sketch.candidate_pairs(texts.signatures[reps], texts.sizes[reps])]
     return Index(tuple(articles), text_of, lengths, texts, pairs)
 
 
@@ -89,8 +89,8 @@ def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
     story_of_article = rank[inverse.ravel()]
     members = np.argsort(story_of_article, kind="stable")
     bounds = np.searchsorted(story_of_article[members], np.arange(len(first) + 1)).tolist()
-    members_l = members.tolist()
-    found = [_story(idx.articles, members_l[bounds[s]:bounds[s + 1]], idx.lengths) for s in range(len(first))]
+    members_l, lengths = members.tolist(), idx.lengths.tolist()
+    found = [_story(idx.articles, members_l[bounds[s]:bounds[s + 1]], lengths) for s in range(len(first))]
     story_of = story_of_article  # texts are the articles' own
     lead = np.empty(len(first), dtype=np.int64)
     lead[story_of[lead_of]] = lead_of  # the text that stands for each story: its leader
@@ -119,17 +119,20 @@ def _leaders(texts: Texts, verdicts: Verdicts) -> np.ndarray:
     leads. Only a text's pairs with leaders are judged (``Verdicts.same``).
     """
     n = len(texts)
+    order = np.lexsort((np.arange(n), -texts.sizes))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
     live = np.nonzero(verdicts.verdict != Verdicts.NO)[0]
-    pairs = verdicts.pairs[live]
-    src = np.concatenate((pairs[:, 0], pairs[:, 1]))
-    order = np.argsort(src, kind="stable")
-    other = np.concatenate((pairs[:, 1], pairs[:, 0]))[order].tolist()
-    pair_of = np.concatenate((live, live))[order].tolist()
-    bounds = np.searchsorted(src[order], np.arange(n + 1)).tolist()
+    a, b = verdicts.pairs[live, 0], verdicts.pairs[live, 1]
+    # each pair from the text that comes later to the one that comes first: the only leader it might join
+    later, first = np.where(rank[a] > rank[b], a, b), np.where(rank[a] > rank[b], b, a)
+    by_text = np.argsort(later, kind="stable")
+    other, pair_of = first[by_text].tolist(), live[by_text].tolist()
+    bounds = np.searchsorted(later[by_text], np.arange(n + 1)).tolist()
     leader = list(range(n))
     is_leader = [False] * n
     j, verdict = verdicts.j.tolist(), verdicts.verdict.tolist()
-    for i in np.lexsort((np.arange(n), -np.diff(texts.offsets))).tolist():
+    for i in order.tolist():
         best, best_j = -1, -1.0
         unsure = []
         for q in range(bounds[i], bounds[i + 1]):
@@ -151,14 +154,14 @@ def _leaders(texts: Texts, verdicts: Verdicts) -> np.ndarray:
     return np.array(leader, dtype=np.int64)
 
 
-def _story(articles: Sequence[Article], group: list[int], lengths: np.ndarray) -> Story:
+def _story(articles: Sequence[Article], group: list[int], lengths: list[int]) -> Story:
     if len(group) == 1:
         return Story(articles[group[0]])
     primary = _primary(articles, group, lengths)
     return Story(articles[primary], tuple(articles[i] for i in group if i != primary))
 
 
-def _primary(articles: Sequence[Article], group: list[int], lengths: np.ndarray) -> int:
+def _primary(articles: Sequence[Article], group: list[int], lengths: list[int]) -> int:
     """The most complete version: the longest clean body (within ``COMPLETE_SHARE``), then the
     earliest date, then a text that does not say it was taken from another outlet."""
     longest = max(lengths[i] for i in group)
@@ -194,23 +197,23 @@ def _group_related(found: list[Story], texts: Texts, lead: np.ndarray, story_of:
     sa, sb = story_of[others[:, 0]], story_of[others[:, 1]]
     apart = sa != sb
     x, y = np.where(sa > sb, others[:, 0], others[:, 1])[apart], np.where(sa > sb, others[:, 1], others[:, 0])[apart]
-    hashes, doc = sketch.anchors(texts.hashes, texts.offsets)
     is_lead = np.zeros(len(texts), dtype=bool)
     is_lead[lead] = True
-    shared, _ = sketch.sharing_pairs(hashes[is_lead[doc]], story_of[doc[is_lead[doc]]], MAX_SHARERS)
+    of_lead = is_lead[texts.anchor_texts]
+    shared, _ = sketch.sharing_pairs(texts.anchors[of_lead], story_of[texts.anchor_texts[of_lead]], MAX_SHARERS)
     numbers = _number_city_pairs(texts, lead, city_of_story, t)
     later = np.concatenate((story_of[x], shared[:, 1], numbers[:, 1]))
     earlier = np.concatenate((story_of[y], shared[:, 0], numbers[:, 0]))
     tx = np.concatenate((x, lead[shared[:, 1]], lead[numbers[:, 1]]))
     ty = np.concatenate((y, lead[shared[:, 0]], lead[numbers[:, 0]]))
     _, pick = np.unique(later * len(found) + earlier, return_index=True)  # sorted: by later, then earlier
+    is_related = related(texts, np.stack((tx[pick], ty[pick]), axis=1), cities, t)
     out = list(found)
     current = -1
-    for s, head, i, k in zip(later[pick].tolist(), earlier[pick].tolist(), tx[pick].tolist(), ty[pick].tolist(),
-                             strict=True):
+    for n, (s, head) in enumerate(zip(later[pick].tolist(), earlier[pick].tolist(), strict=True)):
         if s == current:
             continue  # already grouped under an earlier head
-        if out[head].related_to is None and related(texts, i, k, cities, t):
+        if out[head].related_to is None and is_related(n):
             out[s] = Story(out[s].primary, out[s].reprints, head)
             current = s
     return out

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,8 +69,7 @@ def estimates(texts: Texts, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     of each pair, estimated from the signatures and the shingle counts."""
     j = np.concatenate([sketch.jaccard(texts.signatures, pairs[lo:lo + _BLOCK])
                         for lo in range(0, len(pairs), _BLOCK)]) if len(pairs) else np.zeros(0)
-    sizes = np.diff(texts.offsets)
-    return (j, *_shares(j, sizes[pairs[:, 0]], sizes[pairs[:, 1]]))
+    return (j, *_shares(j, texts.sizes[pairs[:, 0]], texts.sizes[pairs[:, 1]]))
 
 
 def _shares(j: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +128,7 @@ class Verdicts:
         self.j, inside, outside = estimates(texts, pairs) if len(pairs) else (np.zeros(0),) * 3
         a, b = pairs[:, 0], pairs[:, 1]
         allowed = (days_apart(texts, a, b) <= t.max_days) & ~numbers_conflict(texts, a, b, t.conflicting_numbers)
-        sizes = np.diff(texts.offsets)
+        sizes = texts.sizes
         low = textual(self.j - MARGIN, _shares(self.j - MARGIN, sizes[a], sizes[b])[0], t)
         high = textual(self.j + MARGIN, _shares(self.j + MARGIN, sizes[a], sizes[b])[0], t)
         verdict = np.where(low, self.YES, np.where(high, self.ASK, self.NO))
@@ -172,7 +171,7 @@ def second_report(texts: Texts, longer: int, shorter: int) -> bool:
         return False
     h_long = texts.shingles(longer)
     h_short = texts.shingle_set(shorter)
-    own = ~np.isin(h_long, h_short)  # the longer text's shingle at p is not in the shorter text
+    own = ~_inside(h_long, h_short)  # the longer text's shingle at p is not in the shorter text
     cuts = [0, *(s for s in starts if 0 < s < len(h_long)), len(h_long)]
     shared_before = np.concatenate(([0], np.cumsum(~own)))  # shingles shared with the shorter text, up to p
     own_before = np.arange(len(own) + 1) - shared_before
@@ -184,6 +183,13 @@ def second_report(texts: Texts, longer: int, shorter: int) -> bool:
                 and shared_before[hi] - shared_before[lo] >= _COVER * len(h_short):
             return True
     return False
+
+
+def _inside(values: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``distinct`` (sorted, as ``Texts.shingle_set``)."""
+    if len(distinct) == 0:
+        return np.zeros(len(values), dtype=bool)
+    return distinct[np.minimum(np.searchsorted(distinct, values), len(distinct) - 1)] == values
 
 
 # Words of the notices that pages of one outlet share, whatever the story: rights, disclaimers,
@@ -203,7 +209,7 @@ def story_run(texts: Texts, i: int, k: int, at_least: int = 1) -> int:
       stretch of clauses without notice words.
     """
     h_i, h_k = texts.shingles(i), texts.shingles(k)
-    shared = np.isin(h_i, h_k)
+    shared = _inside(h_i, texts.shingle_set(k))
     if not shared.any():
         return 0
     edges = np.diff(np.concatenate(([0], shared.astype(np.int8), [0])))
@@ -245,17 +251,29 @@ def _clean_stretch(run: str, opens: np.ndarray) -> int:
     return best
 
 
-def related(texts: Texts, i: int, k: int, cities: Sequence[str | None], t: Thresholds = THRESHOLDS) -> bool:
+def related(texts: Texts, pairs: np.ndarray, cities: Sequence[str | None], t: Thresholds = THRESHOLDS
+            ) -> Callable[[int], bool]:
     """Two stories on one event: published within ``t.related_days``, not one form filled in
     twice (``t.form_numbers`` numbers read differently in one place), and sharing a run of
-    ``t.related_run`` characters of story text, or ``t.related_numbers`` key numbers and the city."""
-    a, b = np.array([i]), np.array([k])
-    if days_apart(texts, a, b)[0] > t.related_days or numbers_conflict(texts, a, b, t.form_numbers)[0]:
-        return False
-    if story_run(texts, i, k, t.related_run):
-        return True
-    if not cities[i] or cities[i] != cities[k]:
-        return False
-    x = texts.key_numbers[texts.key_offsets[i]:texts.key_offsets[i + 1]]
-    y = texts.key_numbers[texts.key_offsets[k]:texts.key_offsets[k + 1]]
-    return len(np.intersect1d(x, y)) >= t.related_numbers
+    ``t.related_run`` characters of story text, or ``t.related_numbers`` key numbers and the city.
+
+    Returns:
+        a test of pair ``n`` of ``pairs`` (text indices): the vetoes are found for all at once,
+        a shared run only for the pairs asked about.
+    """
+    a, b = pairs[:, 0], pairs[:, 1]
+    allowed = ((days_apart(texts, a, b) <= t.related_days) & ~numbers_conflict(texts, a, b, t.form_numbers)).tolist()
+
+    def test(n: int) -> bool:
+        if not allowed[n]:
+            return False
+        i, k = int(a[n]), int(b[n])
+        if story_run(texts, i, k, t.related_run):
+            return True
+        if not cities[i] or cities[i] != cities[k]:
+            return False
+        x = texts.key_numbers[texts.key_offsets[i]:texts.key_offsets[i + 1]]
+        y = texts.key_numbers[texts.key_offsets[k]:texts.key_offsets[k + 1]]
+        return len(np.intersect1d(x, y)) >= t.related_numbers
+
+    return test

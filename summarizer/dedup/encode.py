@@ -9,63 +9,95 @@ stays in the CPU cache). At 50,000 articles this is the difference between a sec
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 
 from . import normalise, sketch
 
-CHUNK = 1 << 16  # characters per chunk: 64k code points, their hashes 512 kB
+CHUNK = 1 << 17  # characters per chunk: 128k code points, their hashes 512 kB
+WORKERS = min(2, os.cpu_count() or 1)  # threads for the chunks (the machines here have two cores)
 CONTEXT = 3  # a number's context: the letters and digits just before it (报收于 18.98, 共立案 40967)
 NUMBER_WORDS = 16  # a text's numbers as 1,024 bits: a story holds a few dozen, so few share a bit by chance
-_M = np.uint64(0x9E3779B97F4A7C15)
+_FNV_BASIS, _FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
+_GOLDEN = np.uint32(0x9E3779B1)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Texts:
-    """What the comparison needs of each text (``encode``), as arrays over all texts."""
+    """What the comparison needs of each text (``encode``), as arrays over all texts. The shingle
+    hashes stay in the chunks they were made in (joining them would cost a pass over them all); a
+    text's code points and clause starts (``arrays``) are made again when a pair asks for them."""
 
-    codes: np.ndarray  # uint16: the code points compared (letters and digits, width and case folded), end to end
-    code_offsets: np.ndarray  # int64, len + 1: where each text's codes start
-    clause_opens: np.ndarray  # packed bits, one per code: a clause may start there (after a mark or a space)
-    hashes: np.ndarray  # uint32: the hash of every shingle (``sketch.SHINGLE`` codes), all texts
-    offsets: np.ndarray  # int64, len + 1: where each text's shingle hashes start
+    bodies: Sequence[str]  # each text as compared (``normalise.story_body``)
+    hash_chunks: tuple[np.ndarray, ...]  # uint32 shingle hashes, all texts of a chunk end to end
+    chunk_of: np.ndarray  # int64: the chunk each text is in
+    hash_starts: np.ndarray  # int64: where each text's hashes start in its chunk
+    lengths: np.ndarray  # int64: the code points compared per text
+    sizes: np.ndarray  # int64: shingles per text
     signatures: np.ndarray  # (texts, sketch.BINS) uint32 MinHash signatures
     keys: np.ndarray  # (texts, 3) uint64: equal texts, equal keys (length; sum and xor of the shingles)
     report_starts: tuple[tuple[int, ...], ...]  # where in each text a report starts (shingle offsets)
     contexts: np.ndarray  # (texts, NUMBER_WORDS) uint64: bits of the contexts of the text's numbers
     readings: np.ndarray  # (texts, NUMBER_WORDS) uint64: bits of (context, number) — what it says there
-    key_numbers: np.ndarray  # uint64 hashes of the numbers that name an event (not a year; 3+ digits or a decimal)
+    key_numbers: np.ndarray  # uint32 hashes of the numbers that name an event (not a year; 3+ digits or a decimal)
     key_offsets: np.ndarray  # int64, len + 1: where each text's key numbers start
+    anchors: np.ndarray  # uint32: the texts' anchor shingles (``sketch.anchors``), in text order
+    anchor_texts: np.ndarray  # int64: the text of each anchor
     days: np.ndarray  # each text's date as a day number, -1 when unknown
+    _cache: dict[int, Arrays] = field(default_factory=dict, repr=False, compare=False)
     _sets: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self.sizes)
 
     def size(self, i: int) -> int:
-        return int(self.offsets[i + 1] - self.offsets[i])
+        return int(self.sizes[i])
+
+    def arrays(self, i: int) -> Arrays:
+        """Text ``i``'s code points, clause starts and shingles (made once)."""
+        if (found := self._cache.get(i)) is None:
+            found = self._cache[i] = arrays_of(self.bodies[i])
+        return found
 
     def shingles(self, i: int) -> np.ndarray:
-        return self.hashes[self.offsets[i]:self.offsets[i + 1]]
+        """The hash of each shingle of text ``i``, in order."""
+        start = int(self.hash_starts[i])
+        return self.hash_chunks[self.chunk_of[i]][start:start + int(self.sizes[i])]
 
     def shingle_set(self, i: int) -> np.ndarray:
-        """The distinct shingle hashes of text ``i``, sorted (computed once)."""
+        """The distinct shingle hashes of text ``i``, sorted (made once)."""
         if (found := self._sets.get(i)) is None:
             found = self._sets[i] = sketch.distinct(self.shingles(i))
         return found
 
     def opens(self, i: int) -> np.ndarray:
         """For each code of text ``i``: may a clause start there?"""
-        a, b = int(self.code_offsets[i]), int(self.code_offsets[i + 1])
-        return np.unpackbits(self.clause_opens[a // 8:(b + 7) // 8]).astype(bool)[a % 8:a % 8 + b - a]
+        return self.arrays(i).opens
 
     def text(self, i: int, start: int = 0, end: int | None = None) -> str:
         """Codes ``start:end`` of text ``i`` as a string (what a shared run says)."""
-        base, stop = int(self.code_offsets[i]), int(self.code_offsets[i + 1])
-        return self.codes[base + start:stop if end is None else base + end].tobytes().decode("utf-16-le")
+        return self.arrays(i).codes[start:end].tobytes().decode("utf-16-le")
+
+
+@dataclass(frozen=True, slots=True)
+class Arrays:
+    """One text's code points compared, and whether a clause may start at each."""
+
+    codes: np.ndarray  # uint16
+    opens: np.ndarray  # bool, one per code
+
+
+def arrays_of(body: str) -> Arrays:
+    """``Arrays`` of one text, as ``encode`` reads all."""
+    front = _front(body, _starts([body]))
+    return Arrays(front.codes, front.opens[front.keep])
 
 
 @cache
@@ -85,78 +117,130 @@ def _fold_table() -> np.ndarray:
 
 def encode(bodies: Sequence[str], days: np.ndarray) -> Texts:
     """The arrays of ``bodies`` (``normalise.story_body`` of each text); ``days`` their dates."""
-    n = len(bodies)
-    ends = np.cumsum(np.fromiter((len(b) for b in bodies), dtype=np.int64, count=n))
-    cuts = np.searchsorted(ends, np.arange(CHUNK, int(ends[-1]) if n else 0, CHUNK), side="right").tolist()
-    parts = [_chunk(bodies[lo:hi]) for lo, hi in itertools.pairwise(sorted({0, *cuts, n}) if n else [0, 0])]
+    parts = _map(_chunk, _chunks(bodies))
 
     def stack(name: str) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts])
 
-    def flat(name: str) -> tuple[np.ndarray, np.ndarray]:
-        sizes = np.concatenate([np.diff(getattr(p, name + "_offsets")) for p in parts])
-        return stack(name), np.concatenate(([0], np.cumsum(sizes)))
+    key_counts = np.concatenate([np.diff(p.key_offsets) for p in parts])
+    firsts = np.cumsum([0, *(len(p.sizes) for p in parts[:-1])])
+    anchor_texts = np.concatenate([p.anchor_texts + first for p, first in zip(parts, firsts, strict=True)])
+    chunk_of = np.repeat(np.arange(len(parts)), [len(p.sizes) for p in parts])
+    hash_starts = np.concatenate([np.cumsum(p.sizes) - p.sizes for p in parts])
+    return Texts(bodies, tuple(p.hashes for p in parts), chunk_of, hash_starts, stack("lengths"), stack("sizes"),
+                 sketch.densify(stack("signatures")), stack("keys"), tuple(s for p in parts for s in p.report_starts), stack("contexts"), stack("readings"),
+                 stack("key_numbers"), np.concatenate(([0], np.cumsum(key_counts))), stack("anchors"), anchor_texts,
+                 np.asarray(days, dtype=np.int64))
 
-    codes, code_offsets = flat("codes")
-    hashes, offsets = flat("hashes")
-    key_numbers, key_offsets = flat("key_numbers")
-    return Texts(codes, code_offsets, np.packbits(stack("opens")), hashes, offsets, stack("signatures"), stack("keys"),
-                 tuple(s for p in parts for s in p.report_starts), stack("contexts"), stack("readings"), key_numbers,
-                 key_offsets, np.asarray(days, dtype=np.int64))
+
+def flat_shingles(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The shingle hashes of all ``bodies`` end to end, and where each text's start (the benchmark
+    gives them to other signature engines)."""
+    def shingles(chunk: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        front = _front("".join(chunk), _starts(chunk))
+        return sketch.shingle_hashes(front.codes, front.code_offsets)
+
+    parts = _map(shingles, _chunks(bodies))
+    counts = np.concatenate([np.diff(offsets) for _, offsets in parts])
+    return np.concatenate([hashes for hashes, _ in parts]), np.concatenate(([0], np.cumsum(counts)))
+
+
+def _starts(bodies: Sequence[str]) -> np.ndarray:
+    """Where each text starts in ``bodies`` end to end, and the end."""
+    starts = np.zeros(len(bodies) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter((len(b) for b in bodies), dtype=np.int64, count=len(bodies)), out=starts[1:])
+    return starts
+
+
+def _chunks(bodies: Sequence[str]) -> list[Sequence[str]]:
+    """``bodies`` cut into runs of about ``CHUNK`` characters (at least one run)."""
+    n = len(bodies)
+    ends = np.cumsum(np.fromiter((len(b) for b in bodies), dtype=np.int64, count=n))
+    cuts = np.searchsorted(ends, np.arange(CHUNK, int(ends[-1]) if n else 0, CHUNK), side="right").tolist()
+    return [bodies[lo:hi] for lo, hi in itertools.pairwise(sorted({0, *cuts, n}) if n else [0, 0])]
+
+
+def _map(work: Callable[[Sequence[str]], T], chunks: list[Sequence[str]]) -> list[T]:
+    if len(chunks) > 1 and WORKERS > 1:  # numpy lets go of the GIL in its array passes: chunks overlap
+        with ThreadPoolExecutor(WORKERS) as pool:
+            return list(pool.map(work, chunks))
+    return [work(chunk) for chunk in chunks]
+
+
+@dataclass(frozen=True, slots=True)
+class _Front:
+    """Texts end to end, read into arrays: code points, their folded form and classes, what is kept."""
+
+    raw: np.ndarray  # uint32 code points
+    folded: np.ndarray  # uint16: what each is compared as (0: not compared)
+    classes: np.ndarray  # uint8: ``normalise.char_classes``
+    keep: np.ndarray  # bool: compared
+    codes: np.ndarray  # uint16: the compared ones, folded
+    opens: np.ndarray  # bool, per code point: a clause may start there
+    kept_before: np.ndarray  # int32, len + 1: codes before each code point
+    code_offsets: np.ndarray  # int64: where each text's codes start
+
+
+def _front(joined: str, starts: np.ndarray) -> _Front:
+    raw = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    bmp = np.minimum(raw, 0xFFFF)
+    folded = _fold_table()[bmp]
+    classes = normalise.char_classes(bmp)
+    keep = folded != 0
+    opens = np.ones(len(raw), dtype=bool)
+    opens[1:] = (classes[:-1] & normalise.CLAUSE_OPENS).astype(bool)
+    opens[starts[:-1][starts[:-1] < len(raw)]] = True
+    kept_before = np.zeros(len(raw) + 1, dtype=np.int32)
+    np.cumsum(keep, out=kept_before[1:])
+    return _Front(raw, folded, classes, keep, folded[keep], opens, kept_before, kept_before[starts].astype(np.int64))
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
-    codes: np.ndarray
-    codes_offsets: np.ndarray
-    opens: np.ndarray
     hashes: np.ndarray
-    hashes_offsets: np.ndarray
+    lengths: np.ndarray
+    sizes: np.ndarray
     signatures: np.ndarray
     keys: np.ndarray
     report_starts: list[tuple[int, ...]]
     contexts: np.ndarray
     readings: np.ndarray
     key_numbers: np.ndarray
-    key_numbers_offsets: np.ndarray
+    key_offsets: np.ndarray
+    anchors: np.ndarray
+    anchor_texts: np.ndarray
 
 
 def _chunk(bodies: Sequence[str]) -> _Part:
     """One chunk of texts, end to end, through every array pass."""
     n = len(bodies)
     joined = "".join(bodies)
-    starts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.fromiter((len(b) for b in bodies), dtype=np.int64, count=n), out=starts[1:])
-    raw = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    folded = _fold_table()[np.minimum(raw, 0xFFFF)]
-    keep = folded != 0
-    codes = folded[keep]
-    opens = np.zeros(len(raw), dtype=bool)
-    opens[1:] = normalise.CLAUSE_TABLE[np.minimum(raw[:-1], 0xFFFF)]
-    opens[starts[:-1][starts[:-1] < len(raw)]] = True
-    kept_before = np.zeros(len(raw) + 1, dtype=np.int64)
-    np.cumsum(keep, out=kept_before[1:])
-    code_offsets = kept_before[starts]
-    hashes, hash_offsets, full = sketch.shingle_hashes(codes, code_offsets)
-    runs = normalise.digit_runs(raw, starts)
-    where = sorted({*normalise.credit_starts(joined, starts), *normalise.item_starts(runs, raw).tolist()})
+    starts = _starts(bodies)
+    f = _front(joined, starts)
+    code_offsets = f.code_offsets
+    hashes, hash_offsets = sketch.shingle_hashes(f.codes, code_offsets)
+    runs = normalise.digit_runs(f.classes, starts)
+    where = sorted({*normalise.credit_starts(joined, starts), *normalise.item_starts(runs, f.raw, f.classes).tolist()})
     report_starts: list[tuple[int, ...]] = [()] * n
     if where:
         at = np.array(where, dtype=np.int64)
         doc = np.searchsorted(starts, at, side="right") - 1
-        shingle = kept_before[at] - code_offsets[doc]
+        shingle = f.kept_before[at] - code_offsets[doc]
         for d, group in itertools.groupby(zip(doc.tolist(), shingle.tolist(), strict=True), key=lambda x: x[0]):
             report_starts[d] = tuple(sorted({s for _, s in group if s > 0}))
-    contexts, readings, key_numbers, key_offsets = _numbers(runs, folded, starts, codes, kept_before, code_offsets)
+    contexts, readings, key_numbers, key_offsets = _numbers(runs, f.folded, starts, f.codes, f.kept_before,
+                                                            code_offsets)
+    sizes = np.diff(hash_offsets)
     keys = np.zeros((n, 3), dtype=np.uint64)
     keys[:, 0] = np.diff(code_offsets).astype(np.uint64)
-    live = np.diff(hash_offsets) > 0
+    live = sizes > 0
     if live.any():
         first = hash_offsets[:-1][live]
-        keys[live, 1] = np.add.reduceat(full, first)
-        keys[live, 2] = np.bitwise_xor.reduceat(full, first)
-    return _Part(codes, code_offsets, opens[keep], hashes, hash_offsets, sketch.signatures(full, hash_offsets), keys,
-                 report_starts, contexts, readings, key_numbers, key_offsets)
+        keys[live, 1] = np.add.reduceat(hashes, first, dtype=np.uint64)
+        keys[live, 2] = np.bitwise_xor.reduceat(hashes, first)
+    anchors, anchor_texts = sketch.anchors(hashes, hash_offsets)
+    return _Part(hashes, np.diff(code_offsets), sizes, sketch.signatures(hashes, hash_offsets), keys, report_starts,
+                 contexts, readings, key_numbers, key_offsets, anchors, anchor_texts)
 
 
 def _numbers(runs: normalise.DigitRuns, folded: np.ndarray, starts: np.ndarray, codes: np.ndarray,
@@ -180,36 +264,49 @@ def _numbers(runs: normalise.DigitRuns, folded: np.ndarray, starts: np.ndarray, 
     number = (runs.digits >= 2) | (runs.dots > 0)
     start, width, dots, digits = runs.start[number], runs.width[number], runs.dots[number], runs.digits[number]
     if len(start) == 0:
-        return contexts, readings, np.zeros(0, np.uint64), np.zeros(n + 1, np.int64)
+        return contexts, readings, np.zeros(0, np.uint32), np.zeros(n + 1, np.int64)
     doc = np.searchsorted(starts, start, side="right") - 1
-    # the value, as written (digits and dots; a run longer than 16 — an id — by its first 16)
-    value = np.zeros(len(start), dtype=np.uint64)
-    for j in range(min(int(width.max()), 16)):
-        live = np.nonzero(width > j)[0]
-        value[live] = value[live] * _M ^ folded[start[live] + j].astype(np.uint64)  # a dot folds to 0
-    value = sketch.mix(value)
+    # the value, as written: a polynomial over its characters (a dot folds to 0), from prefix sums
+    chars = folded[np.repeat(start, width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))]
+    at = np.concatenate(([0], np.cumsum(width)))
+    power, inverse = _powers(len(chars) + 1)
+    prefix = np.zeros(len(chars) + 1, dtype=np.uint32)
+    np.cumsum(chars.astype(np.uint32) * power[:-1], out=prefix[1:])
+    value = sketch.fmix32((prefix[at[1:]] - prefix[at[:-1]]) * inverse[at[:-1]] ^ width.astype(np.uint32))
     # the context: the CONTEXT codes kept before the number, within its text
-    at = kept_before[start]
-    context = np.zeros(len(start), dtype=np.uint64)
+    kept = kept_before[start].astype(np.int64)
+    context = np.full(len(start), _FNV_BASIS, dtype=np.uint32)
     for back in range(CONTEXT, 0, -1):
-        inside = at - back >= code_offsets[doc]
-        context = (context << np.uint64(16)) | np.where(inside, codes[np.maximum(at - back, 0)], 0).astype(np.uint64)
-    context = sketch.mix(context + np.uint64(1))
-    reading = sketch.mix(context ^ (value * _M))
+        inside = kept - back >= code_offsets[doc]
+        context ^= np.where(inside, codes[np.maximum(kept - back, 0)], 0).astype(np.uint32)
+        context *= _FNV_PRIME
+    context = sketch.fmix32(context)
+    reading = sketch.fmix32(context ^ (value * _GOLDEN))
     # only a context that holds one number in its text reads unambiguously (同比增长5.6%…同比增长22.5%: two)
-    order = np.lexsort((context, doc))
-    same = (doc[order][1:] == doc[order][:-1]) & (context[order][1:] == context[order][:-1])
+    key = (doc.astype(np.uint64) << np.uint64(32)) | context
+    order = np.argsort(key)
+    same = key[order][1:] == key[order][:-1]
     repeated = np.zeros(len(order), dtype=bool)
     repeated[order[1:][same]] = repeated[order[:-1][same]] = True
     _set_bits(contexts, doc[~repeated], context[~repeated])
     _set_bits(readings, doc[~repeated], reading[~repeated])
     first, second = folded[start], folded[start + 1]
     year = (width == 4) & (dots == 0) & (((first == 0x32) & (second == 0x30)) | ((first == 0x31) & (second == 0x39)))
-    key = ~year & ((digits >= 3) | (dots > 0))
-    key_offsets = np.searchsorted(doc[key], np.arange(n + 1))
-    return contexts, readings, value[key], key_offsets
+    key_number = ~year & ((digits >= 3) | (dots > 0))
+    key_offsets = np.searchsorted(doc[key_number], np.arange(n + 1))
+    return contexts, readings, value[key_number], key_offsets
+
+
+def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """FNV's prime to the powers 0 … length - 1, and their inverses (mod 2^32: the prime is odd)."""
+    def powers_of(base: int) -> np.ndarray:
+        out = np.ones(length, dtype=np.uint32)
+        np.cumprod(np.full(length - 1, base, dtype=np.uint32), dtype=np.uint32, out=out[1:])
+        return out
+
+    return powers_of(int(_FNV_PRIME)), powers_of(pow(int(_FNV_PRIME), -1, 1 << 32))
 
 
 def _set_bits(bits: np.ndarray, doc: np.ndarray, hashes: np.ndarray) -> None:
-    slot = (hashes >> np.uint64(64 - 10)).astype(np.int64)  # top 10 bits: one of 1,024
+    slot = (hashes >> np.uint32(32 - 10)).astype(np.int64)  # top 10 bits: one of 1,024
     np.bitwise_or.at(bits, (doc, slot >> 6), np.left_shift(np.uint64(1), (slot & 63).astype(np.uint64)))

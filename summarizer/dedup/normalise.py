@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -57,6 +58,7 @@ _FURNITURE_WORDS_RE = re.compile(
     r"广告|更多精彩|联系|邮箱|本网|本站|稿件|免责"
 )
 _CLOSING = frozenset(END_MARKS + CLOSERS + " \t\n\u3000")
+_END_RE = re.compile(f"[{END_MARKS}]")
 # Where a report starts inside a text: a wire credit opening a sentence or a clause (据新华社消息，
 # / 8月17日，据清廉蓉城通报：), maybe right after a headline run into it (克里米亚又一弹药库遭袭据德新社
 # 7月24日报道，), a dateline opening a sentence (新华社北京7月24日电), an item number (2、, in
@@ -67,7 +69,7 @@ _DATELINE_IN_RE = re.compile("日电")  # … after a date: 7月24日电
 _DATE_BEFORE_RE = re.compile(r"\d{1,2}月\d{1,2}$")
 _SENTENCE_GAP = frozenset(END_MARKS + "\n")
 _CLAUSE_GAP = frozenset(CLAUSE_MARKS)
-_MARKS = frozenset(_PUNCT)
+_MARK_RE = re.compile(rf"[{re.escape(_PUNCT)}\s]")
 
 
 def comparison_text(article: Article) -> str:
@@ -86,7 +88,7 @@ def story_body(text: str) -> str:
     elif body[:1].isdigit() or body[:1] in "[【(（":
         body = _STAMP_RE.sub("", body, count=1)
     if "标题" in body:
-        body = _TITLE_LABEL_RE.sub("", body)
+        body = _drop_title_labels(body)
     for _ in range(2):  # 海外网7月25日电据韩联社25日报道: a dateline, then a credit
         head = body[:40]
         if "电" in head or "讯" in head or "消息" in head or "报道" in head:
@@ -94,6 +96,22 @@ def story_body(text: str) -> str:
         if body.lstrip()[:1] in "（(【[":
             body = _BYLINE_RE.sub("", body, count=1)
     return _drop_tail(body)
+
+
+def _drop_title_labels(body: str) -> str:
+    """``body`` without its ``原标题：`` labels (the title itself stays: it is story text too).
+
+    The literal 标题 is found first; the label's shape is checked around it (a regex search for
+    the whole label would try every position of the text)."""
+    pieces, done = [], 0
+    at = body.find("标题")
+    while at >= 0:
+        m = _TITLE_LABEL_RE.search(body, max(done, at - 4), at + 8)
+        if m is not None and m.start() <= at < m.end():
+            pieces.append(body[done:m.start()])
+            done = m.end()
+        at = body.find("标题", max(at + 2, done))
+    return "".join(pieces) + body[done:] if pieces else body
 
 
 def _drop_tail(body: str) -> str:
@@ -107,8 +125,9 @@ def _drop_tail(body: str) -> str:
         stop = end
         while stop > 0 and body[stop - 1] in _CLOSING:
             stop -= 1
-        start = max(body.rfind(mark, floor - TAIL_PIECE_CHARS if floor > TAIL_PIECE_CHARS else 0, stop)
-                    for mark in END_MARKS) + 1
+        lo = max(floor - TAIL_PIECE_CHARS, 0)
+        last = _END_RE.search(body[lo:stop][::-1])  # the last sentence end before ``stop``
+        start = stop - last.start() if last else 0
         if start < floor or end - start > TAIL_PIECE_CHARS or not _FURNITURE_WORDS_RE.search(body, start, end):
             break
         end = start
@@ -119,7 +138,9 @@ def report_starts(body: str) -> tuple[int, ...]:
     """Where in ``body`` (a ``story_body``) a report starts, other than at its beginning."""
     raw = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
     bounds = np.array([0, len(body)])
-    return tuple(sorted({*credit_starts(body, bounds), *item_starts(digit_runs(raw, bounds), raw).tolist()} - {0}))
+    classes = char_classes(np.minimum(raw, 0xFFFF))
+    items = item_starts(digit_runs(classes, bounds), raw, classes)
+    return tuple(sorted({*credit_starts(body, bounds), *items.tolist()} - {0}))
 
 
 def credit_starts(joined: str, starts: np.ndarray) -> list[int]:
@@ -154,49 +175,46 @@ class DigitRuns:
         return self.width - self.dots
 
 
-def digit_runs(raw: np.ndarray, starts: np.ndarray) -> DigitRuns:
-    """The digit runs of the texts whose code points are ``raw`` (``starts``: where each text
-    begins, and the end). Full-width digits and dots count (３６．５); a run never crosses from
-    one text into the next."""
-    digit = ((raw >= 0x30) & (raw <= 0x39)) | ((raw >= 0xFF10) & (raw <= 0xFF19))
-    pos = np.flatnonzero(digit | (raw == 0x2E) | (raw == 0xFF0E))
+def digit_runs(classes: np.ndarray, starts: np.ndarray) -> DigitRuns:
+    """The digit runs of texts end to end, from the ``char_classes`` of their code points
+    (``starts``: where each text begins, and the end). Full-width digits and dots count
+    (３６．５); a run never crosses from one text into the next."""
+    pos = np.flatnonzero(classes & (DIGIT | DOT))
     if len(pos) == 0:
         return DigitRuns(*(np.zeros(0, np.int64),) * 3)
-    is_digit = digit[pos]
+    is_digit = (classes[pos] & DIGIT).astype(bool)
     # a dot counts between two digits next to it
-    after = np.concatenate((pos[1:] == pos[:-1] + 1, [False])) & np.concatenate((is_digit[1:], [False]))
-    before = np.concatenate(([False], pos[1:] == pos[:-1] + 1)) & np.concatenate(([False], is_digit[:-1]))
+    next_to = pos[1:] == pos[:-1] + 1
+    after = np.concatenate((next_to & is_digit[1:], [False]))
+    before = np.concatenate(([False], next_to & is_digit[:-1]))
     keep = is_digit | (before & after)
     pos, is_digit = pos[keep], is_digit[keep]
-    first_char = np.zeros(len(raw) + 1, dtype=bool)
+    first_char = np.zeros(len(classes) + 1, dtype=bool)
     first_char[starts] = True
     opens = np.concatenate(([True], pos[1:] != pos[:-1] + 1)) | first_char[pos]
     run = np.cumsum(opens) - 1
-    begin = pos[opens]
-    width = np.bincount(run, minlength=len(begin))
-    dots = width - np.bincount(run, weights=is_digit, minlength=len(begin)).astype(np.int64)
-    return DigitRuns(begin, width, dots)
+    width = np.bincount(run)
+    return DigitRuns(pos[opens], width, width - np.bincount(run, weights=is_digit).astype(np.int64))
 
 
-def item_starts(runs: DigitRuns, raw: np.ndarray) -> np.ndarray:
+def item_starts(runs: DigitRuns, raw: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """Where an item number (2、 3. … 9、) opens a sentence, among the ``digit_runs`` of ``raw``:
     offsets into ``raw``. (A text's first character is no report starting *inside* it: the
     caller leaves it out.)"""
     one = runs.start[(runs.width == 1) & (runs.start > 0) & (runs.start + 2 < len(raw))]
-    first, mark, after = raw[one], raw[one + 1], raw[np.minimum(one + 2, len(raw) - 1)]
-    is_digit = (after >= 0x30) & (after <= 0x39)
-    item = (first >= 0x32) & (first <= 0x39) & ((mark == 0x3001) | (mark == 0x2E)) & ~is_digit
-    at = one[item]
-    return at[_GAP_TABLE[np.minimum(raw[at - 1], 0xFFFF)]]
+    first, mark = raw[one], raw[one + 1]
+    item = (first >= 0x32) & (first <= 0x39) & ((mark == 0x3001) | (mark == 0x2E)) & ~(classes[one + 2] & DIGIT)
+    at = one[item.astype(bool)]
+    return at[(classes[at - 1] & SENTENCE_ENDED).astype(bool)]
 
 
 def _opening(body: str, floor: int, at: int, head: int, *, clause: bool) -> int | None:
     """Where the sentence (or, with ``clause``, the clause) holding ``at`` starts, if at most
     ``head`` characters without punctuation come before ``at`` in it; else None. A space is a
     gap: inside Chinese prose there is none, so it marks where a line or a headline ended."""
-    start = at
-    while start > floor and at - start < head and not _is_mark(body[start - 1]):
-        start -= 1
+    lo = max(floor, at - head)
+    mark = _MARK_RE.search(body[lo:at][::-1])  # the last mark or space before ``at``
+    start = at - mark.start() if mark else lo
     if start == floor:
         return floor
     before = body[start - 1]
@@ -205,19 +223,27 @@ def _opening(body: str, floor: int, at: int, head: int, *, clause: bool) -> int 
     return None
 
 
-def _is_mark(char: str) -> bool:
-    return char in _MARKS or char.isspace()
+# Character classes, as bits (``char_classes``): a digit, a dot, a character after which a
+# sentence (or a line) has ended — a sentence end, a space —, and one after which a clause may
+# start — those, a clause mark, an opening quote or bracket. Not a closing quote: text that goes
+# on right after ” goes on with the same sentence (“双减”政策).
+DIGIT, DOT, SENTENCE_ENDED, CLAUSE_OPENS = 1, 2, 4, 8
 
 
-def _table(chars: str) -> np.ndarray:
-    """For each code point of the BMP: is it one of ``chars``, or a space?"""
-    table = np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
-    table[[ord(c) for c in chars]] = True
+@cache
+def _class_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for c in range(0x10000):
+        if chr(c).isspace():
+            table[c] |= SENTENCE_ENDED | CLAUSE_OPENS
+    table[[ord(c) for c in END_MARKS]] |= SENTENCE_ENDED | CLAUSE_OPENS
+    table[[ord(c) for c in CLAUSE_MARKS + "“‘「『（(【[《"]] |= CLAUSE_OPENS
+    table[0x30:0x3A] |= DIGIT
+    table[0xFF10:0xFF1A] |= DIGIT
+    table[[0x2E, 0xFF0E]] |= DOT
     return table
 
 
-# Code points after which a sentence (or a line) has ended, and after which a clause may start:
-# a sentence end, a clause mark, an opening quote or bracket, a space. Not a closing quote: text
-# that goes on right after ” goes on with the same sentence (“双减”政策).
-_GAP_TABLE = _table(END_MARKS)
-CLAUSE_TABLE = _table(END_MARKS + CLAUSE_MARKS + "“‘「『（(【[《")
+def char_classes(bmp: np.ndarray) -> np.ndarray:
+    """The class bits of each code point (``bmp``: code points, those beyond the BMP as 0xFFFF)."""
+    return _class_table()[bmp]

@@ -3,8 +3,8 @@
 Every step is a pass over arrays, so the cost grows with the number of characters, not with the
 number of pairs:
 
-1. Shingles: each run of ``SHINGLE`` characters of a comparison text is hashed (a polynomial over
-   the code points, then a 64-bit finaliser), all texts at once, in numpy.
+1. Shingles: each run of ``SHINGLE`` characters of a comparison text is hashed (FNV-1a over the
+   code points, then a finaliser, in 32 bits), all texts at once, in numpy.
 2. Signatures: ``BINS`` MinHash values per text by one-permutation hashing, in numpy. Chosen by
    measurement (``benchmarks/reprints.py --engines``; README, Duplicates) over rensa (Rust: its
    sketch is fast, but its signatures come back as Python lists, which costs more than the whole
@@ -21,9 +21,11 @@ SHINGLE = 5  # characters per shingle: Chinese words are 1–4 characters, so 5 
 BINS = 128  # signature length; the Jaccard estimate's standard error is about 0.5 / sqrt(BINS)
 BANDS = 42  # 42 bands of 3 rows: a pair at Jaccard 0.45 becomes a candidate with probability 0.98
 EMPTY = np.uint32(0xFFFFFFFF)
+_ROWS = 4096  # signatures densified at once
 ANCHOR_EVERY = 16  # one shingle in this many anchors the search for shared runs (related reports)
 _M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)  # MurmurHash3 fmix64
 _BASE = np.uint64(0x100000001B3)
+_FNV_BASIS, _FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
 _S33 = np.uint64(33)
 
 
@@ -37,82 +39,97 @@ def mix(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The hash of every shingle of every text, and where each text's hashes start.
+def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 32-bit hash of every shingle of every text, and where each text's hashes start.
 
     Args:
         codes, offsets: the texts' code points end to end, and where each text starts
             (``encode``).
 
-    A text shorter than ``SHINGLE`` gives one shingle, itself; an empty text gives none.
+    A text shorter than ``SHINGLE`` gives one shingle, itself; an empty text gives none. The
+    hash is FNV-1a over the shingle's code points, then MurmurHash3's 32-bit finaliser — in
+    32-bit arithmetic, which numpy vectorises (its 64-bit multiply is ten times slower here).
 
     Returns:
-        (the hashes' low 32 bits — what is kept and compared —, offsets as int64 of length
-        ``len(offsets)``, the full 64-bit hashes — what signatures are made of)
+        (uint32 hashes, offsets as int64 of length ``len(offsets)``)
     """
     lengths = np.diff(offsets)
     counts = np.where(lengths >= SHINGLE, lengths - SHINGLE + 1, np.minimum(lengths, 1))
     out_offsets = np.zeros(len(offsets), dtype=np.int64)
     np.cumsum(counts, out=out_offsets[1:])
     if len(codes) == 0:
-        return np.empty(0, dtype=np.uint32), out_offsets, np.empty(0, dtype=np.uint64)
-    wide = np.zeros(len(codes) + SHINGLE, dtype=np.uint64)
-    wide[:len(codes)] = codes
+        return np.empty(0, dtype=np.uint32), out_offsets
     span = len(codes)
-    h = wide[:span].copy()
-    for j in range(1, SHINGLE):
-        h *= _BASE
-        h ^= wide[j:j + span]
+    wide = np.zeros(span + SHINGLE, dtype=np.uint32)
+    wide[:span] = codes
     if (lengths >= SHINGLE).all():
+        h = np.full(span, _FNV_BASIS, dtype=np.uint32)
+        for j in range(SHINGLE):
+            h ^= wide[j:j + span]
+            h *= _FNV_PRIME
         # the last SHINGLE - 1 positions of each text run into the next one: drop them
         keep = np.ones(span, dtype=bool)
         keep[(offsets[1:, None] - np.arange(1, SHINGLE)).ravel()] = False
-        full = mix(h[keep])
-    else:
-        # short texts: one shingle of their own characters (the next text's first ones masked out)
-        first = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(out_offsets[-1])
-        width = np.repeat(np.minimum(lengths, SHINGLE), counts)
-        full = wide[first].copy()
-        for j in range(1, SHINGLE):
-            full *= _BASE
-            full ^= np.where(width > j, wide[first + j], 0)
-        full = mix(full)
-    return full.astype(np.uint32), out_offsets, full
+        return fmix32(h[keep]), out_offsets
+    # short texts: one shingle of their own characters (the next text's first ones masked out)
+    first = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(out_offsets[-1])
+    width = np.repeat(np.minimum(lengths, SHINGLE), counts)
+    h = np.full(len(first), _FNV_BASIS, dtype=np.uint32)
+    for j in range(SHINGLE):
+        h ^= np.where(width > j, wide[first + j], 0).astype(np.uint32)
+        h *= _FNV_PRIME
+    return fmix32(h), out_offsets
+
+
+def fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, in place: every input bit reaches every output bit."""
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
 
 
 def signatures(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """One ``BINS``-long uint32 MinHash signature per text, by one-permutation hashing (Li, Owen
-    & Zhang, NIPS 2012) with densification (Shrivastava, ICML 2017): a shingle's top 7 bits
-    choose its bin, its low 32 bits are its value, a bin keeps its smallest value; an empty bin
-    borrows from the next non-empty bin to its right. Chosen by measurement over rensa and
-    datasketch (README, Duplicates; ``benchmarks/reprints.py --engines``).
+    & Zhang, NIPS 2012): a shingle's top 7 bits choose its bin, a bin keeps its smallest hash.
+    Chosen by measurement over rensa and datasketch (README, Duplicates;
+    ``benchmarks/reprints.py --engines``). Bins left empty are filled by ``densify``.
 
-    A text with no shingles gets a signature of ``EMPTY`` values; ``candidate_pairs`` leaves it out.
+    Args:
+        hashes, offsets: the texts' 32-bit shingle hashes (``shingle_hashes``), and where each
+            text's start.
     """
     n = len(offsets) - 1
     sig = np.full(n * BINS, EMPTY, dtype=np.uint32)
     if len(hashes):
-        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
-        slot = doc * BINS + (hashes >> np.uint64(64 - 7)).astype(np.int64)
-        np.minimum.at(sig, slot, hashes.astype(np.uint32))
-    return _densify(sig.reshape(n, BINS))
+        slot = np.repeat(np.arange(0, n * BINS, BINS, dtype=np.int64), np.diff(offsets))
+        slot += hashes >> np.uint32(32 - 7)
+        np.minimum.at(sig, slot, hashes)
+    return sig.reshape(n, BINS)
 
 
-def _densify(sig: np.ndarray) -> np.ndarray:
-    """Fill each empty bin from the next non-empty bin to its right (circularly), mixed with the
-    distance, so that two texts borrow alike only when their non-empty bins agree."""
-    empty = sig == EMPTY
-    if not empty.any():
-        return sig
-    full_rows = ~empty.all(axis=1)
-    cols = np.arange(BINS)
-    # index of the next non-empty bin at or after each bin, over two copies of the row (the wrap)
-    idx = np.where(np.concatenate((~empty, ~empty), axis=1), np.arange(2 * BINS), 2 * BINS)
-    nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1][:, :BINS]
-    rows = np.nonzero(empty & full_rows[:, None])
-    src = nxt[rows]
-    borrowed = sig[rows[0], src % BINS].astype(np.uint64) + (src - cols[rows[1]]).astype(np.uint64)
-    sig[rows] = (mix(borrowed * _BASE) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+def densify(sig: np.ndarray) -> np.ndarray:
+    """Fill each empty bin from the next non-empty bin to its right (circularly; Shrivastava, ICML
+    2017), mixed with the distance, so that two texts borrow alike only when their bins agree. A
+    text with no shingles keeps a signature of ``EMPTY`` values; ``candidate_pairs`` leaves it out."""
+    cols = np.arange(BINS, dtype=np.int16)
+    for lo in range(0, len(sig), _ROWS):
+        block = sig[lo:lo + _ROWS]
+        empty = block == EMPTY
+        rows = np.nonzero(empty.any(axis=1) & ~empty.all(axis=1))[0]
+        if len(rows) == 0:
+            continue
+        part, holes = block[rows], empty[rows]
+        # the next non-empty bin at or after each bin, over two copies of the row (the wrap)
+        where = np.where(np.concatenate((~holes, ~holes), axis=1), np.arange(2 * BINS, dtype=np.int16), 2 * BINS)
+        nxt = np.minimum.accumulate(where[:, ::-1], axis=1)[:, ::-1][:, :BINS]
+        r, c = np.nonzero(holes)
+        src = nxt[r, c]
+        borrowed = part[r, src % BINS].astype(np.uint64) + (src - cols[c]).astype(np.uint64)
+        part[r, c] = (mix(borrowed * _BASE) >> np.uint64(32)).astype(np.uint32)
+        block[rows] = part
     return sig
 
 
@@ -134,11 +151,13 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
     # rank: longest first, so a bucket's lead is its member of the lowest rank
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((np.arange(n), -sizes))] = np.arange(n)
-    # one 64-bit key per (text, band): the band's rows mixed together
-    cut = sig[live, : bands * rows].reshape(len(live), bands, rows).astype(np.uint64)
-    keys = cut[:, :, 0]
-    for r in range(1, rows):
-        keys = mix(keys * _BASE ^ cut[:, :, r])
+    # one 32-bit key per (text, band): the band's rows hashed together
+    cut = (sig if len(live) == n else sig[live])[:, :bands * rows].reshape(len(live), bands, rows)
+    keys = np.full((len(live), bands), _FNV_BASIS, dtype=np.uint32)
+    for r in range(rows):
+        keys ^= cut[:, :, r]
+        keys *= _FNV_PRIME
+    keys = fmix32(keys)
     text_of_rank = _by_rank(rank)
     found = []
     for b in range(bands):
@@ -147,23 +166,29 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
         new = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
         first = np.nonzero(new)[0]
         sizes_b = np.diff(np.append(first, len(order)))
-        if sizes_b.max(initial=1) < 2:
+        shared = sizes_b >= 2
+        if not shared.any():
             continue
-        members = live[order]
-        group = np.cumsum(new) - 1
-        lead_rank = np.minimum.reduceat(rank[members], first)
-        lead = text_of_rank[lead_rank][group]
+        in_shared = np.repeat(shared, sizes_b)  # the members of buckets of two or more
+        first, sizes_b = np.cumsum(np.concatenate(([0], sizes_b[shared][:-1]))), sizes_b[shared]
+        members = live[order[in_shared]]
+        group = np.repeat(np.arange(len(sizes_b)), sizes_b)
+        lead = text_of_rank[np.minimum.reduceat(rank[members], first)][group]
         star = lead != members
-        found.append(np.stack((lead[star], members[star]), axis=1))
+        found.append(_codes(lead[star], members[star], n))
         for size in np.unique(sizes_b[(sizes_b > 2) & (sizes_b <= all_pairs)]):
             block = members[first[sizes_b == size][:, None] + np.arange(size)]
             a, c = np.triu_indices(size, k=1)
-            found.append(np.stack((block[:, a].ravel(), block[:, c].ravel()), axis=1))
+            found.append(_codes(block[:, a].ravel(), block[:, c].ravel(), n))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(found), axis=1)
-    code = distinct(pairs[:, 0] * n + pairs[:, 1])
+    code = distinct(np.concatenate(found))
     return np.stack((code // n, code % n), axis=1)
+
+
+def _codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Each pair (a[k], b[k]) as one number, lower index first."""
+    return np.minimum(a, b) * n + np.maximum(a, b)
 
 
 def anchors(hashes: np.ndarray, offsets: np.ndarray, every: int = ANCHOR_EVERY) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +199,7 @@ def anchors(hashes: np.ndarray, offsets: np.ndarray, every: int = ANCHOR_EVERY) 
     Returns:
         (anchor hashes, the text each is in)
     """
-    pick = np.nonzero(hashes % np.uint32(every) == 0)[0]
+    pick = np.flatnonzero((hashes & np.uint32(every - 1)) == 0)
     return hashes[pick], np.searchsorted(offsets, pick, side="right") - 1
 
 
@@ -228,4 +253,4 @@ def jaccard(sig: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """The estimated Jaccard similarity of each pair: the share of bins on which they agree."""
     if len(pairs) == 0:
         return np.empty(0)
-    return (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)
+    return np.count_nonzero(sig[pairs[:, 0]] == sig[pairs[:, 1]], axis=1) / sig.shape[1]
