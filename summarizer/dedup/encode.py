@@ -122,15 +122,15 @@ def encode(bodies: Sequence[str], days: np.ndarray) -> Texts:
     def stack(name: str) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts])
 
-    key_counts = np.concatenate([np.diff(p.key_offsets) for p in parts])
+    key_offsets = np.concatenate(([0], np.cumsum(np.concatenate([np.diff(p.key_offsets) for p in parts]))))
     firsts = np.cumsum([0, *(len(p.sizes) for p in parts[:-1])])
     anchor_texts = np.concatenate([p.anchor_texts + first for p, first in zip(parts, firsts, strict=True)])
     chunk_of = np.repeat(np.arange(len(parts)), [len(p.sizes) for p in parts])
     hash_starts = np.concatenate([np.cumsum(p.sizes) - p.sizes for p in parts])
     return Texts(bodies, tuple(p.hashes for p in parts), chunk_of, hash_starts, stack("lengths"), stack("sizes"),
-                 sketch.densify(stack("signatures")), stack("keys"), tuple(s for p in parts for s in p.report_starts), stack("contexts"), stack("readings"),
-                 stack("key_numbers"), np.concatenate(([0], np.cumsum(key_counts))), stack("anchors"), anchor_texts,
-                 np.asarray(days, dtype=np.int64))
+                 sketch.densify(stack("signatures")), stack("keys"), tuple(s for p in parts for s in p.report_starts),
+                 stack("contexts"), stack("readings"), stack("key_numbers"), key_offsets,
+                 stack("anchors"), anchor_texts, np.asarray(days, dtype=np.int64))
 
 
 def flat_shingles(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
