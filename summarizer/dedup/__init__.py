@@ -124,9 +124,10 @@ def _leaders(texts: Texts, verdicts: Verdicts) -> np.ndarray:
     rank[order] = np.arange(n)
     live = np.nonzero(verdicts.verdict != Verdicts.NO)[0]
     a, b = verdicts.pairs[live, 0], verdicts.pairs[live, 1]
-    # each pair from the text that comes later to the one that comes first: the only leader it might join
+    # each pair from the text that comes later to the one that comes first: the only leader it
+    # might join; a text's pairs by their estimated similarity, highest first
     later, first = np.where(rank[a] > rank[b], a, b), np.where(rank[a] > rank[b], b, a)
-    by_text = np.argsort(later, kind="stable")
+    by_text = np.lexsort((-verdicts.j[live], later))
     other, pair_of = first[by_text].tolist(), live[by_text].tolist()
     bounds = np.searchsorted(later[by_text], np.arange(n + 1)).tolist()
     leader = list(range(n))
@@ -134,18 +135,15 @@ def _leaders(texts: Texts, verdicts: Verdicts) -> np.ndarray:
     j, verdict = verdicts.j.tolist(), verdicts.verdict.tolist()
     for i in order.tolist():
         best, best_j = -1, -1.0
-        unsure = []
         for q in range(bounds[i], bounds[i + 1]):
-            if is_leader[k := other[q]]:
-                if verdict[p := pair_of[q]] == Verdicts.YES:
-                    if j[p] > best_j:
-                        best, best_j = k, j[p]
-                else:
-                    unsure.append((j[p], p, k))
-        for estimate, p, k in sorted(unsure, reverse=True):
-            if estimate + MARGIN <= best_j:
-                break  # counted exactly, it could not beat the leader already found
-            if verdicts.same(p) and (counted := float(verdicts.j[p])) > best_j:
+            if not is_leader[k := other[q]]:
+                continue
+            if j[p := pair_of[q]] + MARGIN <= best_j:
+                break  # the rest are less similar, even counted exactly
+            if verdict[p] == Verdicts.YES:
+                if j[p] > best_j:
+                    best, best_j = k, j[p]
+            elif verdicts.same(p) and (counted := float(verdicts.j[p])) > best_j:
                 best, best_j = k, counted
         if best >= 0:
             leader[i] = best

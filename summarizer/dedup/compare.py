@@ -93,8 +93,11 @@ def textual(j: np.ndarray, inside: np.ndarray, t: Thresholds) -> np.ndarray:
 def conflicts(texts: Texts, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For pairs (a[n], b[n]): (numbers read differently in a place both texts have a number,
     numbers read alike there) — from the bit sets of ``encode``."""
-    shared = _bit_count(texts.contexts[a] & texts.contexts[b])
-    agree = _bit_count(texts.readings[a] & texts.readings[b])
+    shared, agree = np.zeros(len(a), dtype=np.int64), np.zeros(len(a), dtype=np.int64)
+    for lo in range(0, len(a), _BLOCK):
+        x, y = a[lo:lo + _BLOCK], b[lo:lo + _BLOCK]
+        shared[lo:lo + _BLOCK] = _bit_count(texts.contexts[x] & texts.contexts[y])
+        agree[lo:lo + _BLOCK] = _bit_count(texts.readings[x] & texts.readings[y])
     return np.maximum(shared - agree, 0), np.minimum(agree, shared)
 
 
@@ -127,11 +130,14 @@ class Verdicts:
         self.texts, self.pairs, self.t = texts, pairs, t
         self.j, inside, outside = estimates(texts, pairs) if len(pairs) else (np.zeros(0),) * 3
         a, b = pairs[:, 0], pairs[:, 1]
-        allowed = (days_apart(texts, a, b) <= t.max_days) & ~numbers_conflict(texts, a, b, t.conflicting_numbers)
         sizes = texts.sizes
         low = textual(self.j - MARGIN, _shares(self.j - MARGIN, sizes[a], sizes[b])[0], t)
         high = textual(self.j + MARGIN, _shares(self.j + MARGIN, sizes[a], sizes[b])[0], t)
         verdict = np.where(low, self.YES, np.where(high, self.ASK, self.NO))
+        maybe = np.nonzero(verdict != self.NO)[0]  # the vetoes, for the pairs that could be one story
+        allowed = np.zeros(len(pairs), dtype=bool)
+        allowed[maybe] = (days_apart(texts, a[maybe], b[maybe]) <= t.max_days) \
+            & ~numbers_conflict(texts, a[maybe], b[maybe], t.conflicting_numbers)
         # a digest holds most of the shorter text and adds much of its own: look again
         has_starts = np.fromiter((bool(r) for r in texts.report_starts), dtype=bool, count=len(texts))
         longer = np.where(sizes[a] >= sizes[b], a, b)

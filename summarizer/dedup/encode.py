@@ -97,7 +97,9 @@ class Arrays:
 def arrays_of(body: str) -> Arrays:
     """``Arrays`` of one text, as ``encode`` reads all."""
     front = _front(body, _starts([body]))
-    return Arrays(front.codes, front.opens[front.keep])
+    opens = np.ones(len(front.raw), dtype=bool)  # after a mark or a space, and at the start
+    opens[1:] = (front.classes[:-1] & normalise.CLAUSE_OPENS).astype(bool)
+    return Arrays(front.codes, opens[front.keep])
 
 
 @cache
@@ -176,7 +178,6 @@ class _Front:
     classes: np.ndarray  # uint8: ``normalise.char_classes``
     keep: np.ndarray  # bool: compared
     codes: np.ndarray  # uint16: the compared ones, folded
-    opens: np.ndarray  # bool, per code point: a clause may start there
     kept_before: np.ndarray  # int32, len + 1: codes before each code point
     code_offsets: np.ndarray  # int64: where each text's codes start
 
@@ -187,12 +188,9 @@ def _front(joined: str, starts: np.ndarray) -> _Front:
     folded = _fold_table()[bmp]
     classes = normalise.char_classes(bmp)
     keep = folded != 0
-    opens = np.ones(len(raw), dtype=bool)
-    opens[1:] = (classes[:-1] & normalise.CLAUSE_OPENS).astype(bool)
-    opens[starts[:-1][starts[:-1] < len(raw)]] = True
     kept_before = np.zeros(len(raw) + 1, dtype=np.int32)
     np.cumsum(keep, out=kept_before[1:])
-    return _Front(raw, folded, classes, keep, folded[keep], opens, kept_before, kept_before[starts].astype(np.int64))
+    return _Front(raw, folded, classes, keep, folded[keep], kept_before, kept_before[starts].astype(np.int64))
 
 
 @dataclass(frozen=True, slots=True)
