@@ -190,7 +190,8 @@ def _group_related(found: list[Story], texts: Texts, lead: np.ndarray, story_of:
     anchor shingle (a run of text), and stories in one city whose leads share key numbers.
     """
     city_of_story = [f"{r.province}{r.city}" if (r := story.primary.region).city else None for story in found]
-    cities = [city_of_story[s] for s in story_of.tolist()]
+    place_of_story = [_places(story) for story in found]
+    places = [place_of_story[s] for s in story_of.tolist()]
     # candidates: (later story, earlier story) → the two texts to judge, the first pair found
     sa, sb = story_of[others[:, 0]], story_of[others[:, 1]]
     apart = sa != sb
@@ -205,7 +206,7 @@ def _group_related(found: list[Story], texts: Texts, lead: np.ndarray, story_of:
     tx = np.concatenate((x, lead[shared[:, 1]], lead[numbers[:, 1]]))
     ty = np.concatenate((y, lead[shared[:, 0]], lead[numbers[:, 0]]))
     _, pick = np.unique(later * len(found) + earlier, return_index=True)  # sorted: by later, then earlier
-    is_related = related(texts, np.stack((tx[pick], ty[pick]), axis=1), cities, t)
+    is_related = related(texts, np.stack((tx[pick], ty[pick]), axis=1), places, t)
     out = list(found)
     current = -1
     for n, (s, head) in enumerate(zip(later[pick].tolist(), earlier[pick].tolist(), strict=True)):
@@ -215,6 +216,13 @@ def _group_related(found: list[Story], texts: Texts, lead: np.ndarray, story_of:
             out[s] = Story(out[s].primary, out[s].reprints, head)
             current = s
     return out
+
+
+def _places(story: Story) -> frozenset[tuple[str, str | None]]:
+    """Where a story happened, as its copies' regions say: (province, city or None) of each that
+    names one place (not a story of several provinces or of the whole country)."""
+    return frozenset((r.province, r.city) for a in (story.primary, *story.reprints)
+                     if (r := a.region).province and r.scope == "local")
 
 
 def _number_city_pairs(texts: Texts, lead: np.ndarray, city_of_story: list[str | None], t: Thresholds) -> np.ndarray:

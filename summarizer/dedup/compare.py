@@ -53,6 +53,7 @@ class Thresholds:
     related_days: int = 31  # a follow-up (an arrest after the expulsion) comes within a month
     related_run: int = 30  # characters of one run of story text shared by two stories on one event
     related_numbers: int = 2  # … or this many key numbers shared by two stories in the same city
+    related_near: int = 3  # further apart, two reports in two places need a key number in common too
     form_numbers: int = 3  # this many numbers read differently in one place: one form filled in twice
 
 
@@ -198,10 +199,12 @@ def _inside(values: np.ndarray, distinct: np.ndarray) -> np.ndarray:
     return distinct[np.minimum(np.searchsorted(distinct, values), len(distinct) - 1)] == values
 
 
-# Words of the notices that pages of one outlet share, whatever the story: rights, disclaimers,
-# calls to download or to call in, the statutory assurance of listed companies' announcements
-# (不存在任何虚假记载…). A clause holding them says nothing about the event.
-_NOTICE_RE = re.compile(r"版权|免责|声明|本站|本网|转载|下载|热线|客户端|公众号|仅供参考|联系电话|邮箱|不构成|虚假记载")
+# Words of the notices that pages of one outlet share, whatever the story: rights, disclaimers
+# (不构成投资建议, 力求但不保证, 与本站立场无关), calls to download or to call in, the statutory
+# assurance of listed companies' announcements (不存在任何虚假记载…). A clause holding them says
+# nothing about the event.
+_NOTICE_RE = re.compile(r"版权|免责|声明|本站|本网|转载|下载|热线|客户端|公众号|仅供参考|联系电话|联系我们|邮箱|不构成|"
+                        r"投资建议|不保证|立场无关|虚假记载")
 
 
 def story_run(texts: Texts, i: int, k: int, at_least: int = 1) -> int:
@@ -257,29 +260,49 @@ def _clean_stretch(run: str, opens: np.ndarray) -> int:
     return best
 
 
-def related(texts: Texts, pairs: np.ndarray, cities: Sequence[str | None], t: Thresholds = THRESHOLDS
-            ) -> Callable[[int], bool]:
+def related(texts: Texts, pairs: np.ndarray, places: Sequence[frozenset[tuple[str, str | None]]],
+            t: Thresholds = THRESHOLDS) -> Callable[[int], bool]:
     """Two stories on one event: published within ``t.related_days``, not one form filled in
     twice (``t.form_numbers`` numbers read differently in one place), and sharing a run of
     ``t.related_run`` characters of story text, or ``t.related_numbers`` key numbers and the city.
+    Reports more than ``t.related_near`` days apart that happened in two places and share no key
+    number share a standard text (a law quoted by two penalty notices), not an event.
+
+    Args:
+        places: where each text's story happened: (province, city or None) of its copies.
 
     Returns:
         a test of pair ``n`` of ``pairs`` (text indices): the vetoes are found for all at once,
         a shared run only for the pairs asked about.
     """
     a, b = pairs[:, 0], pairs[:, 1]
-    allowed = ((days_apart(texts, a, b) <= t.related_days) & ~numbers_conflict(texts, a, b, t.form_numbers)).tolist()
+    days = days_apart(texts, a, b)
+    allowed = ((days <= t.related_days) & ~numbers_conflict(texts, a, b, t.form_numbers)).tolist()
+    near = (days <= t.related_near).tolist()
 
     def test(n: int) -> bool:
         if not allowed[n]:
             return False
         i, k = int(a[n]), int(b[n])
+        shared = len(np.intersect1d(texts.key_numbers[texts.key_offsets[i]:texts.key_offsets[i + 1]],
+                                    texts.key_numbers[texts.key_offsets[k]:texts.key_offsets[k + 1]]))
+        if not near[n] and not shared and _apart(places[i], places[k]):
+            return False
         if story_run(texts, i, k, t.related_run):
             return True
-        if not cities[i] or cities[i] != cities[k]:
-            return False
-        x = texts.key_numbers[texts.key_offsets[i]:texts.key_offsets[i + 1]]
-        y = texts.key_numbers[texts.key_offsets[k]:texts.key_offsets[k + 1]]
-        return len(np.intersect1d(x, y)) >= t.related_numbers
+        cities = {p for p in places[i] if p[1]} & {p for p in places[k] if p[1]}
+        return bool(cities) and shared >= t.related_numbers
 
     return test
+
+
+def _apart(x: frozenset[tuple[str, str | None]], y: frozenset[tuple[str, str | None]]) -> bool:
+    """Two stories' places say they happened in different places: both are known, and no province
+    — or, in a province both name, no city — is in common."""
+    if not x or not y:
+        return False
+    provinces = {p for p, _ in x} & {p for p, _ in y}
+    if not provinces:
+        return True
+    cities_x, cities_y = {c for p, c in x if p in provinces and c}, {c for p, c in y if p in provinces and c}
+    return bool(cities_x and cities_y and not cities_x & cities_y)
