@@ -47,14 +47,14 @@ class Thresholds:
     same_jaccard: float = 0.5  # this share of shingles in common: one text
     contained_share: float = 0.75  # or the shorter text is this much inside the longer …
     contained_jaccard: float = 0.4  # … and they still share this share of all shingles
-    conflicting_numbers: int = 2  # this many numbers read differently in one place: two stories
+    conflicting_numbers: int = 1  # a number read differently in one place: two stories
     max_days: int = 7  # reprints appear within a week of each other
     extra_share: float = 0.15  # the longer text adds this share of its own: look for a second report
     related_days: int = 31  # a follow-up (an arrest after the expulsion) comes within a month
     related_run: int = 30  # characters of one run of story text shared by two stories on one event
     related_numbers: int = 2  # … or this many key numbers shared by two stories in the same city
     related_near: int = 3  # further apart, two reports in two places need a key number in common too
-    form_numbers: int = 3  # this many numbers read differently in one place: one form filled in twice
+    form_numbers: int = 2  # this many numbers read differently in one place: one form filled in twice
 
 
 THRESHOLDS = Thresholds()
@@ -109,8 +109,12 @@ def numbers_conflict(texts: Texts, a: np.ndarray, b: np.ndarray, at_least: int) 
     return (differ >= at_least) | ((differ > 0) & (differ >= agree))
 
 
+_BYTE_BITS = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)
+
+
 def _bit_count(rows: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(rows).sum(axis=1, dtype=np.int64)
+    """Set bits in each row of a uint64 array, by a table of bytes (numpy 1 has no bitwise_count)."""
+    return _BYTE_BITS[np.ascontiguousarray(rows).view(np.uint8)].reshape(len(rows), -1).sum(axis=1, dtype=np.int64)
 
 
 def days_apart(texts: Texts, a: np.ndarray, b: np.ndarray) -> np.ndarray:
