@@ -205,7 +205,7 @@ def _inside(values: np.ndarray, distinct: np.ndarray) -> np.ndarray:
 
 # Words of the notices that pages of one outlet share, whatever the story: rights, disclaimers
 # (不构成投资建议, 力求但不保证, 与本站立场无关), calls to download or to call in, the statutory
-# assurance of listed companies' announcements (不存在任何虚假记载…). A clause holding them says
+# assurance of listed companies' announcements (不存在任何虚假记载…). A sentence holding them says
 # nothing about the event.
 _NOTICE_RE = re.compile(r"版权|免责|声明|本站|本网|转载|下载|热线|客户端|公众号|仅供参考|联系电话|联系我们|邮箱|不构成|"
                         r"投资建议|不保证|立场无关|虚假记载")
@@ -218,8 +218,8 @@ def story_run(texts: Texts, i: int, k: int, at_least: int = 1) -> int:
     - a splice: a run that opens mid-sentence in one text and at a clause start in the other is
       where a scraper ran one page into another (…热爱激发可能让·托德比杨紫琼大16岁), not a passage
       one story quotes from the other;
-    - notice clauses (a copyright line two outlets' pages share): the run counts its longest
-      stretch of clauses without notice words.
+    - notice sentences (a copyright line, a disclaimer two outlets' pages share): the run counts
+      its longest stretch of sentences without notice words.
     """
     h_i, h_k = texts.shingles(i), texts.shingles(k)
     shared = _inside(h_i, texts.shingle_set(k))
@@ -228,6 +228,7 @@ def story_run(texts: Texts, i: int, k: int, at_least: int = 1) -> int:
     edges = np.diff(np.concatenate(([0], shared.astype(np.int8), [0])))
     starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
     opens_i, opens_k = texts.opens(i), texts.opens(k)
+    sentences = texts.arrays(i).sentences
     best = 0
     for n in np.argsort(starts - ends, kind="stable"):  # longest first
         s, e = int(starts[n]), int(ends[n]) + sketch.SHINGLE - 1
@@ -236,7 +237,7 @@ def story_run(texts: Texts, i: int, k: int, at_least: int = 1) -> int:
         there = int(np.argmax(h_k == h_i[s]))
         if _splice(opens_i, s, e, opens_k, there) or _splice(opens_k, there, there + e - s, opens_i, s):
             continue
-        best = max(best, _clean_stretch(texts.text(i, s, e), opens_i[s:e]))
+        best = max(best, _clean_stretch(texts.text(i, s, e), sentences[s:e]))
     return best if best >= at_least else 0
 
 
@@ -253,7 +254,7 @@ def _splice(opens: np.ndarray, s: int, e: int, other: np.ndarray, there: int) ->
 
 
 def _clean_stretch(run: str, opens: np.ndarray) -> int:
-    """The longest stretch of ``run``'s clauses (cut where ``opens``) without notice words."""
+    """The longest stretch of ``run``'s sentences (cut where ``opens``) without notice words."""
     if not _NOTICE_RE.search(run):
         return len(run)
     cuts = [0, *np.nonzero(opens[1:])[0] + 1, len(run)]

@@ -88,18 +88,23 @@ class Texts:
 
 @dataclass(frozen=True, slots=True)
 class Arrays:
-    """One text's code points compared, and whether a clause may start at each."""
+    """One text's code points compared, and whether a clause, or a sentence, may start at each."""
 
     codes: np.ndarray  # uint16
-    opens: np.ndarray  # bool, one per code
+    opens: np.ndarray  # bool, one per code: after a clause mark, a sentence end or a space
+    sentences: np.ndarray  # bool, one per code: after a sentence end or a space
 
 
 def arrays_of(body: str) -> Arrays:
     """``Arrays`` of one text, as ``encode`` reads all."""
     front = _front(body, _starts([body]))
-    opens = np.ones(len(front.raw), dtype=bool)  # after a mark or a space, and at the start
-    opens[1:] = (front.classes[:-1] & normalise.CLAUSE_OPENS).astype(bool)
-    return Arrays(front.codes, opens[front.keep])
+
+    def after(kind: int) -> np.ndarray:
+        out = np.ones(len(front.raw), dtype=bool)  # and at the start
+        out[1:] = (front.classes[:-1] & kind).astype(bool)
+        return out[front.keep]
+
+    return Arrays(front.codes, after(normalise.CLAUSE_OPENS), after(normalise.SENTENCE_ENDED))
 
 
 @cache
