@@ -47,7 +47,7 @@ class Thresholds:
     same_jaccard: float = 0.5  # this share of shingles in common: one text
     contained_share: float = 0.75  # or the shorter text is this much inside the longer …
     contained_jaccard: float = 0.4  # … and they still share this share of all shingles
-    conflicting_numbers: int = 1  # a number read differently in one place: two stories
+    conflicting_numbers: int = 2  # this many numbers read differently in one place: two stories
     max_days: int = 7  # reprints appear within a week of each other
     extra_share: float = 0.15  # the longer text adds this share of its own: look for a second report
     related_days: int = 31  # a follow-up (an arrest after the expulsion) comes within a month
