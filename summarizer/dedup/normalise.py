@@ -93,7 +93,7 @@ def story_body(text: str) -> str:
         head = body[:40]
         if "电" in head or "讯" in head or "消息" in head or "报道" in head:
             body = _DATELINE_RE.sub("", body, count=1)
-        if body.lstrip()[:1] in "（(【[":
+        if body[:1] in "（(【[" or (body[:1].isspace() and body.lstrip()[:1] in "（(【["):
             body = _BYLINE_RE.sub("", body, count=1)
     return _drop_tail(body)
 
