@@ -157,12 +157,13 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
     for r in range(rows):
         keys ^= cut[:, :, r]
         keys *= _FNV_PRIME
-    keys = fmix32(keys)
+    keys = np.ascontiguousarray(fmix32(keys).T)  # a band's keys side by side
     text_of_rank = _by_rank(rank)
     found = []
+    last_lead = np.full(n, -1, dtype=np.int64)  # a text's lead in the bands before: the same star, once
     for b in range(bands):
-        order = np.argsort(keys[:, b])
-        sorted_keys = keys[order, b]
+        order = np.argsort(keys[b])
+        sorted_keys = keys[b][order]
         new = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
         first = np.nonzero(new)[0]
         sizes_b = np.diff(np.append(first, len(order)))
@@ -174,7 +175,8 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
         members = live[order[in_shared]]
         group = np.repeat(np.arange(len(sizes_b)), sizes_b)
         lead = text_of_rank[np.minimum.reduceat(rank[members], first)][group]
-        star = lead != members
+        star = (lead != members) & (last_lead[members] != lead)
+        last_lead[members[star]] = lead[star]
         found.append(_codes(lead[star], members[star], n))
         for size in np.unique(sizes_b[(sizes_b > 2) & (sizes_b <= all_pairs)]):
             block = members[first[sizes_b == size][:, None] + np.arange(size)]
