@@ -113,7 +113,9 @@ _BYTE_BITS = np.array([bin(v).count("1") for v in range(256)], dtype=np.uint8)
 
 
 def _bit_count(rows: np.ndarray) -> np.ndarray:
-    """Set bits in each row of a uint64 array, by a table of bytes (numpy 1 has no bitwise_count)."""
+    """Set bits in each row of a uint64 array (numpy 1 has no bitwise_count: a table of bytes there)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(rows).sum(axis=1, dtype=np.int64)
     return _BYTE_BITS[np.ascontiguousarray(rows).view(np.uint8)].reshape(len(rows), -1).sum(axis=1, dtype=np.int64)
 
 
