@@ -10,7 +10,8 @@ Reported per half: precision and recall of same-story pairs and of related pairs
 single texts (each is its own story, so every merge is an error); merges across groups (unjudged,
 listed for reading with ``--show``). Speed: ``find_stories`` on ``--speed`` articles made of the
 dev texts with random edits (stamp, dropped sentence, footer, changed characters), CPU and wall time,
-and CPU time as a multiple of a fixed reference workload run beside it (the machine is shared).
+CPU time as a multiple of a fixed reference workload run beside it (the machine is shared), and the
+CPU time of each stage.
 
 Usage::
 
@@ -285,6 +286,36 @@ def speed(records: list[dict[str, str]], n: int, runs: int = 3) -> None:
         cpu_t, wall_t, cpu_i, ratio = (pick([r[k] for r in rows]) for k in range(4))
         print(f"  {label}: CPU {cpu_t:.2f} s = {n / cpu_t:,.0f} articles/s (index {cpu_i:.2f} s); "
               f"wall {wall_t:.2f} s = {n / wall_t:,.0f} articles/s; CPU = {ratio:.1f} × the reference workload")
+    print("  stages (CPU s, one more run): " + ", ".join(f"{k} {v:.2f}" for k, v in stages(articles).items()))
+
+
+@contextmanager
+def timed(module: object, name: str, into: dict[str, float], key: str) -> Iterator[None]:
+    """While inside, ``module.name`` adds the CPU time of its calls to ``into[key]``."""
+    saved = getattr(module, name)
+
+    def wrapper(*args: object, **kwargs: object) -> object:
+        cpu = time.process_time()
+        try:
+            return saved(*args, **kwargs)
+        finally:
+            into[key] = into.get(key, 0.0) + time.process_time() - cpu
+
+    setattr(module, name, wrapper)
+    try:
+        yield
+    finally:
+        setattr(module, name, saved)
+
+
+def stages(articles: list[Article]) -> dict[str, float]:
+    """Where detection's CPU time goes: reading the texts (``story_body``, Python), the array passes
+    (``encode``), LSH (``candidate_pairs``), judging, merging and grouping (``stories``)."""
+    t: dict[str, float] = {}
+    with timed(dedup, "prepare", t, "prepare"), timed(encode, "encode", t, "encode"), \
+            timed(sketch, "candidate_pairs", t, "LSH"), timed(dedup, "stories", t, "stories"):
+        dedup.find_stories(articles)
+    return {"story_body": t["prepare"] - t["encode"], "encode": t["encode"], "LSH": t["LSH"], "stories": t["stories"]}
 
 
 # --- signature engines (measurement only: the library uses sketch.signatures, numpy OPH) ---
