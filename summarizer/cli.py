@@ -26,8 +26,12 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Inputs = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/).", show_default=False)]
-Files = Annotated[list[Path], typer.Argument(help="Article files or folders.")]
+# Strings, not Paths: a web address is an input too (Path would fold https:// into https:/).
+Inputs = Annotated[list[str] | None, typer.Argument(help="Files, folders or web addresses (default: seeds/).",
+                                                    show_default=False)]
+Files = Annotated[list[str] | None, typer.Argument(help="Article files, folders or web addresses.", show_default=False)]
+Urls = Annotated[list[Path] | None, typer.Option("--urls", help="A file of web addresses, one a line (or a .url "
+                                                                "shortcut); repeatable.")]
 Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto | extractive | seq2seq | chat")]
 Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local folder or .gguf file.")]
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
@@ -59,6 +63,18 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _inputs(inputs: list[str] | None, urls: list[Path] | None, default: list[str] | None = None) -> list[str]:
+    """The inputs named on the command line, then the addresses in each ``--urls`` file."""
+    from .ingest.fetch import url_list
+
+    listed = [u for file in urls or [] for u in url_list(file)]
+    if not inputs and not listed:
+        if default is None:
+            raise typer.BadParameter("give files, folders or web addresses (or --urls FILE)")
+        return default
+    return [*(inputs or []), *listed]
+
+
 def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
@@ -88,6 +104,7 @@ def _engine_options(settings: Settings, prompts: Path | None, no_cache: bool) ->
 @handles_errors
 def brief(
     inputs: Inputs = None,
+    urls: Urls = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .docx, .md or .json.")] = Path(
         "outputs/briefing.docx"
     ),
@@ -110,11 +127,13 @@ def brief(
     """Write a briefing from articles, grouped by province and city."""
     from .compose.layout import reprint_count, story_count
     from .pipeline import brief_paths
+    from .text import safe_text
 
+    title, issue, unit = (safe_text(v) if v else v for v in (title, issue, unit))  # options are input too
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
                                        template=template, issue=issue, unit=unit, quantize=quantize,
                                        threads=threads, dtype=dtype, dedup=False if no_dedup else None)
-    result = brief_paths(inputs or [Path("seeds")], backend=s.backend, model=s.model,
+    result = brief_paths(_inputs(inputs, urls, ["seeds"]), backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
                          region_aliases=s.region_aliases, dedup=s.dedup,
                          **_engine_options(s, prompts, no_cache))
@@ -134,7 +153,8 @@ def brief(
 @app.command()
 @handles_errors
 def summarize(
-    files: Files,
+    files: Files = None,
+    urls: Urls = None,
     backend: Backend = None,
     model: Model = None,
     max_chars: MaxChars = None,
@@ -151,7 +171,7 @@ def summarize(
 
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, quantize=quantize,
                                        threads=threads, dtype=dtype)
-    articles = load_articles(files)
+    articles = load_articles(_inputs(files, urls))
     summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
                                    **_engine_options(s, prompts, no_cache))
     if as_json:
@@ -173,19 +193,19 @@ def _article_json(article: Any) -> dict[str, Any]:
 
 @app.command()
 @handles_errors
-def ingest(files: Files, as_json: AsJson = False) -> None:
+def ingest(files: Files = None, urls: Urls = None, as_json: AsJson = False) -> None:
     """Print what the reader understood: title, source, date, region and clean text."""
     from .ingest import load_articles
-    from .pipeline import with_regions
 
-    articles = with_regions(load_articles(files), load_settings().region_aliases)
+    articles = load_articles(_inputs(files, urls), aliases=load_settings().region_aliases)
     if as_json:
         typer.echo(json.dumps([_article_json(a) for a in articles], ensure_ascii=False, indent=2))
         return
     for a in articles:
         typer.echo(f"== {a.name}\n标题: {a.title}{'（生成）' if a.title_derived else ''}")
         typer.echo(f"来源: {a.source or '-'}  日期: {a.date or '-'}  作者: {'、'.join(a.authors) or '-'}")
-        typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})\n{a.text}\n")
+        typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})  依据: {a.region.reason or '-'}")
+        typer.echo(f"{a.text}\n")
 
 
 @app.command("eval")

@@ -21,8 +21,9 @@ class Region:
     gives the same name as province and city). ``code`` is the division code of the most
     specific level found. ``scope`` is ``"local"`` for one place, ``"multi"`` for a story
     spread over several provinces, ``"national"`` for a national story and ``"unknown"``
-    when nothing was found. ``confidence`` is in [0, 1]; ``evidence`` lists, for people,
-    why this answer was chosen.
+    when nothing was found. ``confidence`` is in [0, 1]; ``evidence`` lists the mentions
+    counted (``lead:秀英区``); ``reason`` quotes the winning evidence in words a person can check
+    (``电头：中新网新疆新闻8月16日电``).
     """
 
     province: str | None = None
@@ -32,6 +33,7 @@ class Region:
     evidence: tuple[str, ...] = ()
     code: str | None = None
     scope: str = "unknown"
+    reason: str = ""
 
     @property
     def known(self) -> bool:
@@ -157,6 +159,32 @@ class SkipKind(StrEnum):
     EMPTY_TEXT = "empty_text"
     TOO_SHORT = "too_short"
     NOT_CHINESE = "not_chinese"
+    # format readers (ingest/pdf, ocr, office, mhtml, archive, fetch)
+    MISSING_EXTRA = "missing_extra"
+    NEEDS_LIBREOFFICE = "needs_libreoffice"
+    CONVERSION_FAILED = "conversion_failed"
+    BAD_PDF = "bad_pdf"
+    ENCRYPTED = "encrypted"
+    BAD_IMAGE = "bad_image"
+    NO_TEXT_FOUND = "no_text_found"
+    NO_HTML_PART = "no_html_part"
+    BAD_ARCHIVE = "bad_archive"
+    UNSAFE_MEMBER = "unsafe_member"
+    ARCHIVE_LIMIT = "archive_limit"
+    TOO_MANY_MEMBERS = "too_many_members"
+    NESTED_ARCHIVE = "nested_archive"
+    NO_WEB_ADDRESS = "no_web_address"
+    FETCH_FAILED = "fetch_failed"
+    FETCH_TIMEOUT = "fetch_timeout"
+    FETCH_TOO_LARGE = "fetch_too_large"
+    # issue 19: what the reader's guard (ingest/guard.py) refuses or catches
+    NOT_A_FILE = "not_a_file"
+    BROKEN_LINK = "broken_link"
+    LINK_LOOP = "link_loop"
+    TOO_LARGE = "too_large"
+    TOO_LARGE_UNPACKED = "too_large_unpacked"
+    TIMEOUT = "timeout"
+    READ_FAILED = "read_failed"
 
 
 # The one table of skip wording: English for the CLI and logs, Chinese for the briefing. ``{detail}``
@@ -176,6 +204,35 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
     SkipKind.EMPTY_TEXT: ("no article text left after cleaning", "正文为空"),
     SkipKind.TOO_SHORT: ("article text too short ({detail} characters)", "正文过短（{detail}字）"),
     SkipKind.NOT_CHINESE: ("no Chinese article text", "不是中文文章"),
+    SkipKind.MISSING_EXTRA: ("needs the {detail} extra: pip install 'summarizer[{detail}]'",
+                             "缺少读取此类文件的组件（{detail}）"),
+    SkipKind.NEEDS_LIBREOFFICE: ("needs LibreOffice to read {detail} files: apt-get install libreoffice-writer "
+                                 "(or install LibreOffice and put soffice on PATH)",
+                                 "缺少文档转换软件，无法读取 {detail} 文件"),
+    SkipKind.CONVERSION_FAILED: ("LibreOffice could not convert it", "无法转换此文档"),
+    SkipKind.BAD_PDF: ("not a readable PDF", "文件已损坏，无法打开"),
+    SkipKind.ENCRYPTED: ("password-protected", "文件有密码保护"),
+    SkipKind.BAD_IMAGE: ("not a readable image", "图片已损坏，无法打开"),
+    SkipKind.NO_TEXT_FOUND: ("no text found in the scan or image", "图片中未识别出文字"),
+    SkipKind.NO_HTML_PART: ("no web page inside the saved file", "网页存档中没有网页内容"),
+    SkipKind.BAD_ARCHIVE: ("not a readable archive", "压缩包已损坏，无法打开"),
+    SkipKind.UNSAFE_MEMBER: ("unsafe name in the archive ({detail}), not read", "压缩包内文件名不安全，未读取"),
+    SkipKind.ARCHIVE_LIMIT: ("archive larger than {detail} MB when unpacked (a zip bomb?), not read",
+                             "压缩包解压后超过{detail}兆字节，未读取"),
+    SkipKind.TOO_MANY_MEMBERS: ("more than {detail} files in the archive, not read",
+                                "压缩包内文件超过{detail}个，未读取"),
+    SkipKind.NESTED_ARCHIVE: ("archive inside an archive inside an archive, not read", "压缩包嵌套过深，未读取"),
+    SkipKind.NO_WEB_ADDRESS: ("no web address in the shortcut", "快捷方式中没有网址"),
+    SkipKind.FETCH_FAILED: ("could not fetch the page {detail}", "网页下载失败 {detail}"),
+    SkipKind.FETCH_TIMEOUT: ("no answer from the site within {detail} s", "网站在{detail}秒内无响应"),
+    SkipKind.FETCH_TOO_LARGE: ("page larger than {detail} MB, not read", "网页超过{detail}兆字节，未读取"),
+    SkipKind.NOT_A_FILE: ("{detail}, not a regular file: not opened", "不是普通文件，未读取"),
+    SkipKind.BROKEN_LINK: ("broken or looping link", "链接失效或循环"),
+    SkipKind.LINK_LOOP: ("folder already read (a link loop or a second link to it)", "文件夹已读取过（重复链接）"),
+    SkipKind.TOO_LARGE: ("file too large ({detail})", "文件过大，未读取"),
+    SkipKind.TOO_LARGE_UNPACKED: ("too large once unpacked ({detail})", "解压后过大，未读取"),
+    SkipKind.TIMEOUT: ("reading took longer than {detail}", "读取超时"),
+    SkipKind.READ_FAILED: ("the reader failed ({detail})", "读取出错"),
 }
 
 

@@ -16,8 +16,8 @@ TEXT = "小区物业为业主配送物资近六万份，居民普遍认可，社
 
 def test_a_folder_lists_unsupported_hidden_and_lock_files(tmp_path):
     (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
-    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "design.psd").write_bytes(b"8BPS")
+    (tmp_path / "setup.exe").write_bytes(b"MZ")
     (tmp_path / "~$报告.docx").write_bytes(b"lock")
     (tmp_path / ".DS_Store").write_bytes(b"\x00")
     (tmp_path / ".git").mkdir()
@@ -27,13 +27,13 @@ def test_a_folder_lists_unsupported_hidden_and_lock_files(tmp_path):
     articles, skipped = read_inputs([tmp_path])
     assert [a.path.name for a in articles] == ["good.txt"]
     kinds = {s.name: s.kind for s in skipped}
-    assert kinds == {".DS_Store": SkipKind.HIDDEN, ".git": SkipKind.HIDDEN, "photo.png": SkipKind.UNSUPPORTED,
-                     "scan.pdf": SkipKind.UNSUPPORTED, "notes": SkipKind.UNSUPPORTED,
+    assert kinds == {".DS_Store": SkipKind.HIDDEN, ".git": SkipKind.HIDDEN, "setup.exe": SkipKind.UNSUPPORTED,
+                     "design.psd": SkipKind.UNSUPPORTED, "notes": SkipKind.UNSUPPORTED,
                      "~$报告.docx": SkipKind.LOCK_FILE}
     by_name = {s.name: s for s in skipped}
-    assert by_name["scan.pdf"].reason_zh == "不支持的文件类型 .pdf"
-    assert by_name["scan.pdf"].reason == "unsupported file type .pdf"
-    assert by_name["~$报告.docx"].ignored and not by_name["scan.pdf"].ignored
+    assert by_name["design.psd"].reason_zh == "不支持的文件类型 .psd"
+    assert by_name["design.psd"].reason == "unsupported file type .psd"
+    assert by_name["~$报告.docx"].ignored and not by_name["design.psd"].ignored
 
 
 def test_each_jsonl_record_is_an_article_or_a_named_entry(tmp_path):
@@ -75,13 +75,13 @@ def test_every_kind_has_english_and_chinese_wording(kind):
 
 def test_the_briefing_lists_entries_in_chinese_and_the_cli_in_english(tmp_path):
     (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "design.psd").write_bytes(b"8BPS")
     _, skipped = read_inputs([tmp_path])
-    assert layout.skipped_line(skipped[0]) == "scan.pdf：不支持的文件类型 .pdf"
+    assert layout.skipped_line(skipped[0]) == "design.psd：不支持的文件类型 .psd"
     result = CliRunner().invoke(app, ["brief", str(tmp_path), "-o", str(tmp_path / "out.md")])
     assert result.exit_code == 0, result.output
-    assert "unsupported file type .pdf" in result.output
-    assert "scan.pdf：不支持的文件类型 .pdf" in (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "unsupported file type .psd" in result.output
+    assert "design.psd：不支持的文件类型 .psd" in (tmp_path / "out.md").read_text(encoding="utf-8")
 
 
 def test_ingest_json_shows_every_removal(tmp_path):

@@ -14,6 +14,11 @@
    score far below the best, or do not read well as an addition (``spans.good_filler``).
 5. Print them in document order; a unit that ends on a comma ends with 。 instead.
 
+An article longer than ``text.LEAD_WINDOW`` characters is read from its lead window only
+(``text.lead_window``), and its summary says so in ``Summary.notes``: scoring builds clauses ×
+clauses and units × clauses matrices (``spans.unit_features``), whose cost grows with the square
+of the text read (1 MB of text took 17 GB), so it is bounded whatever the article's length.
+
 Budgets of ``headline.TIGHT`` characters or less are headlines: before step 2 a speaker clause
 becomes ``speaker：`` and a scene-setting opener goes, and in step 5 a unit from later in a
 speaker's sentence gets the speaker in front when it fits (``headline``).
@@ -29,8 +34,10 @@ import numpy as np
 from ..text import (
     BYLINE_OPEN,
     CJK,
+    LEAD_WINDOW,
     close_clause,
     ends_sentence,
+    lead_window,
     paragraphs,
     split_sentences,
     strip_asides,
@@ -74,12 +81,12 @@ class ExtractiveSummarizer:
         """No options: model-engine options (model, threads …) given to every engine are ignored."""
 
     def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
-        return [Summary(self.summarize_text(a.text, max_chars=max_chars, title=a.title), self.name)
-                for a in articles]
+        return [Summary(self.summarize_text(a.text, max_chars=max_chars, title=a.title), self.name,
+                        notes=window_note(a.text)) for a in articles]
 
     def summarize_text(self, text: str, *, max_chars: int, title: str = "") -> str:
-        """The summary of ``text`` in at most ``max_chars`` characters ('' for empty text)."""
-        sentences = _prose_sentences(text)
+        """The summary of ``text`` (its ``lead_window``) in at most ``max_chars`` characters ('' for empty text)."""
+        sentences = _prose_sentences(lead_window(text))
         if not sentences:
             return ""
         if max_chars <= TIGHT:
@@ -112,6 +119,13 @@ class ExtractiveSummarizer:
             chosen.append(int(i))
             used += len(unit.text)
         return chosen
+
+
+def window_note(text: str) -> tuple[str, ...]:
+    """The note a summary of a long article carries: what part of it was read."""
+    if len(text) <= LEAD_WINDOW:
+        return ()
+    return (f"long article ({len(text):,} characters): summarised from its first {len(lead_window(text)):,}",)
 
 
 # A Weibo topic tag (#松下#): the marks go, the words stay. Not 3#楼 (a building number): no digit before.

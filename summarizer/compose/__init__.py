@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OutputError
+from ..text import safe_value
 from ..types import Briefing
 
 
@@ -46,15 +48,18 @@ def write_briefing(briefing: Briefing, path: Path, *, template: str | Path | Non
             f"cannot write {path.name}: unknown output format {path.suffix or '(none)'}; "
             f"use one of {', '.join(sorted(RENDERERS))}"
         )
+    if blocker := next((p for p in path.parents if p.is_file()), None):
+        raise OutputError(f"cannot write {path}: {blocker} is a file, not a folder")
     # A fresh name the renderer creates itself, so the file gets the usual umask-based mode
     # (mkstemp would make it private, and reading the umask means changing it process-wide).
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        render(briefing, tmp, template)
+        render(safe_value(briefing), tmp, template)  # the renderers' edge: every string writable
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return path

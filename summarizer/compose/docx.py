@@ -91,12 +91,20 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
 def _properties(doc: Any, briefing: Briefing) -> None:
     """File properties (shown by Word's Info pane and file managers) instead of the template's."""
     props = doc.core_properties
-    props.title = briefing.title
-    props.subject = layout.issue_label(briefing.issue) if briefing.issue else ""
-    props.author = props.last_modified_by = briefing.unit or ""
-    props.keywords = "、".join(s.name for s in briefing.sections)
+    props.title = _property(briefing.title)
+    props.subject = _property(layout.issue_label(briefing.issue) if briefing.issue else "")
+    props.author = props.last_modified_by = _property(briefing.unit or "")
+    props.keywords = _property("、".join(s.name for s in briefing.sections))
     props.created = props.modified = dt.datetime.combine(briefing.date, dt.time())
     props.revision = 1
+
+
+# Word's limit on a text property (python-docx enforces it); the masthead keeps the whole title.
+_PROPERTY_LIMIT = 255
+
+
+def _property(text: str) -> str:
+    return text if len(text) <= _PROPERTY_LIMIT else text[: _PROPERTY_LIMIT - 1] + "…"
 
 
 def _page_furniture(doc: Any, title: str) -> None:

@@ -30,7 +30,7 @@ def _item(item: BriefingItem) -> dict[str, Any]:
         **_copy(a),
         "title_derived": a.title_derived,
         "region": {"province": r.province, "city": r.city, "county": r.county, "code": r.code, "scope": r.scope,
-                   "confidence": round(r.confidence, 3), "label": r.label()},
+                   "confidence": round(r.confidence, 3), "label": r.label(), "reason": r.reason},
         "summary": {"text": s.text, "engine": s.engine, "model": s.model, "fallback": s.fallback,
                     "method": s.method},
         "key_figures": [{"text": f.text, "value": f.value, "unit": f.unit, "sentence": f.sentence}

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..lexicon import stopwords, word_idf
+from ..text import lead_window
 
 _RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # Characters a term rarely starts or ends with: particles, pronouns, prepositions, measure words.
@@ -114,14 +115,14 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     """Up to ``limit`` keywords for each text, scored by repeats × length × IDF over ``texts`` × word IDF.
 
     Args:
-        texts: one string per article (title and body).
+        texts: one string per article (title and body); a long one is read from its ``text.lead_window``.
         limit: keywords per article.
 
     Returns:
         One list per text, best first; a text with no repeated term gets an empty list.
     """
     per_text = []
-    for text in texts:
+    for text in map(lead_window, texts):  # repeats are compared pairwise: a long article's lead only
         bounds = _boundaries(text)
         # Filter before closing: 伊斯兰饭庄 stays a keyword when the longer repeat 伊斯兰饭庄董事 is a fragment.
         terms = Counter({g: c for g, c in _counts(text).items()

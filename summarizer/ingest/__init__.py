@@ -11,14 +11,18 @@ files of unsupported types in a folder too, and hidden and Office lock files, na
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from .. import regions
 from ..errors import InputError, UnreadableFileError
 from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
+from .fetch import WebAddress, is_url, read_url
+from .guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
 from .readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
@@ -38,10 +42,12 @@ def _ignored(path: Path) -> SkipKind | None:
 def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
     """A folder's files in sorted order, recursively; hidden entries and lock files named, not read.
 
-    A folder reached twice (a symlink loop) is walked once; an unreadable one is an entry.
+    A folder reached twice (a symlink loop, a second link to it) is walked once and named the second
+    time; an unreadable folder and a link that leads nowhere are entries too.
     """
     real = folder.resolve()
     if real in seen:
+        yield SkippedFile(folder, SkipKind.LINK_LOOP)
         return
     seen.add(real)
     try:
@@ -54,14 +60,17 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
             yield SkippedFile(entry, kind)
         elif entry.is_dir():
             yield from _walk(entry, seen)
+        elif entry.is_symlink() and not entry.exists():
+            yield SkippedFile(entry, SkipKind.BROKEN_LINK)
         elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield SkippedFile(entry, SkipKind.UNSUPPORTED, entry.suffix.lower())
         else:
             yield entry
 
 
-def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
-    """Files named directly, and every entry of named folders (sorted, recursive), in order.
+def scan_paths(paths: Iterable[str | Path]) -> list[Path | WebAddress | SkippedFile]:
+    """Files named directly, and every entry of named folders (sorted, recursive), in order; web
+    addresses (``http(s)://``) as they are, to be fetched.
 
     A folder's supported files are returned to be read; its other entries come as ``SkippedFile``:
     unsupported types, hidden files and folders, Office lock files. A file named directly is read
@@ -70,9 +79,12 @@ def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
     Raises:
         InputError: a path does not exist, or a folder is empty.
     """
-    out: list[Path | SkippedFile] = []
+    out: list[Path | WebAddress | SkippedFile] = []
     seen: set[Path] = set()
     for raw in paths:
+        if is_url(raw):
+            out.append(WebAddress(str(raw).strip()))
+            continue
         path = Path(raw)
         if not path.exists():
             raise InputError(f"input not found: {path}")
@@ -91,12 +103,22 @@ def scan_paths(paths: Iterable[str | Path]) -> list[Path | SkippedFile]:
     return out
 
 
-def read_path(path: Path) -> tuple[list[Article], list[SkippedFile]]:
-    """One file's articles and the entries for what in it gave none (the whole file, or records)."""
+def read_path(path: Path | WebAddress) -> tuple[list[Article], list[SkippedFile]]:
+    """One file's (or web address's) articles and the entries for what in it gave none (the whole file,
+    records, archive members).
+
+    Behind the guard (``guard``): whatever the reader for its type raises, or a file that takes too
+    long, becomes the file's entry; the text each reader returns is made safe (``text.safe_text``).
+    """
     try:
-        return build_articles(read_file(path))
+        with time_limit(MAX_SECONDS_PER_FILE):
+            docs = read_url(path) if isinstance(path, WebAddress) else read_file(path)
+            return build_articles([safe_document(doc) for doc in docs])
     except UnreadableFileError as exc:
         return [], [exc.skipped]
+    except (Exception, ReadTimeout) as exc:  # the guard: one bad file never costs the run
+        log.debug("reading %s failed", path, exc_info=True)
+        return [], [failure(path.path if isinstance(path, WebAddress) else path, exc)]
 
 
 def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[SkippedFile]]:
@@ -108,7 +130,7 @@ def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[Skippe
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     for entry in scan_paths(paths):
-        found, missed = read_path(entry) if isinstance(entry, Path) else ([], [entry])
+        found, missed = ([], [entry]) if isinstance(entry, SkippedFile) else read_path(entry)
         articles.extend(found)
         for miss in missed:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
@@ -116,14 +138,17 @@ def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[Skippe
     return articles, skipped
 
 
-def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
-    """Read files and folders into clean articles (what gives none is skipped with a warning).
+def load_articles(paths: str | Path | Iterable[str | Path], *,
+                  aliases: Mapping[str, str] | None = None) -> list[Article]:
+    """Read files and folders into clean articles with their regions (what gives none is skipped with a warning).
 
     Args:
         paths: a file or folder, or several.
+        aliases: extra region names, as for ``regions.resolve`` (a ``[regions]`` table).
 
     Returns:
-        The articles, in file order (a file holding several stories gives several).
+        The articles, in file order (a file holding several stories gives several), each with
+        ``region`` resolved.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
@@ -132,7 +157,7 @@ def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
         paths = [paths]
     articles, skipped = read_inputs(paths)
     require_articles(articles, skipped)
-    return articles
+    return [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in articles]
 
 
 def require_articles(articles: list[Article], skipped: list[SkippedFile]) -> None:

@@ -242,6 +242,11 @@ def traditional_share(text: str) -> float:
     return sum(a != b for a, b in zip(cjk, converted, strict=False)) / len(cjk)
 
 
+# What OpenCC cannot convert: a NUL ends its C string (the rest would be lost) and a lone surrogate
+# has no UTF-8 form. Ingest makes text safe before this (``text.safe_text``); other callers may not.
+_OPAQUE_RE = re.compile("([\x00\ud800-\udfff]+)")
+
+
 def to_simplified(text: str) -> str:
     """Traditional → Simplified Chinese with OpenCC ``tw2s``; Simplified text passes unchanged.
 
@@ -251,7 +256,9 @@ def to_simplified(text: str) -> str:
     """
     if traditional_share(text) < 0.02 or foreign_script_count(text) > 0.05 * cjk_count(text):
         return text  # Simplified already, or Japanese (its kanji are not Traditional Chinese)
-    return _converter("tw2s").convert(text)  # type: ignore[attr-defined]
+    convert = _converter("tw2s").convert  # type: ignore[attr-defined]
+    pieces = _OPAQUE_RE.split(text)  # odd pieces are what OpenCC cannot take; they pass as they are
+    return "".join(piece if i % 2 else convert(piece) for i, piece in enumerate(pieces))
 
 
 _SPACE_CJK_RE = re.compile(rf"(?<=\d)[ \t\u3000]+(?=[{CJK}])|(?<=[{CJK}])[ \t\u3000]+(?=\d)")

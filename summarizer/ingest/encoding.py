@@ -6,6 +6,7 @@ import codecs
 
 from ..errors import UnreadableFileError
 from ..types import SkipKind
+from .guard import check_text
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -19,28 +20,55 @@ _MAX_BROKEN = 0.01  # share of characters that may be undecodable bytes before a
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes outside a UTF-16/32 text, or many control characters: not a text file."""
+    """NUL bytes outside a UTF-16/32 text (more than a stray one or two), or many control characters:
+    not a text file. A stray NUL in a text is dropped with the other controls (``text.safe_text``)."""
     sample = data[:4096]
     if any(sample.startswith(bom) for bom, _ in _BOMS):
         return False
-    if b"\x00" in sample:
-        return True
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls > len(sample) * 0.05
+    return sample.count(0) > max(2, len(sample) // 100) or controls > len(sample) * 0.05
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a BOM: its ASCII characters put a NUL in every other byte, all on
+    one side (odd offsets for little-endian). Only if it decodes strictly to text without controls.
+    (Text without any ASCII has no NULs: charset-normalizer's guess, in ``decode``, covers it.)"""
+    sample = data[:4096]
+    if len(data) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    enough = max(2, len(sample) // 40)  # ASCII (digits, Latin, spaces) is 5% of the characters or more
+    enc = "utf-16-le" if odd >= enough and not even else "utf-16-be" if even >= enough and not odd else None
+    if enc is None:
+        return None
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for c in text[:2048] if c < " " and c not in "\t\n\r")
+    return (text, enc) if controls <= 0.01 * min(len(text), 2048) else None
 
 
 def decode(data: bytes, name: object = "input") -> tuple[str, str]:
     """Decode ``data``; returns (text, encoding name).
 
-    Order: a BOM; strict UTF-8 (most files, and it almost never decodes other encodings by
-    accident); then charset-normalizer's best guess among the Chinese encodings.
+    Order: a BOM (a body that does not decode in the BOM's encoding — GBK after a UTF-8 BOM — goes
+    on without it); UTF-16 without a BOM; strict UTF-8 (most files, and it almost never decodes
+    other encodings by accident); then charset-normalizer's best guess among the Chinese encodings.
 
     Raises:
-        UnreadableFileError: the bytes are binary or no encoding fits.
+        UnreadableFileError: more than ``guard.MAX_TEXT_BYTES``, binary, or no encoding fits.
     """
+    check_text(data, name)
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                data = data[len(bom):]
+                break
+    if utf16 := _utf16_without_bom(data):
+        return utf16
     if looks_binary(data):
         raise UnreadableFileError(name, SkipKind.BINARY)
     try:

@@ -7,6 +7,7 @@ Readers only undo the container (front matter, Word XML, JSON records); cleaning
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -18,6 +19,7 @@ import yaml
 from ..errors import UnreadableFileError
 from ..types import Removal, SkipKind, SkippedFile
 from .encoding import decode
+from .guard import MAX_FRONT_MATTER_CHARS, read_regular
 from .html import extract_page, looks_like_page
 
 # Front matter: a YAML block fenced by --- lines at the very top (blank lines before it allowed).
@@ -41,14 +43,32 @@ class RawDocument:
     from_page: bool = False
 
 
+class _AliasError(yaml.YAMLError):
+    pass
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """The safe loader without aliases: metadata never needs them, and nested aliases (a "billion
+    laughs" of 963 bytes) expand to gigabytes."""
+
+    def compose_node(self, parent: object, index: object) -> object:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasError("front matter uses an alias (*name)")
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split YAML front matter from a document; malformed front matter is left in the body."""
-    m = _FRONT_MATTER_RE.match(text)
+    """Split YAML front matter from a document. Malformed front matter, or a block not closed within
+    ``guard.MAX_FRONT_MATTER_CHARS``, is left in the body (it may be text between rules); front matter
+    with aliases, which only YAML writes, is dropped unread."""
+    m = _FRONT_MATTER_RE.match(text[:MAX_FRONT_MATTER_CHARS])
     if not m:
         return {}, text
     try:
-        data = yaml.safe_load(m.group(1))
-    except yaml.YAMLError:
+        data = yaml.load(m.group(1), Loader=_FrontMatterLoader)  # a SafeLoader: only plain data
+    except _AliasError:
+        return {}, text[m.end():]
+    except (yaml.YAMLError, RecursionError):
         return {}, text
     if not isinstance(data, dict):
         return {}, text
@@ -95,15 +115,15 @@ def _read_json(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     """One document per record; a record that is bad, not an object or has no text is a skipped entry
     naming it, and the other records still go through."""
     text, enc = decode(data, path)
-    lines = text.splitlines()
     if path.suffix.lower() == ".jsonl":
-        parsed = [_parse_record(path, line, n) for n, line in enumerate(lines, start=1) if line.strip()]
-        indexed = list(enumerate(parsed))
+        # Records are split on "\n" only: str.splitlines would also split at U+2028 or \x85, which a
+        # JSON string may hold unescaped. A record's index is its line's, so #5 is line 5.
+        indexed = [(n - 1, _parse_record(path, line, n)) for n, line in enumerate(text.split("\n"), start=1)
+                   if line.strip()]
     else:
-        try:
-            loaded = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UnreadableFileError(path, SkipKind.BAD_JSON, str(exc.lineno), error=exc.msg) from exc
+        loaded = _parse_record(path, text, 1)
+        if isinstance(loaded, SkippedFile):
+            raise UnreadableFileError(path, loaded.kind, loaded.detail, error=loaded.error)
         indexed = list(enumerate(loaded)) if isinstance(loaded, list) else [(None, loaded)]
     if not indexed:
         raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
@@ -127,47 +147,21 @@ def _read_json(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     return out
 
 
-def _parse_record(path: Path, line: str, lineno: int) -> object:
-    """One JSON Lines record, or the skipped entry saying which line is broken."""
+def _parse_record(path: Path, text: str, lineno: int) -> object:
+    """A JSON value (a JSON Lines record starting on line ``lineno``), or the skipped entry saying
+    which line is broken: bad syntax, nesting too deep to parse, a number too long to convert."""
     try:
-        return json.loads(line)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        return SkippedFile(path, SkipKind.BAD_JSON, str(lineno), error=exc.msg)
+        return SkippedFile(path, SkipKind.BAD_JSON, str(lineno + exc.lineno - 1), error=exc.msg)
+    except (ValueError, RecursionError) as exc:
+        return SkippedFile(path, SkipKind.BAD_JSON, str(lineno), error=str(exc) or "nested too deeply")
 
 
 def _read_docx(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
-    import io
-    import zipfile
+    from .word import read_docx  # python-docx and lxml only when a Word file is read
 
-    import docx  # python-docx
-    from docx.table import Table
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFileError(path, SkipKind.BAD_DOCX, error=str(exc)) from exc
-    lines = []
-    for block in document.iter_inner_content():  # paragraphs and tables in document order
-        if isinstance(block, Table):
-            lines.extend(_table_rows(block))
-            continue
-        style = (block.style.name if block.style is not None else "") or ""
-        level = 1 if style == "Title" else int(m.group(1)) if (m := re.match(r"Heading (\d)", style)) else 0
-        lines.append("#" * level + " " + block.text if level and block.text.strip() else block.text)
-    core = document.core_properties
-    meta = {k: v for k, v in {"title": core.title, "author": core.author}.items() if v}
-    return [RawDocument(path, "\n".join(lines), False, meta, "docx")]
-
-
-def _table_rows(table: object) -> list[str]:
-    """One line per row, cells joined by ｜ (a space would be dropped next to digits by cleaning);
-    merged cells, which python-docx repeats, once."""
-    rows = []
-    for row in table.rows:  # type: ignore[attr-defined]
-        cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
-        if cells:
-            rows.append("｜".join(cells))
-    return rows
+    return read_docx(path, data)
 
 
 Reader = Callable[[Path, bytes], list[RawDocument | SkippedFile]]
@@ -181,6 +175,27 @@ READERS: dict[str, Reader] = {
     ".jsonl": _read_json,
     ".docx": _read_docx,
 }
+
+
+def _lazy(module: str, name: str) -> Reader:
+    """A reader in a module of its own, imported when a file needs it (so are its optional dependencies)."""
+
+    def read(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(path, data)  # type: ignore[no-any-return]
+
+    return read
+
+
+# The format readers (issue 13): PDF, scans and photos, Office files through LibreOffice, saved pages,
+# archives, Internet shortcuts.
+READERS.update({
+    ".pdf": _lazy("pdf", "read_pdf"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp"), _lazy("ocr", "read_image")),
+    **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), _lazy("office", "read_office")),
+    **dict.fromkeys((".mhtml", ".mht"), _lazy("mhtml", "read_mhtml")),
+    **dict.fromkeys((".zip", ".tar", ".tgz", ".gz"), _lazy("archive", "read_archive")),
+    ".url": _lazy("fetch", "read_shortcut"),
+})
 SUPPORTED_SUFFIXES = frozenset(READERS)
 
 
@@ -188,15 +203,13 @@ def read_file(path: Path) -> list[RawDocument | SkippedFile]:
     """Read one file with the reader for its suffix: its documents, and its records that gave none.
 
     Raises:
-        UnreadableFileError: unsupported suffix, unreadable, binary, undecodable or empty.
+        UnreadableFileError: unsupported suffix, not a regular file, too large, unreadable, binary,
+            undecodable or empty.
     """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise UnreadableFileError(path, SkipKind.UNSUPPORTED, path.suffix.lower())
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(path, SkipKind.UNREADABLE, error=exc.strerror or type(exc).__name__) from exc
+    data = read_regular(path)
     if not data.strip():
         raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
     return reader(path, data)
