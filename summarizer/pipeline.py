@@ -19,6 +19,7 @@ from .cache import CachedEngine, SummaryCache, cache_key, text_key
 from .errors import BackendError, UnknownBackendError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
+from .text import safe_value
 from .types import Article, Briefing, FallbackKind, SkippedFile, Summary
 
 log = logging.getLogger(__name__)
@@ -288,6 +289,9 @@ def brief(
 
     if order not in ORDERS:  # before any work
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    # Articles built in Python have not passed a reader: make their text safe as ingest does (a lone
+    # surrogate cannot be encoded for comparing, caching or writing).
+    articles = safe_value(list(articles))
     period = None
     if since or until:
         articles, period = in_period(articles, since, until)
