@@ -13,16 +13,18 @@ tuned on, B the half kept for checking. Rules, the same for every method:
 
 Usage::
 
-    .venv/bin/python benchmarks/regions.py [--only ours|cpca|jionlp ...] [--wrong [A|B]]
+    .venv/bin/python benchmarks/regions.py [--only ours|ours-lm|cpca|jionlp ...] [--wrong [A|B]]
 
 cpca and jionlp come from the ``bench`` extra (``pip install -e '.[bench]'``); a peer that is not
 installed is skipped. Speed is the resolver alone (or the peer's call), single-process wall time,
-best of three passes, on whatever else the machine is doing.
+best of three passes, on whatever else the machine is doing. ``ours-lm`` (only when asked for) is the
+resolver with an empty landmark table (``summarizer/regions/landmarks.tsv``): what the table adds.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -30,7 +32,7 @@ import tempfile
 import time
 import warnings
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +108,21 @@ def ours() -> Callable[[Article], Triple]:
     return run
 
 
+@contextlib.contextmanager
+def _without_landmarks() -> Iterator[None]:
+    """The name index rebuilt with an empty landmark table, for one measurement."""
+    from summarizer.regions import names
+
+    table = names.landmarks
+    names.landmarks = lambda: ()  # type: ignore[assignment]
+    names._index.cache_clear()
+    try:
+        yield
+    finally:
+        names.landmarks = table
+        names._index.cache_clear()
+
+
 def _fix_city(province: str | None, city: str | None, county: str | None) -> Triple:
     # Peers name directly administered county-level cities (儋州, 仙桃) as a placeholder city.
     if city in _PLACEHOLDER_CITIES:
@@ -143,7 +160,8 @@ def jionlp_top() -> Callable[[Article], Triple]:
 
 
 METHODS: dict[str, Callable[[], Callable[[Article], Triple]]] = {
-    "ours": ours, "cpca": cpca_top, "jionlp": jionlp_top}
+    "ours": ours, "ours-lm": ours, "cpca": cpca_top, "jionlp": jionlp_top}
+ABLATIONS = {"ours-lm": _without_landmarks}  # ours-lm: without the landmark table
 
 
 def predict(run: Callable[[Article], Triple], items: list[Item]) -> tuple[list[Triple], float]:
@@ -189,7 +207,8 @@ SUBSETS: dict[str, Callable[[Item], bool]] = {
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", choices=sorted(METHODS), default=list(METHODS))
+    parser.add_argument("--only", nargs="*", choices=sorted(METHODS),
+                        default=[m for m in METHODS if m not in ABLATIONS])
     parser.add_argument("--raw", action="store_true",
                         help="take the dev texts as they are, without ingest (resolver errors only)")
     parser.add_argument("--wrong", nargs="?", const="AB", choices=["A", "B", "AB"],
@@ -210,15 +229,16 @@ def main() -> int:
     ours_stamp = [(it.article.region.province, it.article.region.city, it.article.region.county)
                   if it.article is not None else (None, None, None) for it in items]
     for name in args.only:
-        try:
-            start = time.perf_counter()
-            run = METHODS[name]()
-            run(next(it.article for it in items if it.article is not None))  # load tables outside the timing
-            setup = time.perf_counter() - start
-        except ImportError as exc:
-            print(f"{name:8} not installed ({exc.name}); pip install -e '.[bench]'")
-            continue
-        preds, rate = predict(run, items)
+        with ABLATIONS.get(name, contextlib.nullcontext)():
+            try:
+                start = time.perf_counter()
+                run = METHODS[name]()
+                run(next(it.article for it in items if it.article is not None))  # load tables outside the timing
+                setup = time.perf_counter() - start
+            except ImportError as exc:
+                print(f"{name:8} not installed ({exc.name}); pip install -e '.[bench]'")
+                continue
+            preds, rate = predict(run, items)
         if name == "ours" and not args.raw and preds != ours_stamp:
             print("  note: load_articles' regions differ from resolve() on the loaded articles")
         for label, keep in SUBSETS.items():

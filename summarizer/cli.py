@@ -75,13 +75,47 @@ def _inputs(inputs: list[str] | None, urls: list[Path] | None, default: list[str
     return [*(inputs or []), *listed]
 
 
-def _date(text: str | None) -> dt.date | None:
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Turn a folder of Chinese news articles into a Word briefing (简报), grouped by region."""
+
+
+def _date(text: str | None, option: str = "--date") -> dt.date | None:
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
+        raise ConfigError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
+
+
+def _check_brief_options(output: Path, template: str | None, sort: str, since: dt.date | None,
+                         until: dt.date | None) -> None:
+    """What ``brief`` can check before reading a single file: the output path and format, the template,
+    the order and the period (a wrong ``-o x.pdf`` fails at once, not after all the work)."""
+    from .compose import check_output
+    from .compose.briefing import ORDERS
+
+    check_output(output)
+    if output.suffix.lower() == ".docx":
+        from .compose.docx import check_template
+
+        check_template(template)
+    if sort not in ORDERS:
+        raise ConfigError(f"--sort {sort!r}: choose one of {', '.join(ORDERS)}")
+    if since and until and since > until:
+        raise ConfigError(f"--since {since} is after --until {until}: the period would be empty")
 
 
 def _engine_options(settings: Settings, prompts: Path | None, no_cache: bool) -> dict[str, Any]:
@@ -123,6 +157,11 @@ def brief(
     no_cache: NoCache = False,
     no_dedup: Annotated[bool, typer.Option("--no-dedup", help="Keep every article as its own entry: "
                                                              "don't merge reprints or group related reports.")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="Only articles dated on or after YYYY-MM-DD "
+                                                               "(undated ones are kept and counted).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only articles dated on or before YYYY-MM-DD.")] = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="Stories of a city: newest (default) | oldest "
+                                                             "(by date, undated last) | input.")] = None,
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
     from .compose.layout import reprint_count, story_count
@@ -132,16 +171,21 @@ def brief(
     title, issue, unit = (safe_text(v) if v else v for v in (title, issue, unit))  # options are input too
     s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
                                        template=template, issue=issue, unit=unit, quantize=quantize,
-                                       threads=threads, dtype=dtype, dedup=False if no_dedup else None)
+                                       threads=threads, dtype=dtype, dedup=False if no_dedup else None, sort=sort)
+    first, last = _date(since, "--since"), _date(until, "--until")
+    _check_brief_options(output, s.template, s.sort, first, last)
     result = brief_paths(_inputs(inputs, urls, ["seeds"]), backend=s.backend, model=s.model,
                          max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases, dedup=s.dedup,
+                         region_aliases=s.region_aliases, dedup=s.dedup, since=first, until=last, order=s.sort,
                          **_engine_options(s, prompts, no_cache))
     path = result.write(output, template=s.template)
     stories, merged = story_count(result.items), reprint_count(result.items)
     counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
         else f"{stories} articles"
     typer.echo(f"wrote {path} ({counted}, {len(result.skipped)} skipped)")
+    if period := result.period:
+        typer.echo(f"  period {period.since or '…'} to {period.until or '…'}: left out {period.excluded} dated "
+                   f"outside it, kept {period.undated} undated")
     for section in result.sections:
         cities = "、".join(f"{c.name} {story_count(c.items)}" for c in section.cities if c.name)
         typer.echo(f"  {section.name}: {story_count(section.items)} 篇" + (f"（{cities}）" if cities else "")

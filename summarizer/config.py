@@ -11,6 +11,7 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     unit = "某某协会秘书处"      # 编印单位
     template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
     dedup = true                # merge reprints into one entry, group related reports (false: every article)
+    sort = "newest"             # stories of a city: newest | oldest (by date, undated last) | input
 
     [models]             # the model engines (chat, seq2seq); the CLI's --quantize/--threads/--dtype win
     dtype = "auto"              # chat: auto (mixed on bf16 hardware, else float32) | mixed | bfloat16 | float32
@@ -44,6 +45,7 @@ class Settings:
     max_chars: int = 150
     template: str | None = None  # plain | gongwen | a .docx path (see compose/docx.py)
     dedup: bool = True  # merge reprints, group related reports (summarizer.dedup)
+    sort: str = "newest"  # the stories of a city: newest | oldest | input (compose.briefing.ORDERS)
     # [regions]: a name (estate, outlet, nickname) → the region it stands for; "" = not a place.
     region_aliases: Mapping[str, str] = field(default_factory=dict)
     issue: str | None = None  # 期号 on the masthead

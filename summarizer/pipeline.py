@@ -19,7 +19,8 @@ from .cache import CachedEngine, SummaryCache, cache_key, text_key
 from .errors import BackendError, UnknownBackendError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
-from .types import Article, Briefing, SkippedFile, Summary
+from .text import safe_value
+from .types import Article, Briefing, FallbackKind, SkippedFile, Summary
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,8 @@ def _summarize_fresh(
     if progress:
         progress("summarise", len(articles), len(articles))
     if reason:
-        return [dataclasses.replace(s, fallback=reason) for s in summaries], failed
+        kind = FallbackKind.ENGINE_FAILED if failed else FallbackKind.MODEL_UNAVAILABLE
+        return [dataclasses.replace(s, fallback=reason, fallback_kind=kind) for s in summaries], failed
     out = list(summaries)
     problems = {i: p for i, (a, s) in enumerate(zip(articles, out, strict=True)) if (p := _problems(s, a))}
     retry = getattr(engine, "retry", None)
@@ -198,7 +200,8 @@ def _summarize_fresh(
         why = _describe(found) + ("（严格重试后仍未通过）" if retry is not None else "")
         log.warning("%s: %s; using the extractive summary", articles[i].name, why)
         fallback = extractive.summarize([articles[i]], max_chars=max_chars)[0]
-        out[i] = dataclasses.replace(fallback, fallback=why)
+        kind = FallbackKind.EMPTY if found == [""] else FallbackKind.UNSUPPORTED
+        out[i] = dataclasses.replace(fallback, fallback=why, fallback_kind=kind)
     return out, False
 
 
@@ -261,9 +264,16 @@ def brief(
     cache: SummaryCache | None = None,
     progress: Progress | None = None,
     dedup: bool = True,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    order: str = "newest",
     **options: object,
 ) -> Briefing:
     """Resolve regions (where not known yet), merge reprints, summarise, and compose a ``Briefing``.
+
+    ``since``/``until``: keep the articles dated in that period (both days included) and the undated
+    ones (``compose.briefing.in_period``; the briefing says how many of each). ``order``: the stories
+    of a city newest or oldest first, or as given (``compose.briefing.ORDERS``).
 
     ``dedup``: merge the copies of one story into one entry and group related reports
     (``summarizer.dedup``); reprints are never summarised. False: every article is its own entry.
@@ -274,9 +284,17 @@ def brief(
     without either it is composed from the summaries. ``options`` go to the engine (e.g.
     ``prompts=DIR``); ``cache`` and ``progress`` as in ``summarize_articles``.
     """
-    from .compose.briefing import build_briefing
+    from .compose.briefing import ORDERS, build_briefing, in_period
     from .dedup import find_stories
 
+    if order not in ORDERS:  # before any work
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    # Articles built in Python have not passed a reader: make their text safe as ingest does (a lone
+    # surrogate cannot be encoded for comparing, caching or writing).
+    articles = safe_value(list(articles))
+    period = None
+    if since or until:
+        articles, period = in_period(articles, since, until)
     located = with_regions(articles, region_aliases)
     stories = find_stories(located) if dedup else None
     located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
@@ -288,7 +306,8 @@ def brief(
         overview_engine = engine
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
                           issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
-                          prompts=options.get("prompts"), stories=stories)  # type: ignore[arg-type]
+                          prompts=options.get("prompts"), stories=stories,  # type: ignore[arg-type]
+                          period=period, order=order)
 
 
 def _model_title(engine: object, article: Article) -> Article:

@@ -117,13 +117,32 @@ class KeyFigure:
     sentence: str = ""
 
 
+class FallbackKind(StrEnum):
+    """Why the extractive engine wrote a summary a model was asked for: a stable key; ``FALLBACK_WORDING``
+    says it in Chinese for the briefing (``Summary.fallback`` keeps the details, for the CLI and logs)."""
+
+    MODEL_UNAVAILABLE = "model_unavailable"
+    ENGINE_FAILED = "engine_failed"
+    EMPTY = "empty"
+    UNSUPPORTED = "unsupported"
+
+
+FALLBACK_WORDING: dict[FallbackKind, str] = {
+    FallbackKind.MODEL_UNAVAILABLE: "模型无法加载",
+    FallbackKind.ENGINE_FAILED: "模型运行出错",
+    FallbackKind.EMPTY: "模型摘要为空",
+    FallbackKind.UNSUPPORTED: "模型摘要中的数字或名称不见于原文",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What an engine wrote for one article.
 
     ``engine`` names the engine that produced ``text``; ``fallback`` says why a preferred
-    engine was not used (None when none was tried and failed); ``notes`` records anything a
-    reader should know (for example that a long article was summarised in parts).
+    engine was not used (None when none was tried and failed), ``fallback_kind`` which kind of
+    reason that is; ``notes`` records anything a reader should know (for example that a long
+    article was summarised in parts).
     """
 
     text: str
@@ -131,6 +150,7 @@ class Summary:
     model: str | None = None
     fallback: str | None = None
     notes: tuple[str, ...] = ()
+    fallback_kind: FallbackKind | None = None
 
     @property
     def method(self) -> str:
@@ -325,17 +345,31 @@ class ProvinceSection:
 
 @dataclass(frozen=True, slots=True)
 class Overview:
-    """The 综述 at the top of a briefing, and who wrote it (a model, or the model-free composer)."""
+    """The 综述 at the top of a briefing, and who wrote it: ``method`` for people and the JSON
+    (``model-free``, maybe with ``; fallback: 原因``, or the engine), ``model`` the model that wrote it."""
 
     text: str
     method: str = "model-free"
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The dates a briefing covers (either end may be open), by each article's date: how many dated
+    articles fell outside and were left out, and how many had no date and were kept."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    excluded: int = 0
+    undated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Briefing:
     """A composed briefing: masthead, 综述, sections in division-code order, and the skipped files.
 
-    ``issue`` (期号) and ``unit`` (编印单位) are masthead lines, omitted when None.
+    ``issue`` (期号) and ``unit`` (编印单位) are masthead lines, omitted when None; ``period`` the dates
+    it covers when the articles were chosen by date.
     """
 
     title: str
@@ -345,6 +379,7 @@ class Briefing:
     issue: str | None = None
     unit: str | None = None
     overview: Overview | None = None
+    period: Period | None = None
 
     @property
     def items(self) -> tuple[BriefingItem, ...]:

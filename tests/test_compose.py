@@ -59,7 +59,7 @@ def test_masthead_headings_in_code_order_and_appendix(seed_doc, seed_articles):
     after_skipped = texts[texts.index(layout.SKIPPED):]
     assert "broken.txt：二进制文件，不是文本" in after_skipped
     body = "\n".join(texts)
-    assert "摘要：extractive" in body and "秀英区" in body and "关键词：" in body
+    assert "摘要：均为抽取式摘要" in body and "秀英区" in body and "关键词：" in body
 
 
 def test_toc_page_fields_header_and_a4(seed_doc):

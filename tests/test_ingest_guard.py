@@ -125,8 +125,11 @@ def test_odd_encodings_are_read(tmp_path):
     (tmp_path / "bom_gbk.txt").write_bytes(codecs.BOM_UTF8 + TEXT.encode("gbk"))
     (tmp_path / "le.txt").write_bytes(("2023年 ABC " + TEXT).encode("utf-16-le"))
     (tmp_path / "be.txt").write_bytes(("2023年 ABC " + TEXT).encode("utf-16-be"))
+    chinese_only = "".join(c for c in TEXT if not c.isascii())  # no NUL byte to tell UTF-16 by
+    (tmp_path / "le_cjk.txt").write_bytes(chinese_only.encode("utf-16-le"))
+    (tmp_path / "be_cjk.txt").write_bytes(chinese_only.encode("utf-16-be"))
     articles, skipped = read_inputs([tmp_path])
-    assert skipped == [] and len(articles) == 3
+    assert skipped == [] and len(articles) == 5
     assert all(a.text.endswith("社区表示将继续做好服务。") for a in articles)
 
 

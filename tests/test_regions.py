@@ -407,3 +407,95 @@ def test_the_rest_of_a_birthplaces_address_is_background_too():
     text = ("海军某舰舰长张某在某海域开展训练。张某出生于贵州黔东南苗族侗族自治州剑河县，"
             "入伍以来常年奋战在海上一线。")
     assert not resolve(make_article(text)).known
+
+
+# Landmarks and institutions (regions/landmarks.py, landmarks.tsv)
+
+def test_landmark_table_resolves_every_row_and_holds_each_category():
+    from collections import Counter
+
+    from summarizer.regions.landmarks import landmarks
+
+    table = landmarks()
+    kinds = Counter(mark.kind for mark in table)
+    # The lists are complete for their definitions: 5A areas (~330), 双一流 universities (147) …
+    assert kinds["scenic"] > 250 and kinds["university"] > 140 and kinds["airport"] > 180
+    assert kinds["station"] > 50 and kinds["heritage"] > 20 and kinds["site"] > 40
+    known = {(d.province, d.city, d.county) for d in divisions()}
+    for mark in table:
+        assert mark.names and (mark.division.province, mark.division.city, mark.division.county) in known, mark
+    names = {name for mark in table for name, _ in mark.names}
+    assert {"萧山机场", "萧山国际机场", "北京南站", "哈工大", "三星堆"} <= names
+
+
+def test_landmark_table_rejects_a_row_naming_no_division(tmp_path, monkeypatch):
+    from importlib import resources
+
+    from summarizer.regions import landmarks as module
+
+    table = tmp_path / "landmarks.tsv"
+    table.write_text("scenic\t某某山\t四川\t德阳\t不存在县\n", encoding="utf-8")
+    monkeypatch.setattr(resources, "files", lambda package: tmp_path)
+    module.landmarks.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="不存在县"):
+            module.landmarks()
+    finally:
+        module.landmarks.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("三星堆博物馆新馆试运行，新馆展出祭祀坑出土文物。三星堆遗址的考古发掘仍在继续。", "四川省德阳市广汉市"),
+    ("故宫博物院发布参观须知，故宫将限制商业拍摄。", "北京市东城区"),
+    ("桃园机场一架班机延误，旅客在桃园机场滞留三小时。", "台湾省桃园市大园区"),
+    ("杭州萧山国际机场暑运客流创新高，萧山机场日均起降航班超900架次。", "浙江省杭州市萧山区"),
+    ("北京南站进出京客流持续高位，北京南站新建网约车等候区。", "北京市丰台区"),
+])
+def test_a_landmark_stands_for_its_division(text, label):
+    r = resolve(make_article(text, title="暑期见闻"))
+    assert r.label() == label and r.scope == "local"
+
+
+def test_a_gated_landmark_name_needs_its_city_and_a_namesake_elsewhere_is_not_it():
+    # 东湖 is also a word and a lake of many cities: only with 武汉 named is it Wuhan's.
+    assert not resolve(make_article("东湖边的游客络绎不绝，东湖景区人气很旺。", title="夏日")).known
+    r = resolve(make_article("武汉东湖边的游客络绎不绝，东湖景区人气很旺。", title="夏日"))
+    assert r.city == "武汉市"
+    # 台北故宫 and 沈阳故宫 are not Beijing's.
+    r = resolve(make_article("台北故宫推出特展，台北故宫南院同步展出。", title="特展"))
+    assert r.province == "台湾省"
+
+
+def test_a_landmark_is_never_stronger_than_a_division_named_as_often():
+    # 三星堆 (广汉) and 成都 are named once each in the lead: the division is not outweighed.
+    r = resolve(make_article("成都市民排队观看三星堆文物。", title="文物展"))
+    assert r.city == "成都市"
+
+
+def test_a_university_is_its_peoples_home_not_the_story_place():
+    # An expert's university does not move a story told elsewhere, nor give it a district.
+    text = "深圳市南山区一小区发生火灾，南山区消防到场处置。清华大学教授张三表示，高层住宅要定期检查消防设施。"
+    r = resolve(make_article(text, title="小区火灾"))
+    assert (r.city, r.county) == ("深圳市", "南山区")
+    # Quoted experts alone do not make a story local.
+    assert not resolve(make_article("清华大学教授张三表示，消费回暖势头明显。", title="专家谈消费")).known
+    # Where the text puts the story at the university, it is there, district included.
+    text = "8月10日，碳中和高峰论坛在哈尔滨工业大学举行，哈工大与企业签署合作协议。"
+    r = resolve(make_article(text, title="论坛举行"))
+    assert r.label() == "黑龙江省哈尔滨市南岗区"
+
+
+def test_where_a_person_studied_is_background_and_a_campus_is_its_own_place():
+    text = "毕业于北京大学的张三回到杭州市余杭区创业，他的公司落户余杭区。"
+    assert resolve(make_article(text, title="返乡创业")).city == "杭州市"
+    text = "基金经理李四，北京大学光华管理学院金融学硕士。基金经理王五，复旦大学经济学博士。"
+    assert not resolve(make_article(text, title="新基金发行")).known
+    r = resolve(make_article("哈尔滨工业大学（威海）举行开学典礼，威海市副市长出席。", title="开学典礼"))
+    assert r.city == "威海市"
+
+
+def test_an_affiliate_has_no_district_of_its_university_and_a_citys_students_are_the_city():
+    r = resolve(make_article("研究基地签约落地复旦大学附属儿科医院，上海市卫健委出席。", title="签约"))
+    assert r.province == "上海市" and r.county is None
+    r = resolve(make_article("郑州大学生打破世界纪录，郑州大学生杜婷婷夺得冠军。", title="破纪录"))
+    assert r.city == "郑州市"

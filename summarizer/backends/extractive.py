@@ -12,7 +12,8 @@
 4. Take the best, then the next best until 60% of the budget is filled, skipping any that do not
    fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998),
    score far below the best, or do not read well as an addition (``spans.good_filler``).
-5. Print them in document order; a unit that ends on a comma ends with 。 instead.
+5. Print them in document order; a unit that ends on a comma ends with 。 instead, and one cut out of
+   a quotation is marked as such (``shown_texts``: “…, …”), its marks counted in the budget.
 
 An article longer than ``text.LEAD_WINDOW`` characters is read from its lead window only
 (``text.lead_window``), and its summary says so in ``Summary.notes``: scoring builds clauses ×
@@ -26,6 +27,8 @@ speaker's sentence gets the speaker in front when it fits (``headline``).
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -36,16 +39,18 @@ from ..text import (
     CJK,
     LEAD_WINDOW,
     close_clause,
+    close_quotes,
     ends_sentence,
     lead_window,
     paragraphs,
+    quote_depth,
     split_sentences,
     strip_asides,
     truncate_at_boundary,
 )
 from ..types import GARBLED, Article, Summary
 from .headline import TIGHT, colon_lead, drop_setting, with_speaker
-from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
+from .spans import Candidates, Unit, UnitSpace, candidate_units, good_filler, score_units
 
 _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836户…6万份 twice)
 # After the best unit, further units are added until the summary fills this share of the budget
@@ -58,12 +63,13 @@ _NOT_PROSE_RE = re.compile(rf"^(▲|△|图[：:/])|{BYLINE_OPEN}|摄$|摄）$")
 # A day (with its month, year, part of day) that only dates the news: 财政部当地时间20日宣布,
 # 会议22日召开. Headlines leave it out (FinNA: "美国财政部宣布对4名…实施制裁"), and dropping it
 # leaves a grammatical clause only when it stands between a subject and its verb: not after a
-# preposition, counter or 时间/档期 (于/至/连续/近/第 5日), not before 起/前/后/内/的/均 (5日起, 5日内, 5日均线).
+# preposition, counter or 时间/档期 (于/至/连续/近/第 5日), not before 起/前/后/内/的/均 (5日起, 5日内, 5日均线),
+# and never in a dateline (新华社北京2月29日电 stays as written: not 新华社北京电).
 _PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚"
 _DAY = rf"(?:当地时间|北京时间)?(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}日(?:{_PART_OF_DAY})?"
 _INNER_TIME_RE = re.compile(
     rf"(?<=[{CJK}A-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
-    rf"(?:{_DAY}|当地时间)(?=[{CJK}])(?![起前后以至止到的晚内均间])"
+    rf"(?:{_DAY}|当地时间)(?=[{CJK}])(?![起前后以至止到的晚内均间电讯])"
 )
 # A first clause that is only a time (9月3日，/ 今天下午，/ 日前，), or 日前/近日 opening a sentence.
 _LEAD_TIME_RE = re.compile(
@@ -96,12 +102,15 @@ class ExtractiveSummarizer:
         if not units:  # not even one clause fits: cut the lead sentence at the budget
             return truncate_at_boundary(sentences[0], max_chars)
         scores, space = score_units(sentences, candidates, max_chars, title)
-        chosen = [units[i] for i in self._select(units, scores, space, max_chars)]
+        shown = shown_texts(candidates)
+        chosen = [dataclasses.replace(units[i], text=shown[i])
+                  for i in self._select(units, shown, scores, space, max_chars)]
         chosen.sort(key=lambda u: (u.sentence, u.clauses))
         texts = with_speaker(candidates, chosen, max_chars) if max_chars <= TIGHT else [u.text for u in chosen]
         return "".join(close_clause(t) for t in texts)
 
-    def _select(self, units: list[Unit], scores: np.ndarray, space: UnitSpace, budget: int) -> list[int]:
+    def _select(self, units: list[Unit], shown: list[str], scores: np.ndarray, space: UnitSpace,
+                budget: int) -> list[int]:
         order = np.argsort(-scores, kind="stable")  # ties: the earlier unit
         best = scores[order[0]]
         chosen: list[int] = []
@@ -110,14 +119,14 @@ class ExtractiveSummarizer:
             if chosen and (used >= _FILL * budget or scores[i] < best - _MARGIN):
                 break
             unit = units[i]
-            if used + len(unit.text) > budget or (chosen and not good_filler(unit.text)):
+            if used + len(shown[i]) > budget or (chosen and not good_filler(unit.text)):
                 continue
             if any(set(units[j].clauses) & set(unit.clauses) for j in chosen):
                 continue
             if any(space.cosine(int(i), j) > _DUPLICATE for j in chosen):
                 continue
             chosen.append(int(i))
-            used += len(unit.text)
+            used += len(shown[i])
         return chosen
 
 
@@ -146,6 +155,47 @@ def _prose_sentences(text: str) -> list[str]:
         # A sentence holding a garbled span (marked by ingest) is never quoted.
         sentences.extend(s for s in (drop_times(strip_asides(s)) for s in parts) if s and GARBLED not in s)
     return sentences or [s for s in split_sentences(text) if GARBLED not in s]
+
+
+def shown_texts(candidates: Candidates) -> list[str]:
+    """Each unit's text as printed: a part cut out of a quotation is marked as one (“…, …”), so parts
+    of one quotation are never joined into a quotation the speaker did not say (“先看面部神情，资金转账数额…”)."""
+    clauses = candidates.clauses
+    if not any("“" in c or "”" in c for c in clauses):
+        return [u.text for u in candidates.units]
+    depth_at = _quote_depths(clauses, candidates.clause_sentence)
+    out = []
+    for unit in candidates.units:
+        runs: list[list[int]] = []  # the unit's clauses in runs of neighbours (a lead pair has two)
+        for k in unit.clauses:
+            if runs and k == runs[-1][-1] + 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        out.append("".join(text if (depth := depth_at[run[0]]) is None else close_quotes(text, depth)
+                           for run in runs for text in ["".join(clauses[k] for k in run)]))
+    return out
+
+
+def _quote_depths(clauses: list[str], owners: list[int]) -> list[int | None]:
+    """Per clause, how many quotations are open where it starts; None in a sentence whose marks do not
+    pair (闻“疫“而动, a ” with no “): a slip of the source, not to be marked. A quotation may span
+    sentences (“…。…。”), but only into a sentence that closes it."""
+    bounds = [k for k in range(len(clauses)) if k == 0 or owners[k] != owners[k - 1]] + [len(clauses)]
+    texts = ["".join(clauses[a:b]) for a, b in itertools.pairwise(bounds)]
+    out: list[int | None] = []
+    depth = 0
+    for g, (a, b) in enumerate(itertools.pairwise(bounds)):
+        end, unopened = quote_depth(texts[g], depth)
+        closed_after = g + 1 < len(texts) and quote_depth(texts[g + 1])[1]
+        if unopened or (end and not closed_after):
+            out += [None] * (b - a)
+            depth = 0
+            continue
+        for k in range(a, b):
+            out.append(depth)
+            depth = quote_depth(clauses[k], depth)[0]
+    return out
 
 
 def drop_times(sentence: str) -> str:

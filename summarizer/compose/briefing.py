@@ -9,7 +9,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import facts
-from ..types import Article, Briefing, BriefingItem, CitySection, ProvinceSection, SkippedFile, Story, Summary
+from ..types import (
+    Article,
+    Briefing,
+    BriefingItem,
+    CitySection,
+    Period,
+    ProvinceSection,
+    SkippedFile,
+    Story,
+    Summary,
+)
 from .keywords import keywords
 from .overview import Completer, compose_overview
 
@@ -18,6 +28,26 @@ NO_CITY = "未注明城市"
 # Stories spread over several provinces, or national ones, come after the provinces, before 其他地区.
 SCOPE_SECTIONS = {"multi": ("97", "多地"), "national": ("98", "全国")}
 OTHER_KEY = "99"
+# How the stories of a city are ordered: by date, newest (the default) or oldest first, undated ones
+# last; or as the input gave them.
+ORDERS = ("newest", "oldest", "input")
+
+
+def in_period(articles: Sequence[Article], since: dt.date | None, until: dt.date | None
+              ) -> tuple[list[Article], Period]:
+    """The articles dated within ``since``–``until`` (both included, either open), and those without a
+    date: a reader is better served by an undated article than by its silent loss. The ``Period``
+    says how many dated articles fell outside and how many undated ones were kept.
+    """
+    kept = [a for a in articles if a.date is None or (since or a.date) <= a.date <= (until or a.date)]
+    return kept, Period(since, until, excluded=len(articles) - len(kept), undated=sum(a.date is None for a in kept))
+
+
+def _ordered(items: list[BriefingItem], order: str) -> list[BriefingItem]:
+    if order == "input":
+        return items
+    sign = -1 if order == "newest" else 1
+    return sorted(items, key=lambda i: (i.article.date is None, sign * (i.article.date or dt.date.min).toordinal()))
 
 
 def _province_key(article: Article) -> tuple[str, str, str]:
@@ -42,6 +72,8 @@ def build_briefing(
     overview_engine: Completer | None = None,
     prompts: str | Path | None = None,
     stories: Sequence[Story] | None = None,
+    period: Period | None = None,
+    order: str = "newest",
 ) -> Briefing:
     """Group items by province (code order; then 多地, 全国, 其他地区), then city (code order).
 
@@ -55,7 +87,15 @@ def build_briefing(
         overview_engine: an object with ``complete(prompt, *, max_chars)`` that writes the 综述;
             None composes it without a model.
         prompts: a directory holding ``overview.txt`` (default: the packaged prompts).
+        period: the dates the articles were chosen by (``in_period``), shown under the 综述.
+        order: ``ORDERS``: the stories of a city by date, newest or oldest first (undated last), or
+            in input order.
+
+    Raises:
+        ValueError: ``order`` is not one of ``ORDERS``, or ``stories`` does not match ``articles``.
     """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
     tree: dict[str, dict[str, list[BriefingItem]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
     scopes: dict[str, str] = {}
@@ -71,14 +111,14 @@ def build_briefing(
     sections = []
     for key in sorted(tree):
         cities = tuple(
-            CitySection(city, tuple(items))
+            CitySection(city, tuple(_ordered(items, order)))
             for city, items in sorted(tree[key].items(), key=lambda kv: city_codes[(key, kv[0])])
         )
         local = scopes[key] == "local"
         sections.append(ProvinceSection(names[key], key + "0000" if local else None, cities, scopes[key]))
     return Briefing(
         title=title, date=date, sections=tuple(sections), skipped=tuple(skipped), issue=issue, unit=unit,
-        overview=compose_overview(sections, overview_engine, prompts=prompts, title=title),
+        overview=compose_overview(sections, overview_engine, prompts=prompts, title=title), period=period,
     )
 
 

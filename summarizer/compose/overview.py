@@ -8,6 +8,7 @@ model's text cannot be used, composed from the summaries and key figures without
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -16,9 +17,11 @@ from typing import Protocol
 
 from .. import facts
 from ..errors import SummarizerError
-from ..text import split_clauses
+from ..lexicon import word_idf
+from ..regions import mentions
+from ..text import CLAUSE_MARKS, END_MARKS, cjk_count, split_clauses
 from ..types import BriefingItem, KeyFigure, Overview, ProvinceSection
-from .layout import counts, reprint_count, story_count
+from .layout import counts, quote_around, reprint_count, story_count
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,12 @@ MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt ou
 TIME_UNITS = {"年", "月", "天", "小时", "分钟"}
 MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
 CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
+MIN_CONTEXT = 4  # Chinese characters besides the figure a quoted clause needs to say what it counts
+# A theme must tell this briefing's news from any other: a word as common as 中国 (IDF 3.0), 市场 (3.3) or
+# 全国 (4.7) in jionlp's word list does not; 服务 (5.3), 物业 (6.7), 防汛 (10.4) do.
+MIN_THEME_IDF = 5.0
+# Words that name the scope of news, not a topic of it, though less common than that.
+SCOPE_WORDS = {"全省", "全市", "全区", "全县", "各地", "当地", "本地", "海外", "境外"}
 
 
 class Completer(Protocol):
@@ -40,14 +49,10 @@ class Completer(Protocol):
 
 
 def _figure_clause(figure: KeyFigure) -> str:
-    """The clause of the source sentence that holds the figure (verbatim, so it can be traced)."""
-    for clause in split_clauses(figure.sentence):
-        if figure.text in clause:
-            clause = clause.rstrip("，,；;：:。！？!?")
-            at = clause.find(figure.text)
-            start, end = max(0, at - CLAUSE_CHARS), at + len(figure.text) + CLAUSE_CHARS
-            return ("…" if start else "") + clause[start:end] + ("…" if end < len(clause) else "")
-    return figure.text
+    """The clause of the source sentence that holds the figure (verbatim, so it can be traced), cut
+    between words to ``CLAUSE_CHARS`` either side."""
+    clause = next((c for c in split_clauses(figure.sentence) if figure.text in c), figure.text)
+    return quote_around(clause.rstrip(CLAUSE_MARKS + END_MARKS), figure.text, CLAUSE_CHARS)
 
 
 def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) -> list[tuple[BriefingItem, KeyFigure]]:
@@ -65,46 +70,71 @@ def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) ->
 
 
 def _quotable(figure: KeyFigure) -> bool:
+    """Whether the figure's clause reads alone: not quoted speech, short enough to quote whole, and
+    saying what is counted (跌幅4.91% alone does not)."""
     clause = next((c for c in split_clauses(figure.sentence) if figure.text in c), figure.sentence)
-    return not re.search(r"[“”「」\"]", figure.sentence) and len(clause) <= len(figure.text) + 2 * CLAUSE_CHARS
+    return (not re.search(r"[“”「」\"]", figure.sentence) and len(clause) <= len(figure.text) + 2 * CLAUSE_CHARS
+            and cjk_count(clause.replace(figure.text, "")) >= MIN_CONTEXT)
+
+
+def _spread(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
+    """The stories taking turns by section (the first of each, then the second …): headline figures
+    then come from across the briefing, not all from its first province."""
+    per_section = [_stories([s]) for s in sections]
+    return [row[k] for k in range(max(map(len, per_section), default=0)) for row in per_section if k < len(row)]
 
 
 def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
-    """Keywords shared by the most articles (then by rank within articles)."""
+    """Keywords shared by the most articles (then by rank within articles) that name a topic: not a
+    place (哈尔滨, 白俄罗斯), not an amount (亿美元), not a word common to all news (中国, 市场), not the
+    scope itself (全市, 各地)."""
     score: Counter[str] = Counter()
     for item in items:
         for rank, word in enumerate(item.keywords):
             score[word] += 10 - rank  # shared by two articles beats first place in one
-    return [w for w, _ in score.most_common(limit)]
+    return [w for w, _ in score.most_common() if _topic(w)][:limit]
+
+
+def _topic(word: str) -> bool:
+    if word in SCOPE_WORDS or facts.amount_word(word) or word_idf().get(word, math.inf) < MIN_THEME_IDF:
+        return False
+    places = mentions(word)
+    return not places or sum(len(name) for name, _, _ in places) < len(word) - 1
 
 
 def _region_list(sections: Sequence[ProvinceSection]) -> str:
-    """Every region with its cities, or — past ``MAX_REGIONS`` — the regions with the most articles."""
-    if len(sections) > MAX_REGIONS:
-        top = sorted(sections, key=lambda s: -story_count(s.items))[:MAX_REGIONS - 1]
-        return "其中篇数较多的是" + "、".join(f"{s.name}{story_count(s.items)}篇" for s in top)
-    parts = []
-    for s in sections:
-        names = [c.name for c in s.cities if c.name and c.name != s.name]
-        cities = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个城市"
-        parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{story_count(s.items)}篇")
-    return "，".join(parts)
+    """Every region with its cities, or — past ``MAX_REGIONS`` — the regions with the most stories (those
+    with more than one), and the stories whose region is unknown."""
+    if len(sections) <= MAX_REGIONS:
+        parts = []
+        for s in sections:
+            names = [c.name for c in s.cities if c.name and c.name != s.name]
+            cities = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个城市"
+            parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{story_count(s.items)}篇")
+        return "：" + "，".join(parts)
+    known = [s for s in sections if s.scope != "unknown"]
+    unknown = sum(story_count(s.items) for s in sections if s.scope == "unknown")
+    top = [s for s in sorted(known, key=lambda s: -story_count(s.items)) if story_count(s.items) > 1]
+    if top:
+        text = "，其中篇数较多的是" + "、".join(f"{s.name}{story_count(s.items)}篇" for s in top[:MAX_REGIONS - 1])
+    else:
+        text = f"，{'、'.join(s.name for s in known[:3])}等{len(known)}地各1篇" if known else ""
+    return text + (f"，另有{unknown}篇未能确定地区" if unknown else "")
 
 
 def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     """Compose the 综述 from counts, keywords and key figures; every figure quoted from its source."""
     items = _stories(sections)
+    if not items:
+        return Overview("本期未收录新闻。", "model-free")
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
-    regions = _region_list(sections)
-    if not regions:
-        return Overview("本期未收录新闻。", "model-free")
     merged = reprint_count([i for s in sections for i in s.items])
     merged_note = f"（另有{merged}篇转载已合并）" if merged else ""
-    parts = [f"本期共收录新闻{n}篇{merged_note}，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"]
+    parts = [f"本期共收录新闻{n}篇{merged_note}，{where}{_region_list(sections)}。"]
     if words := themes(items):
         parts.append(f"主要内容涉及{'、'.join(words)}等方面。")
-    figures = headline_figures(items)
+    figures = headline_figures(_spread(sections))
     if figures:
         quoted = "；".join(f"{_figure_clause(f)}（{_place(i)}）" for i, f in figures)
         parts.append(f"重要数据：{quoted}。")
@@ -142,20 +172,22 @@ def written_by(
         prompt = render_prompt(
             load_prompt("overview", prompts),
             title=title, max_chars=max_chars,
-            n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections),
+            n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections).lstrip("：，"),
             summaries=_summary_lines(items),
-            figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）" for i, f in headline_figures(items, 10)),
+            figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）"
+                               for i, f in headline_figures(_spread(sections), 10)),
         )
         text = engine.complete(prompt, max_chars=max_chars).strip()
     except (SummarizerError, OSError, RuntimeError, ValueError) as exc:
-        return _fallback(sections, f"综述模型不可用：{exc}")
+        return _fallback(sections, "综述模型不可用", str(exc))
     if not text:
         return _fallback(sections, "模型综述为空")
     if missing := unsupported(text, sections):
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
     if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
         return _fallback(sections, f"模型综述过短（{text}）")
-    return Overview(text, _writer_name(engine))
+    name, model = _writer(engine)
+    return Overview(text, f"{name} ({model})" if model else name, model)
 
 
 def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
@@ -175,14 +207,16 @@ def _summary_lines(items: Sequence[BriefingItem]) -> str:
     return "\n".join(lines)
 
 
-def _writer_name(engine: Completer) -> str:
-    name = getattr(engine, "name", "chat")
-    model = getattr(engine, "model_name", None) or getattr(engine, "model", None)  # .model may be the network
-    return f"{name} ({model})" if isinstance(model, str) and model else str(name)
+def _writer(engine: Completer) -> tuple[str, str | None]:
+    """The engine's name and its model's (``.model`` may be the network, not a name)."""
+    model = getattr(engine, "model_name", None) or getattr(engine, "model", None)
+    return str(getattr(engine, "name", "chat")), model if isinstance(model, str) and model else None
 
 
-def _fallback(sections: Sequence[ProvinceSection], reason: str) -> Overview:
-    log.warning("overview: %s; composing it without a model", reason)
+def _fallback(sections: Sequence[ProvinceSection], reason: str, detail: str = "") -> Overview:
+    """The model-free 综述, its method naming ``reason`` (Chinese: the briefing shows it); ``detail``
+    (an error's message) goes to the log only."""
+    log.warning("overview: %s%s; composing it without a model", reason, f" ({detail})" if detail else "")
     overview = model_free(sections)
     return Overview(overview.text, f"model-free; fallback: {reason}")
 

@@ -246,6 +246,11 @@ def traditional_share(text: str) -> float:
 # has no UTF-8 form. Ingest makes text safe before this (``text.safe_text``); other callers may not.
 _OPAQUE_RE = re.compile("([\x00\ud800-\udfff]+)")
 
+# 鍊 is Taiwan's form of both 链 (chain) and 炼 (refine); OpenCC reads it as 炼 outside the chain words its
+# phrase table lists (项链, 拉链), so 狗鍊 became 狗炼. It means refine only after a verb of refining (鍛鍊,
+# 修鍊, 提鍊 …) or before what is refined (鍊金, 鍊鋼); elsewhere it is a chain: read it as 鏈, always 链.
+_CHAIN_RE = re.compile("(?<![修提精冶磨熬淬鍛錘歷試锻锤历试])鍊(?![金丹鋼钢油製制乳])")
+
 
 def to_simplified(text: str) -> str:
     """Traditional → Simplified Chinese with OpenCC ``tw2s``; Simplified text passes unchanged.
@@ -257,7 +262,7 @@ def to_simplified(text: str) -> str:
     if traditional_share(text) < 0.02 or foreign_script_count(text) > 0.05 * cjk_count(text):
         return text  # Simplified already, or Japanese (its kanji are not Traditional Chinese)
     convert = _converter("tw2s").convert  # type: ignore[attr-defined]
-    pieces = _OPAQUE_RE.split(text)  # odd pieces are what OpenCC cannot take; they pass as they are
+    pieces = _OPAQUE_RE.split(_CHAIN_RE.sub("鏈", text))  # odd pieces: what OpenCC cannot take, passed as they are
     return "".join(piece if i % 2 else convert(piece) for i, piece in enumerate(pieces))
 
 

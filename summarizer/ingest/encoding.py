@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import UnreadableFileError
+from ..text import cjk_count
 from ..types import SkipKind
 from .guard import check_text
 
@@ -49,6 +50,26 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return (text, enc) if controls <= 0.01 * min(len(text), 2048) else None
 
 
+def _utf16_chinese(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM and without ASCII (all Chinese and full-width marks): no NULs to tell it
+    by, and its marks look like control bytes (。 is 02 30). It is that when it decodes strictly to
+    mostly Chinese characters; no other encoding's bytes do (GBK read as UTF-16 gives Hangul,
+    surrogates and private-use characters)."""
+    if len(data) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[:4096].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if cjk_count(text) >= 0.6 * len(text):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def decode(data: bytes, name: object = "input") -> tuple[str, str]:
     """Decode ``data``; returns (text, encoding name).
 
@@ -70,6 +91,8 @@ def decode(data: bytes, name: object = "input") -> tuple[str, str]:
     if utf16 := _utf16_without_bom(data):
         return utf16
     if looks_binary(data):
+        if utf16 := _utf16_chinese(data):
+            return utf16
         raise UnreadableFileError(name, SkipKind.BINARY)
     try:
         return data.decode("utf-8"), "utf-8"

@@ -8,7 +8,19 @@ import datetime as dt
 import email.utils
 import re
 
-from ..text import CLAUSE_MARKS, ends_sentence, split_clauses, split_sentences
+from ..text import (
+    CLAUSE_MARKS,
+    DATE_TAIL_RE,
+    LEANING_RE,
+    cjk_count,
+    close_quotes,
+    ends_sentence,
+    only_time,
+    split_clauses,
+    split_sentences,
+    strip_lead,
+    word_bounds,
+)
 
 DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?")
 
@@ -77,11 +89,40 @@ def pop_title(lines: list[str], known_title: str | None = None) -> tuple[str | N
 
 
 def derive_title(text: str, limit: int = 30) -> str:
-    """A short title from the first sentence, cut at a clause boundary (for texts without one)."""
-    first = next(iter(split_sentences(text)), text).strip()
-    out = ""
-    for clause in split_clauses(first):
-        if out and len(out) + len(clause) > limit:
-            break
-        out += clause
-    return out[:limit].rstrip("，,；;：:。") or first[:limit]
+    """A title for a text that has none: a clause of its lead, without dateline, byline or date.
+
+    The first sentence that says more than furniture, without what opens it before the news
+    (``text.strip_lead``: 据新华社哈尔滨8月7日电、本报讯（记者…）、7月11日，), without clauses that only
+    say when (今日，/ 从今天起，) or lean on the next one (为应对洪情，/ 数据显示，), and without a date
+    closing a clause; its whole clauses up to ``limit`` characters, or, when the first is longer, that
+    clause cut between words (at a space if it has one) with …; quotation marks paired
+    (``text.close_quotes``). A sentence that is only a date (2023年2月) is never a title.
+    """
+    for sentence in split_sentences(text):
+        clauses = []
+        for clause in split_clauses(strip_lead(sentence)):
+            body = clause.rstrip(CLAUSE_MARKS)
+            clause = DATE_TAIL_RE.sub("", body) + clause[len(body):]
+            if not only_time(clause):
+                clauses.append(clause)
+        while len(clauses) > 1 and LEANING_RE.search(clauses[0]):
+            clauses.pop(0)
+        out = ""
+        for clause in clauses:
+            if out and len(out) + len(clause) > limit:
+                break
+            out += clause
+        out = out.rstrip(CLAUSE_MARKS + "。")
+        if out and cjk_count(out) >= 2:
+            return close_quotes(_cut(out, limit))
+    return close_quotes(_cut(text.strip().splitlines()[0] if text.strip() else text, limit))
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters (then …): at its last space past half of that (the
+    phrases of a headline run into the lead), else between words."""
+    if len(text) <= limit:
+        return text
+    spaces = [i for i, c in enumerate(text[:limit]) if c in " \u3000" and i >= limit // 2]
+    end = spaces[-1] if spaces else max((b for b in word_bounds(text) if 0 < b <= limit - 1), default=limit - 1)
+    return text[:end].rstrip(CLAUSE_MARKS + " \u3000") + "…"

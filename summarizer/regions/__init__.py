@@ -1,9 +1,10 @@
 """Article → Region: which province, city and county a story is about.
 
 Every mention of a division (``scan.py``: full name 秀英区, short name 秀英, old name 襄樊, a town such as
-古楼街道, a nickname such as 冰城 — ``names.py``) adds a weight that depends on where it appears and on
-the words around it (``context.py``) — front-matter ``region`` wins outright; then dateline, headline,
-lead, body, and outlets as weak evidence — to the division and every level above it. Names that are
+古楼街道, a nickname such as 冰城 — ``names.py``; a landmark such as 故宫 or 萧山机场 — ``landmarks.py``)
+adds a weight that depends on where it appears and on the words around it (``context.py``) —
+front-matter ``region`` wins outright; then dateline, headline, lead, body, and outlets and the
+homes of organisations as weak evidence — to the division and every level above it. Names that are
 often words count only where the article supports them otherwise. The best province is chosen first,
 then the best city inside it, then the best county inside that city. A story spread over several
 provinces is ``multi`` (or ``national`` when it speaks of the whole country), never forced into one
@@ -29,7 +30,7 @@ __all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
 
 # How a field is named when the evidence is quoted for people.
 LABELS = {"region": "元数据", "alias": "别名", "title": "标题", "dateline": "电头", "lead": "导语", "body": "正文",
-          "source": "来源", "outlet": "媒体", "aside": "旁注"}
+          "source": "来源", "outlet": "媒体", "home": "机构", "aside": "旁注"}
 _WEAK = {"source", "outlet", "region"}  # evidence that is not the story's own text
 MULTI_SHARE = 0.5  # below this share of the text's province evidence: several provinces
 CITY_SHARE = 0.2  # of its province's evidence, at least, for a city to be named
@@ -187,7 +188,7 @@ def _tally(found: list[Mention], live: list[list[Division]], prior: Mapping[tupl
                 text_score[div.province] += share
             if div.city:
                 city[(div.province, div.city)] += share
-            if div.county:
+            if div.county and m.where != "home":  # an organisation's home says its city, not the story's district
                 county[(div.province, div.city, div.county)] += share
             evidence[div.province].append(f"{m.where}:{m.name}")
     return prov, city, county, text_score, evidence, abroad

@@ -32,6 +32,29 @@ _NOT_ITEM = re.compile(r"(?:说|表示|称|问|答|指出|介绍|认为|强调|�
 DIGEST_ITEMS = 3  # distinct labelled items before a text counts as a digest
 
 
+# An institution where a person studied (毕业于清华大学, 北京大学光华管理学院金融学硕士, 同济校友, 被北京大学录取)
+# is the person's background.
+_STUDY_BEFORE = re.compile(r"(?:毕业于|就读于|求学于|考入|考取|考上|保送|保研)$")
+_STUDY_AFTER = re.compile(r"[^，,。；;！？、\n]{0,12}?(?:毕业|硕士|博士|学士|本科|校友|录取|肄业|深造)")
+# Where a text says it is *at* an institution (在清华大学, 走进复旦, 于哈工大举行): the story's place.
+_AT_BEFORE = re.compile(r"(?:[在于赴到]|走进|来到|前往|落户|落地|走访|参观)$")
+
+
+def studied(text: str, start: int, end: int) -> bool:
+    """Whether the institution named at ``text[start:end]`` is where a person studied."""
+    return bool(_STUDY_BEFORE.search(text, max(0, start - BIO_LOOKBEHIND), start) or _STUDY_AFTER.match(text, end))
+
+
+def at_place(text: str, start: int, end: int) -> bool:
+    """Whether the sentence puts the story at the institution (在清华大学, 走进复旦大学), or an event there.
+
+    Not at an affiliate (复旦大学附属儿科医院): that is an organisation of its own, elsewhere in the city.
+    """
+    if text.startswith("附属", end):
+        return False
+    return bool(_AT_BEFORE.search(text, max(0, start - 2), start)) or event_place(text, start, end)
+
+
 def person_notes(text: str) -> list[tuple[int, int]]:
     """Spans of parentheses that describe a person (sex, age, hometown)."""
     return [m.span() for m in _PERSON_NOTE.finditer(text)]

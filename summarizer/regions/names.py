@@ -1,7 +1,8 @@
 """The names a text may use for a division, and finding them in a text.
 
 Each division is known by its full name (秀英区), its short name (秀英), old names (襄樊) and, for
-a few, a nickname (冰城, 三秦). Names that are often something else are *gated*: they count only
+a few, a nickname (冰城, 三秦); landmarks and universities (故宫, 哈工大; ``landmarks.py``) stand for
+the division they lie in. Names that are often something else are *gated*: they count only
 where the article supports them otherwise. Nicknames and short city names that are ordinary words
 (白银, 来宾, 长治) need their province named; county-level names that are words (short names such as
 平安, 南部, 合作; 东区 in 小区 names; the districts of Taiwan/Hong Kong/Macau such as 大社区) and
@@ -29,6 +30,7 @@ from .data import (
     foreign,
     renamed,
 )
+from .landmarks import landmarks
 
 # Suffixes removed to form short names, longest first.
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "盟", "旗")
@@ -86,6 +88,7 @@ class Name:
     division: Division
     gate: int  # OPEN, NEEDS_PROVINCE or NEEDS_CITY
     outlet: bool = False  # the name of a news outlet serving the division
+    landmark: str = ""  # the kind of landmark (landmarks.py) the name stands for; "" for a division
 
     @property
     def gated(self) -> bool:
@@ -104,8 +107,8 @@ def short_name(name: str) -> str | None:
 
 
 @cache
-def _index() -> tuple[dict[str, tuple[Name, ...]], dict[str, int]]:
-    """Name → candidates, and per 2-character prefix the length of the longest name it starts."""
+def _index() -> tuple[dict[str, tuple[Name, ...]], dict[str, tuple[int, ...]]]:
+    """Name → candidates, and per 2-character prefix the lengths of the names it starts, longest first."""
     index: dict[str, list[Name]] = defaultdict(list)
 
     def add(name: str, div: Division, gate: int) -> None:
@@ -145,15 +148,23 @@ def _index() -> tuple[dict[str, tuple[Name, ...]], dict[str, int]]:
             add(nick, div, NEEDS_PROVINCE)
     for outlet, name in OUTLETS.items():
         index[outlet].extend(Name(div, OPEN, outlet=True) for div in _highest(name))
+    # Landmarks and institutions (故宫, 哈工大, 萧山机场); a division's or an outlet's name of the same
+    # spelling says as much (峨眉山, 黄山), and keeps its own reading.
+    taken = set(index)
+    for mark in landmarks():
+        for name, gated in mark.names:
+            if name not in taken:
+                index[name].append(Name(mark.division, NEEDS_CITY if gated else OPEN, landmark=mark.kind))
     for name, country in foreign().items():
         # Foreign places only make a story "abroad"; a Chinese division of the same name wins.
         if name not in index:
             add(name, Division(-1, name, ABROAD, None, country), OPEN)
     frozen = {k: tuple(v) for k, v in index.items()}
-    longest: dict[str, int] = {}
+    lengths: dict[str, set[int]] = defaultdict(set)
     for name in frozen:
-        longest[name[:2]] = max(longest.get(name[:2], 0), len(name))
-    return frozen, longest
+        lengths[name[:2]].add(len(name))
+    # Only the lengths some name has are tried: 中国 starts 中国人民大学 and 中国科学技术大学, nothing between.
+    return frozen, {prefix: tuple(sorted(ns, reverse=True)) for prefix, ns in lengths.items()}
 
 
 def _highest(name: str) -> list[Division]:
@@ -165,17 +176,17 @@ def _highest(name: str) -> list[Division]:
 
 def mentions(text: str) -> list[tuple[str, int, tuple[Name, ...]]]:
     """Division names in ``text`` (longest match, left to right): (name, end offset, candidates)."""
-    index, longest = _index()
+    index, lengths = _index()
     out = []
     i, n = 0, len(text)
     while i < n - 1:
-        if (most := longest.get(text[i : i + 2])) is None:
+        if (sizes := lengths.get(text[i : i + 2])) is None:
             i += 1
             continue
-        for j in range(min(n, i + most), i + 1, -1):
-            if (cands := index.get(text[i:j])) is not None:
-                out.append((text[i:j], j, cands))
-                i = j
+        for size in sizes:
+            if i + size <= n and (cands := index.get(text[i : i + size])) is not None:
+                out.append((text[i : i + size], i + size, cands))
+                i += size
                 break
         else:
             i += 1

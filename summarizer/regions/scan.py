@@ -4,7 +4,8 @@ The article is cut into fields — dateline, headline, lead, body, asides (lists
 captions), outlet, front-matter region — and each division name found in them (``names.py``) becomes a
 ``Mention`` whose weight depends on the field and on the words around it (``context.py``). An address
 written out (吉林省长春市朝阳区) is one mention of its deepest part; a list of places (天津、济南、上海等方向)
-weighs what one mention does.
+weighs what one mention does. A landmark (故宫, 萧山机场; ``landmarks.py``) counts like a town; a
+university is an organisation's home (``home``), weak, unless the text puts the story there.
 """
 
 from __future__ import annotations
@@ -15,23 +16,35 @@ from dataclasses import dataclass, replace
 
 from ..text import paragraphs
 from ..types import Article
-from .context import aside_spans, biographical, event_place, names_event, person_notes
+from .context import (
+    aside_spans,
+    at_place,
+    biographical,
+    event_place,
+    names_event,
+    person_notes,
+    studied,
+)
 from .data import ABROAD, Division
+from .landmarks import INSTITUTIONS
 from .names import GENERIC_FULL, OPEN, Name, mentions, names_place, under
 
 WEIGHTS = {"region": 100.0, "alias": 3.0, "title": 3.0, "dateline": 3.0, "lead": 2.0, "body": 1.0, "source": 0.5,
-           "outlet": 0.5, "aside": 0.2}
+           "outlet": 0.5, "home": 0.5, "aside": 0.2}
 _TEXT_FIELDS = {"title", "lead", "body", "aside"}  # where the words around a name are read
 MENU_CHARS, ASIDE_CHARS = 16, 40  # lines without punctuation shorter than these: menus, headlines
 LEAD_CHARS = 150  # the lead is the first paragraph, at most this long; the rest is body
 BODY_HALF_WEIGHT_AT = 2000  # a body mention this many characters in weighs half
 EVENT_NAME_SHARE = 0.5  # what a place opening a named event's name weighs
 EVENT_BOOST = 2.0  # what a place where the sentence says the event took place weighs
+LANDMARK_SHARE = 0.8  # a landmark (故宫, 萧山机场) weighs less than a division's name in its place
 LIST_ITEMS = 3  # places listed together from which each counts only its share
 # What separates the items of a list of places: 、 or 和/及/与/或, after a repeated word (基地、) or a
 # figure in brackets (上海（9.7%）、海南), or before a region word (和东北辽宁).
 _LIST_GAP = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:[（(][^（）()]{0,12}[）)])?(?:、|和|及|与|以及|或)"
                        r"[\u4e00-\u9fff]{0,2}")
+_STUDENTS = re.compile(r"生(?![命物态活产])")  # 大学生 (students), not 大学生命科学学院
+_CAMPUS_OPEN = "（("  # 哈尔滨工业大学（威海）: a campus named by its place in brackets
 QUOTE_CHARS = 14  # characters quoted on each side of a name
 TITLE_CHARS = 40  # a longer title is quoted cut
 
@@ -151,33 +164,44 @@ def _names(where: str, text: str) -> list[tuple[int, int, str, tuple[Name, ...],
     notes = person_notes(text)
     out: list[tuple[int, int, str, tuple[Name, ...], bool, int]] = []
     background = -1  # the end of the last name dropped as a person's background
-    for name, end, cands in mentions(text):
+    found = mentions(text)
+    for k, (name, end, cands) in enumerate(found):
         start = end - len(name)
+        students = name.endswith("大学") and bool(_STUDENTS.match(text, end))
+        if students and (place := mentions(name[:-2])) and place[0][0] == name[:-2]:
+            name, end, cands = place[0][0], end - 2, place[0][2]  # 郑州大学生: a city's students, not 郑州大学
         if start and text[start - 1] in _SURNAMES and all(c.gated for c in cands):
             continue  # 郑板桥, 王平安: a person's given name, not the district
+        after = found[k + 1][1] - len(found[k + 1][0]) if k + 1 < len(found) else -1
+        if _institution(cands) and (after == end or (after == end + 1 and text[end] in _CAMPUS_OPEN)):
+            continue  # 哈尔滨工业大学（威海）, 北京大学深圳研究生院: a campus elsewhere, named by its own place
         # A foreign place before a title or a quoted name is the home of the outlet quoted (美国《纽约时报》).
         outlet = any(c.outlet for c in cands) or bool(_OUTLET_AFTER.match(text, end)) or (
             all(c.division.level == ABROAD for c in cands) and text[end:end + 1] in "《“")
         if where in _TEXT_FIELDS:
-            if biographical(text, start, end, notes) or start == background:
+            if biographical(text, start, end, notes) or start == background or (
+                    _institution(cands) and studied(text, start, end)):
                 # 生于上海, （男，39岁，太原市人）: where a person comes from, not the event; with the rest
                 # of the address (出生于贵州黔东南…剑河县).
                 background = end
                 continue
-            if not outlet and _NOT_PLACE_AFTER.match(text, end):
+            if not outlet and not students and _NOT_PLACE_AFTER.match(text, end):
                 continue
         if where == "dateline":
-            cands = tuple(Name(c.division, OPEN, c.outlet) for c in cands)  # a dateline names a place
-        if out and out[-1][1] == start and not any(c.outlet for c in out[-1][3]):
+            cands = tuple(replace(c, gate=OPEN) for c in cands)  # a dateline names a place
+        if out and out[-1][1] == start and not any(c.outlet for c in out[-1][3]) and not _institution(cands):
+            # (长沙中南大学: the city named is a place of the text's own; the university, its home)
             p_start, _, p_name, p_cands, p_outlet, parts = out[-1]
             inner = [c for c in cands if any(under(c.division, p.division) for p in p_cands)]
             if inner:
                 # Confirmed by an open outer part, or by a specific inner one (新城区 + 自强路街道: two
                 # names that mean something else apart, but not together).
                 sure = any(not p.gated for p in p_cands) or name not in GENERIC_FULL
-                merged = tuple(Name(c.division, OPEN if sure else c.gate) for c in inner)
+                merged = tuple(replace(c, gate=OPEN if sure else c.gate) for c in inner)
                 out[-1] = (p_start, end, p_name + name, merged, p_outlet or outlet, parts + 1)
                 continue
+            if all(c.landmark for c in cands):
+                continue  # 沈阳故宫, 台北故宫: the namesake of a landmark elsewhere
         out.append((start, end, name, cands, outlet, 1))
     return out
 
@@ -199,11 +223,17 @@ def scan(article: Article, aliases: Mapping[str, str]) -> list[Mention]:
         for (start, end, name, cands, outlet, parts), share in zip(names, shares, strict=True):
             # An address weighs what its parts did; a list of places weighs what one mention does.
             kind, weight = where, WEIGHTS[where] * parts * share
+            if all(c.landmark for c in cands):
+                weight *= LANDMARK_SHARE
             if where in _TEXT_FIELDS:
                 if outlet:
                     kind, weight = "outlet", WEIGHTS["outlet"]
                 elif any(a <= start < b for a, b in asides):
                     kind, weight = "aside", WEIGHTS["aside"]
+                elif _institution(cands) and not at_place(text, start, end):
+                    # A university named for its people (北京大学教授, 复旦大学与…签约) is a participant's
+                    # home, weak like an outlet; the story is there only where the text puts it there.
+                    kind, weight = "home", WEIGHTS["home"]
                 else:
                     if where == "body":
                         # Later mentions count less: the story's own place comes early, passing
@@ -215,6 +245,10 @@ def scan(article: Article, aliases: Mapping[str, str]) -> list[Mention]:
                         weight *= EVENT_BOOST
             out.append(Mention(kind, name, weight, cands, quote or text, None if quote else (start, end)))
     return _capital_dateline(out)
+
+
+def _institution(cands: tuple[Name, ...]) -> bool:
+    return all(c.landmark in INSTITUTIONS for c in cands)
 
 
 def _list_shares(text: str, spans: list[tuple[int, int]]) -> list[float]:
