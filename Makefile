@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[models,chart]"
 	touch $@
 
+# The tests read PDFs and run OCR too (pdf, ocr extras: ~100 MB of wheels, onnxruntime and OpenCV).
 $(TSTAMP): $(STAMP)
-	$(BIN)/pip install -q -e ".[models,chart,openai,test]"
+	$(BIN)/pip install -q -e ".[models,chart,openai,test,pdf,ocr]"
 	touch $@
 
 brief: $(STAMP)

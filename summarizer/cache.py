@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .types import Article, Summary
+from .types import Article, FallbackKind, Summary
 
 if TYPE_CHECKING:
     from .backends import Capabilities
@@ -91,14 +91,16 @@ class SummaryCache:
         if data is None:
             return None
         try:
+            kind = data.get("fallback_kind")
             return Summary(data["text"], data["engine"], data.get("model"), data.get("fallback"),
-                           tuple(data.get("notes", ())))
-        except (KeyError, TypeError):
+                           tuple(data.get("notes", ())), FallbackKind(kind) if kind else None)
+        except (KeyError, TypeError, ValueError):
             return None
 
     def put(self, key: str, summary: Summary) -> None:
         self._write(key, {"text": summary.text, "engine": summary.engine, "model": summary.model,
-                          "fallback": summary.fallback, "notes": list(summary.notes)})
+                          "fallback": summary.fallback, "notes": list(summary.notes),
+                          "fallback_kind": summary.fallback_kind})
 
     def get_text(self, key: str) -> str | None:
         data = self._read(key)

@@ -27,8 +27,12 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Inputs = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/).", show_default=False)]
-Files = Annotated[list[Path], typer.Argument(help="Article files or folders.")]
+# Strings, not Paths: a web address is an input too (Path would fold https:// into https:/).
+Inputs = Annotated[list[str] | None, typer.Argument(help="Files, folders or web addresses (default: seeds/).",
+                                                    show_default=False)]
+Files = Annotated[list[str] | None, typer.Argument(help="Article files, folders or web addresses.", show_default=False)]
+Urls = Annotated[list[Path] | None, typer.Option("--urls", help="A file of web addresses, one a line (or a .url "
+                                                                "shortcut); repeatable.")]
 Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto (the default: by --base-url or --model), "
                                              "or an engine `summarizer engines` lists.")]
 MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
@@ -55,13 +59,59 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _date(text: str | None) -> dt.date | None:
+def _inputs(inputs: list[str] | None, urls: list[Path] | None, default: list[str] | None = None) -> list[str]:
+    """The inputs named on the command line, then the addresses in each ``--urls`` file."""
+    from .ingest.fetch import url_list
+
+    listed = [u for file in urls or [] for u in url_list(file)]
+    if not inputs and not listed:
+        if default is None:
+            raise typer.BadParameter("give files, folders or web addresses (or --urls FILE)")
+        return default
+    return [*(inputs or []), *listed]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Turn a folder of Chinese news articles into a Word briefing (简报), grouped by region."""
+
+
+def _date(text: str | None, option: str = "--date") -> dt.date | None:
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
+        raise ConfigError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
+
+
+def _check_brief_options(output: Path, template: str | None, sort: str, since: dt.date | None,
+                         until: dt.date | None) -> None:
+    """What ``brief`` can check before reading a single file: the output path and format, the template,
+    the order and the period (a wrong ``-o x.pdf`` fails at once, not after all the work)."""
+    from .compose import check_output
+    from .compose.briefing import ORDERS
+
+    check_output(output)
+    if output.suffix.lower() == ".docx":
+        from .compose.docx import check_template
+
+        check_template(template)
+    if sort not in ORDERS:
+        raise ConfigError(f"--sort {sort!r}: choose one of {', '.join(ORDERS)}")
+    if since and until and since > until:
+        raise ConfigError(f"--since {since} is after --until {until}: the period would be empty")
 
 
 def _engine_flags() -> dict[str, tuple[Any, str, str]]:
@@ -130,6 +180,7 @@ def _run_options(settings: Settings, given: dict[str, Any], no_cache: bool) -> d
 @engine_options
 def brief(
     inputs: Inputs = None,
+    urls: Urls = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .docx, .md or .json.")] = Path(
         "outputs/briefing.docx"
     ),
@@ -141,34 +192,54 @@ def brief(
     unit: Annotated[str | None, typer.Option("--unit", help="Compiling unit 编印单位.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default today).")] = None,
     no_cache: NoCache = False,
+    no_dedup: Annotated[bool, typer.Option("--no-dedup", help="Keep every article as its own entry: "
+                                                             "don't merge reprints or group related reports.")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="Only articles dated on or after YYYY-MM-DD "
+                                                               "(undated ones are kept and counted).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only articles dated on or before YYYY-MM-DD.")] = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="Stories of a city: newest (default) | oldest "
+                                                             "(by date, undated last) | input.")] = None,
     *,
     engine_options: dict[str, Any],
 ) -> None:
     """Write a briefing from articles, grouped by province and city."""
+    from .compose.layout import reprint_count, story_count
     from .pipeline import brief_paths
+    from .text import safe_text
 
+    title, issue, unit = (safe_text(v) if v else v for v in (title, issue, unit))  # options are input too
     s = load_settings().with_overrides(backend=backend, max_chars=max_chars, title=title, template=template,
-                                       issue=issue, unit=unit)
+                                       issue=issue, unit=unit, dedup=False if no_dedup else None, sort=sort)
+    first, last = _date(since, "--since"), _date(until, "--until")
+    _check_brief_options(output, s.template, s.sort, first, last)
     run = _run_options(s, engine_options, no_cache)
-    result = brief_paths(inputs or [Path("seeds")], max_chars=s.max_chars, title=s.title, issue=s.issue,
-                         unit=s.unit, date=_date(date), region_aliases=s.region_aliases, **run)
+    result = brief_paths(_inputs(inputs, urls, ["seeds"]), max_chars=s.max_chars, title=s.title, issue=s.issue,
+                         unit=s.unit, date=_date(date), region_aliases=s.region_aliases, dedup=s.dedup, since=first,
+                         until=last, order=s.sort, **run)
     run["progress"]("render", 0, 1)
     path = result.write(output, template=s.template)
     run["progress"]("render", 1, 1)
-    typer.echo(f"wrote {path} ({len(result.items)} articles, {len(result.skipped)} skipped)")
+    stories, merged = story_count(result.items), reprint_count(result.items)
+    counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
+        else f"{stories} articles"
+    typer.echo(f"wrote {path} ({counted}, {len(result.skipped)} skipped)")
+    if period := result.period:
+        typer.echo(f"  period {period.since or '…'} to {period.until or '…'}: left out {period.excluded} dated "
+                   f"outside it, kept {period.undated} undated")
     for section in result.sections:
-        cities = "、".join(f"{c.name} {len(c.items)}" for c in section.cities if c.name)
-        typer.echo(f"  {section.name}: {len(section.items)} 篇" + (f"（{cities}）" if cities else "")
+        cities = "、".join(f"{c.name} {story_count(c.items)}" for c in section.cities if c.name)
+        typer.echo(f"  {section.name}: {story_count(section.items)} 篇" + (f"（{cities}）" if cities else "")
                    + f" — {section.items[0].article.title}")
     for skipped in result.skipped:
-        typer.echo(f"  skipped {skipped.path}: {skipped.reason}")
+        typer.echo(f"  {'ignored' if skipped.ignored else 'skipped'} {skipped.location}: {skipped.reason}")
 
 
 @app.command()
 @handles_errors
 @engine_options
 def summarize(
-    files: Files,
+    files: Files = None,
+    urls: Urls = None,
     backend: Backend = None,
     max_chars: MaxChars = None,
     as_json: AsJson = False,
@@ -182,7 +253,7 @@ def summarize(
 
     s = load_settings().with_overrides(backend=backend, max_chars=max_chars)
     run = _run_options(s, engine_options, no_cache)
-    articles = load_articles(files)
+    articles = load_articles(_inputs(files, urls))
     summaries = summarize_articles(articles, max_chars=s.max_chars, **run)
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
@@ -219,19 +290,19 @@ def _article_json(article: Any) -> dict[str, Any]:
 
 @app.command()
 @handles_errors
-def ingest(files: Files, as_json: AsJson = False) -> None:
+def ingest(files: Files = None, urls: Urls = None, as_json: AsJson = False) -> None:
     """Print what the reader understood: title, source, date, region and clean text."""
     from .ingest import load_articles
-    from .pipeline import with_regions
 
-    articles = with_regions(load_articles(files), load_settings().region_aliases)
+    articles = load_articles(_inputs(files, urls), aliases=load_settings().region_aliases)
     if as_json:
         typer.echo(json.dumps([_article_json(a) for a in articles], ensure_ascii=False, indent=2))
         return
     for a in articles:
         typer.echo(f"== {a.name}\n标题: {a.title}{'（生成）' if a.title_derived else ''}")
         typer.echo(f"来源: {a.source or '-'}  日期: {a.date or '-'}  作者: {'、'.join(a.authors) or '-'}")
-        typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})\n{a.text}\n")
+        typer.echo(f"地区: {a.region.label()} (置信度 {a.region.confidence:.2f})  依据: {a.region.reason or '-'}")
+        typer.echo(f"{a.text}\n")
 
 
 @app.command("eval")

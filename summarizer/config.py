@@ -10,6 +10,8 @@ The file is ``summarizer.toml`` in the working directory, or the path in
     issue = 12                  # 期号 (shown as 第12期; a text such as "2024年第3期" is kept as is)
     unit = "某某协会秘书处"      # 编印单位
     template = "gongwen"        # plain (default) | gongwen | path/to/your.docx
+    dedup = true                # merge reprints into one entry, group related reports (false: every article)
+    sort = "newest"             # stories of a city: newest | oldest (by date, undated last) | input
 
     [engines.transformers]   # options of one engine (``summarizer engines`` lists them); the CLI's flags win
     dtype = "auto"              # auto (measured once per CPU) | mixed | bfloat16 | float32
@@ -45,6 +47,8 @@ class Settings:
     model: str | None = None
     max_chars: int = 150
     template: str | None = None  # plain | gongwen | a .docx path (see compose/docx.py)
+    dedup: bool = True  # merge reprints, group related reports (summarizer.dedup)
+    sort: str = "newest"  # the stories of a city: newest | oldest | input (compose.briefing.ORDERS)
     # [regions]: a name (estate, outlet, nickname) → the region it stands for; "" = not a place.
     region_aliases: Mapping[str, str] = field(default_factory=dict)
     issue: str | None = None  # 期号 on the masthead
@@ -85,7 +89,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     for key, value in section.items():
         if key not in known:
             raise ConfigError(f"{file}: unknown key [brief].{key}; known keys: {', '.join(known)}")
-        expected = int if key == "max_chars" else str
+        expected = {"max_chars": int, "dedup": bool}.get(key, str)
         if not isinstance(value, expected):
             raise ConfigError(f"{file}: [brief].{key} must be {expected.__name__}, got {value!r}")
     if "models" in data:

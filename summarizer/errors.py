@@ -12,6 +12,10 @@
 The library raises and logs; only the CLI prints and picks exit codes.
 """
 
+from pathlib import Path
+
+from .types import SkipKind, SkippedFile
+
 
 class SummarizerError(Exception):
     """Base class: anything the CLI turns into one clear line and a non-zero exit."""
@@ -22,12 +26,20 @@ class InputError(SummarizerError):
 
 
 class UnreadableFileError(InputError):
-    """One input file cannot be used. The pipeline skips it and lists it in the briefing."""
+    """One input file cannot be used. The pipeline skips it and lists it in the briefing.
 
-    def __init__(self, path: object, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    ``skipped`` is that entry: a ``types.SkipKind`` (whose wording table gives the reason in English
+    and Chinese), the detail that fills it, and the underlying error message.
+    """
+
+    def __init__(self, path: object, kind: SkipKind, detail: str = "", *, error: str = "") -> None:
+        self.skipped = SkippedFile(Path(str(path)), kind, detail, error)
+        super().__init__(f"{path}: {self.skipped.reason}")
         self.path = path
-        self.reason = reason
+
+    @property
+    def reason(self) -> str:
+        return self.skipped.reason
 
 
 class BackendError(SummarizerError):

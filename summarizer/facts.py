@@ -13,21 +13,35 @@ from collections.abc import Iterable
 
 from .lexicon import word_idf
 from .text import split_sentences
-from .types import KeyFigure
+from .types import GARBLED, KeyFigure
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
-_UNITS = (
-    "户|份|名|人次|人|个|家|栋|幢|条|批次|批|次|项|所|座|辆|台|套|件|箱|袋|吨|公斤|千克|斤|米|公里|平方米|亩|"
-    "元|美元|块|年|月|日|天|小时|分钟|岁|倍|%|％|‰|组|支|场|轮|期|处|间|床|单元|社区|小区"
+_BIG = {"万": 10_000, "亿": 100_000_000, "万亿": 10**12}
+# Measures: what an amount is counted in (a currency, a time, a weight, a count word).
+MEASURES = (
+    "户|份|名|人次|人|个|家|栋|幢|条|批次|批|次|项|所|座|辆|台|套|件|箱|袋|吨|公斤|千克|斤|克|毫米|厘米|千米|米|"
+    "公里|平方公里|平方米|立方米|公顷|亩|升|千瓦时|元|美元|欧元|日元|港元|英镑|韩元|卢布|块|年|月|日|天|周|小时|分钟|秒|"
+    "岁|倍|%|％|‰|组|支|场|轮|期|处|间|床"
 )
-_NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
+# Nouns that count like units after a number (19个小区 … 3个单元) but name things on their own.
+_UNITS = f"{MEASURES}|单元|社区|小区"
+# Digits with a decimal point (ASCII or full-width 2．8), grouped thousands (52,214,667; 49，893，651 — a
+# full-width comma only in groups of three, else it ends a clause), or Chinese numerals.
+_NUM = r"(?:\d{1,3}(?:，\d{3})+(?!\d)(?:[.．]\d+)?|\d+(?:[.．,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
 FIGURE_RE = re.compile(
-    rf"(?P<qual>近|约|超过|超|逾|数)?(?P<num>{_NUM})\s*(?P<big>[万亿])?(?P<more>余|多)?\s*(?P<unit>{_UNITS})?"
+    rf"(?P<qual>近|约|超过|超|逾|数)?(?P<num>{_NUM})\s*(?P<big>万亿|[万亿])?(?P<more>余|多)?\s*(?P<unit>{_UNITS})?"
 )
+# A word that is only an amount's unit (亿美元, 小时, 万人次): never a keyword or a theme.
+AMOUNT_WORD_RE = re.compile(rf"[零〇一二两三四五六七八九十百千万亿]*(?:{MEASURES})?")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _DATE_RE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?:(?P<d>{_NUM})[日号])?")
+
+
+def amount_word(word: str) -> bool:
+    """True for a word that is only numerals and a unit (亿美元, 小时, 万人次): an amount, not a term."""
+    return bool(word) and AMOUNT_WORD_RE.fullmatch(word) is not None
 
 
 def chinese_to_int(text: str) -> int | None:
@@ -48,7 +62,7 @@ def parse_number(num: str, big: str | None = None) -> float | None:
     value: float | None
     if num[0].isdigit():
         try:
-            value = float(num.replace(",", ""))
+            value = float(num.translate(_FULL_WIDTH).replace(",", ""))
         except ValueError:
             return None
     else:
@@ -104,24 +118,38 @@ def unsupported_figures(summary: str, source: str) -> list[str]:
 
 
 def key_figures(text: str, limit: int = 5) -> list[KeyFigure]:
-    """The article's headline figures: amounts with a unit (not dates), first mention of each value.
+    """The article's headline figures: amounts with a unit (not dates), first mention of each value,
+    one per sentence, from clean sentences.
 
     Small Chinese numerals (一天, 一名) are language rather than data, so a key figure needs
     Arabic digits or a 万/亿 multiplier. Vague counts (数十万人) say nothing exact, and a bare
-    ``N日`` is as often a date (当地时间20日) as a number of days: neither is a key figure.
+    ``N日`` is as often a date (当地时间20日) as a number of days: neither is a key figure. A sentence
+    holding a garbled span (``types.GARBLED``) is never quoted, and a sentence gives one figure, so
+    the quotes under an article do not repeat one another. Digits right after a letter or digit
+    belong to a code or model name (Mate60, 300976.SZ), not to an amount.
     """
     seen: set[tuple[float | None, str]] = set()
+    sentences: set[str] = set()
     out = []
     for fig in figures(text):
         numeric = any(c.isdigit() for c in fig.text) or any(c in _BIG for c in fig.text)
         vague = fig.text.startswith("数") or fig.unit in {"", "日期", "日"}
-        if not numeric or vague or (fig.value, fig.unit) in seen:
+        if not numeric or vague or (fig.value, fig.unit) in seen or fig.sentence in sentences:
+            continue
+        if GARBLED in fig.sentence or _in_code(fig):
             continue
         seen.add((fig.value, fig.unit))
+        sentences.add(fig.sentence)
         out.append(fig)
         if len(out) == limit:
             break
     return out
+
+
+def _in_code(fig: KeyFigure) -> bool:
+    at = fig.sentence.find(fig.text)
+    before = fig.sentence[at - 1] if at > 0 else ""
+    return bool(before) and ((before.isascii() and before.isalnum()) or before in "._-")
 
 
 # Organisation names: the two characters before a suffix that ends most proper names (悦山国际小区 →

@@ -30,7 +30,8 @@ from .cache import CachedEngine, SummaryCache, cache_key, text_key
 from .errors import BackendError, ConfigError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
-from .types import Article, Briefing, SkippedFile, Summary
+from .text import safe_value
+from .types import Article, Briefing, FallbackKind, SkippedFile, Summary
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -195,11 +196,13 @@ def _summarize_fresh(
                               lambda part: engine.summarize(part, max_chars=max_chars))
     except BackendError as exc:
         log.warning("engine %s failed, using the extractive engine: %s", engine.name, exc)
-        failed = [dataclasses.replace(s, fallback=f"{engine.name} failed: {exc}")
+        failed = [dataclasses.replace(s, fallback=f"{engine.name} failed: {exc}",
+                                      fallback_kind=FallbackKind.ENGINE_FAILED)
                   for s in extractive.summarize(articles, max_chars=max_chars)]
         return failed, set(range(len(failed)))
     if reason:
-        return [dataclasses.replace(s, fallback=reason) for s in summaries], set()
+        return [dataclasses.replace(s, fallback=reason, fallback_kind=FallbackKind.MODEL_UNAVAILABLE)
+                for s in summaries], set()
     out = list(summaries)
     # An engine's own fallback (its request failed) goes straight to step 5: a stricter prompt won't help.
     unwritten = {i: s.fallback for i, s in enumerate(out) if s.fallback and s.engine == engine.name}
@@ -230,7 +233,11 @@ def _summarize_fresh(
     for i in sorted(why):
         log.warning("%s: %s; using the extractive summary", articles[i].name, why[i])
         fallback = extractive.summarize([articles[i]], max_chars=max_chars)[0]
-        out[i] = dataclasses.replace(fallback, fallback=why[i])
+        if i in unwritten:  # the request failed (a server error, a timeout)
+            kind = FallbackKind.ENGINE_FAILED
+        else:
+            kind = FallbackKind.EMPTY if problems[i] == [""] else FallbackKind.UNSUPPORTED
+        out[i] = dataclasses.replace(fallback, fallback=why[i], fallback_kind=kind)
     return out, set(unwritten)
 
 
@@ -320,9 +327,20 @@ def brief(
     overview_engine: Completing | None = None,
     cache: SummaryCache | None = None,
     progress: Progress | None = None,
+    dedup: bool = True,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    order: str = "newest",
     **options: object,
 ) -> Briefing:
-    """Resolve regions (where not known yet), summarise, and compose a ``Briefing``.
+    """Resolve regions (where not known yet), merge reprints, summarise, and compose a ``Briefing``.
+
+    ``since``/``until``: keep the articles dated in that period (both days included) and the undated
+    ones (``compose.briefing.in_period``; the briefing says how many of each). ``order``: the stories
+    of a city newest or oldest first, or as given (``compose.briefing.ORDERS``).
+
+    ``dedup``: merge the copies of one story into one entry and group related reports
+    (``summarizer.dedup``); reprints are never summarised. False: every article is its own entry.
 
     ``issue``/``unit`` are the masthead's 期号 and 编印单位. When the engine declares ``titles`` it
     also writes the headlines of the articles that have none (all together; each checked like a
@@ -332,14 +350,25 @@ def brief(
     as in ``summarize_articles`` (stages: model — loading it —, regions, summaries, retries, titles,
     overview).
     """
-    from .compose.briefing import build_briefing
+    from .compose.briefing import ORDERS, build_briefing, in_period
+    from .dedup import find_stories
 
+    if order not in ORDERS:  # before any work
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
     if progress:
         progress("model", 0, 1)
     engine, reason = open_engine(backend, model, cache=cache, **options)  # a bad option fails before any work
     if progress:
         progress("model", 1, 1)
+    # Articles built in Python have not passed a reader: make their text safe as ingest does (a lone
+    # surrogate cannot be encoded for comparing, caching or writing).
+    articles = safe_value(list(articles))
+    period = None
+    if since or until:
+        articles, period = in_period(articles, since, until)
     located = with_regions(articles, region_aliases, progress)
+    stories = find_stories(located) if dedup else None
+    located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
     summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
     if reason is None and engine.capabilities.titles:
         located = _model_titles(cast(Titling, engine), located, summaries, max_chars, progress)
@@ -348,8 +377,9 @@ def brief(
     if overview_engine is not None and progress is not None:
         overview_engine = _Reported(overview_engine, progress)
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
-                          issue=issue, unit=unit, overview_engine=overview_engine,
-                          prompts=options.get("prompts"))  # type: ignore[arg-type]
+                          issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
+                          prompts=options.get("prompts"), stories=stories,  # type: ignore[arg-type]
+                          period=period, order=order)
 
 
 def _model_titles(engine: Titling, articles: list[Article], summaries: Sequence[Summary], max_chars: int,

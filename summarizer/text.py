@@ -1,27 +1,133 @@
-"""Sentence splitting and small text helpers shared by every stage.
+"""Sentence splitting and the language rules every stage shares, each written once here.
 
-Chinese sentence ends are 。！？ (and ASCII !?; also …… and ；for clauses). A closing quote or
-bracket right after the end mark stays with its sentence (“……。” is one sentence), and nothing
-inside 《书名》 is split.
+- The CJK character class (``CJK``, ``cjk_count``, ``cjk_ratio``): CJK Unified Ideographs, Extension A
+  and the compatibility block; and the kana/Hangul that mark Japanese or Korean (``foreign_script_count``).
+- Sentence ends: 。！？ (and ASCII !?) and the ellipsis …; a closing quote or bracket right after the
+  end mark stays with its sentence (“……。” is one sentence), and nothing inside 《书名》 is split.
+  ``ends_sentence`` asks the same question of a line.
+- Byline words (``BYLINE_LABELS``, ``AUTHOR_LABELS``, ``BYLINE_OPEN``): the labels of credit lines (来源：…, 记者：…),
+  which are metadata, never story text.
+- The lead window (``LEAD_WINDOW``, ``lead_window``): how much of a long article quadratic work reads.
+- Safe text (``safe_text``, ``safe_value``): the characters no output can hold (controls, lone
+  surrogates) removed where text enters — readers, CLI options — and once more at the renderers' edge.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
+from collections.abc import Mapping
+from enum import Enum
+from pathlib import PurePath
+from typing import TypeVar
 
-_END = "。！？!?"
-_CLOSE = "”’」』）)】》\"'"
+T = TypeVar("T")
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # for use inside a regex character class
+END_MARKS = "。！？!?…"
+CLAUSE_MARKS = "，,；;：:、"
+CLOSERS = "”’」』）)】》\"'"
 # An end mark (or an ellipsis), then any closing quotes/brackets.
-_SENT_RE = re.compile(rf"(?:[{_END}]+|……|…)[{re.escape(_CLOSE)}]*")
-_CLAUSE_RE = re.compile(rf"[，,；;：:][{re.escape(_CLOSE)}]*")
+_SENT_RE = re.compile(rf"[{END_MARKS}]+[{re.escape(CLOSERS)}]*")
+_CLAUSE_RE = re.compile(rf"[，,；;：:][{re.escape(CLOSERS)}]*")
+CJK_RE = re.compile(f"[{CJK}]")
+_CJK_RUN_RE = re.compile(f"[{CJK}]+")
+# Japanese kana and Korean Hangul: text written in them is not Chinese, though it may hold CJK ideographs.
+_FOREIGN_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+
+# Labels that open a credit line: 来源：哈尔滨新闻网, 记者：节永志, 责任编辑：王悦, 文/图：…, 原标题：….
+BYLINE_LABELS = ("来源", "记者", "编辑", "责任编辑", "值班编辑", "作者", "通讯员", "实习生", "摄影", "摄像", "文/图",
+                 "文图", "图文", "撰文", "采写", "图片来源", "图源", "制图", "审核", "校对", "初审", "复审", "终审",
+                 "监制", "统筹", "策划", "出品", "原标题", "本文原标题")
+# The labels whose value names the people who wrote the story.
+AUTHOR_LABELS = frozenset({"记者", "作者", "通讯员", "实习生", "撰文", "采写"})
+# A byline label as a regex alternative, longest first (责任编辑 before 编辑).
+BYLINE_LABEL = "|".join(sorted((re.escape(w) for w in BYLINE_LABELS), key=len, reverse=True))
+# A line that opens as a credit: a label and its colon (来源：…, 责任编辑:…), or a label in brackets
+# ((记者 张三), 【编辑:刘阳禾】). Not 记者从市住建局获悉，… — that is a sentence of the story.
+BYLINE_OPEN = rf"^[（(【\[]?\s*(?:{BYLINE_LABEL})\s*[:：]|^[（(【\[]\s*(?:{BYLINE_LABEL})\s"
+
+
+_OUTLET = r"[^\s，。,:：；;、！？!?（）()【】\[\]]"
+DAY = r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日"
+PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚|一早|清晨|夜间|晚"
+# What opens a story before its news: a dateline or wire credit (新华社北京2月29日电, 据新华社哈尔滨8月7日电,
+# IT之家8月16日消息, 本报讯, 中国消费者报福州讯, 据微信公号“江苏高院”消息, 央视网消息：), an
+# attribution (记者从石家庄市防汛抗旱指挥部获悉，/ 据两位知情人士表示，), the byline in brackets after
+# them (（记者 孙自法）), a crawler's stamp (2023-07-28 12:22:16，正文：) and a time clause (7月11日，/
+# 27日 / 近日，/ 6日一早，/ 7月20日8时至21日8时，). Never the news itself: each needs its marker (电;
+# 讯 before a bracket or a space; 消息 before a colon; 获悉) or stands alone as a clause.
+_LEAD_FURNITURE_RE = re.compile(
+    rf"^(?:据?{_OUTLET}{{1,20}}?\s*{DAY}(?:电|讯|消息|报道|快讯)"
+    rf"|{_OUTLET}{{1,14}}?讯(?=[（(【\[\s:：，,]|$)"
+    rf"|据[^，。,:：；;！？!?]{{1,32}}(?=[:：，,])"
+    rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?(?:[，,\s]*正文)?(?=[\s:：，,]|$)"
+    rf"|{_OUTLET}{{1,10}}?消息(?=[:：])"
+    rf"|记者[^，。,]{{0,24}}?(?:获悉|了解到|得知)(?=[\s:：，,])"
+    rf"|[（(【\[][^）)】\]]{{0,40}}?(?:记者|通讯员|编辑|摄)[^）)】\]]{{0,40}}[）)】\]]"
+    rf"|(?:{DAY}|今天|今日|昨天|昨日|日前|近日|近期|当地时间{DAY})(?:{PART_OF_DAY})?(?=[\s，,]|{DAY}|$)"
+    rf"|(?:{DAY}|今天|今日|昨天|昨日)(?:{PART_OF_DAY})?(?=[{CJK}])(?![{CJK}]{{0,2}}(?:起|前|后|内|以来|至))"
+    rf"|(?=[^，,]*[年月日时])[\d\s年月日号时分秒点至到—~-]+(?:{PART_OF_DAY})?(?=[，,])"
+    rf")[\s:：，,]*"
+)
+# Words that only say when (deictic times): never a keyword, a theme or a title on their own.
+TIME_WORDS = frozenset({
+    "今天", "今日", "昨天", "昨日", "明天", "明日", "前天", "去年", "今年", "明年", "前年", "近日",
+    "日前", "近期", "目前", "当前", "此前", "此后", "当天", "当日", "当晚", "今晚", "昨晚", "今早",
+    "昨夜", "上午", "下午", "晚上", "凌晨", "中午", "傍晚", "本周", "上周", "下周", "本月", "上月",
+    "下月", "年初", "年底", "年末", "月初", "月底", "近年", "近年来", "今年以来", "即日", "即日起", "从今天起",
+    "目前为止", "截至目前",
+})
+# A date (with its part of day) closing a clause: the lead's time run into a headline before it
+# (…“幸福密码”8月1日，…).
+DATE_TAIL_RE = re.compile(rf"(?<=[{CJK}”》）)])(?:{DAY})(?:{PART_OF_DAY})?$")
+# A date or time that is all a piece says (2023年2月, 2023年7月27日, 8月7日, 6日一早).
+DATE_ONLY_RE = re.compile(rf"^[\s，,]*(?:\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?|{DAY})(?:{PART_OF_DAY})?[\s，,。]*$")
+
+
+# A clause that leans on the one after it: a purpose, circumstance or basis (为应对来势汹汹的洪情，/ 随着
+# 气温升高，/ 根据通知要求，/ 在各方的共同努力下，), or what announces it (数据显示，/ 他表示，).
+LEANING_RE = re.compile(r"^(?:为了?|随着|面对|面临|针对|根据|按照|依据|对于|伴随|经过|"
+                        r"在[^，,。]{1,24}(?:中|下|时|后|前|上|期间|之际|之下|背景下|情况下))[^，,。]*[，,]$"
+                        r"|(?:显示|表示|指出|认为|宣布|透露|强调|介绍|获悉|了解到|称|说|报道|通报)[，,]$")
+_TIME_RANGE_RE = re.compile(r"[\d\s年月日号时分秒点至到—~-]*[年月日时][\d\s年月日号时分秒点至到—~-]*")
+
+
+def only_time(clause: str) -> bool:
+    """Whether ``clause`` says nothing but when (今日，/ 从今天起 / 自7月29日12时30分起 / 2023年2月)."""
+    body = clause.strip().rstrip(CLAUSE_MARKS + END_MARKS + " ")
+    body = re.sub(r"^(?:从|自|截至|截止|至|到)|(?:起|以来|开始|为止|至今)$", "", body)
+    return not body or body in TIME_WORDS or bool(DATE_ONLY_RE.match(body) or _TIME_RANGE_RE.fullmatch(body))
+
+
+def strip_lead(text: str) -> str:
+    """``text`` without the datelines, credits, bylines and time clauses that open it (``_LEAD_FURNITURE_RE``):
+    ``据新华社哈尔滨8月7日电6日一早，哈尔滨…`` → ``哈尔滨…``."""
+    for _ in range(5):  # 本报讯（记者 巴茜）27日，…: a credit, a byline, a time, one after the other
+        rest = _LEAD_FURNITURE_RE.sub("", text, count=1)
+        if rest == text:
+            break
+        text = rest
+    return text
+
+
+def ends_sentence(line: str, also: str = "") -> bool:
+    """True when ``line`` ends with an end mark (or one of ``also``), closing quotes/brackets allowed after it.
+
+    A line that ends on a closing quote alone (守护“家园防线”) does not: that is a headline's shape.
+    """
+    stripped = line.rstrip().rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in END_MARKS + also
 
 
 def _split_keep(text: str, pattern: re.Pattern[str]) -> list[str]:
     out: list[str] = []
     start = 0
-    depth = 0  # inside 《…》 we never split
+    depth = seen = 0  # inside 《…》 we never split; depth is counted up to each match, once (linear)
     for m in pattern.finditer(text):
-        depth = text.count("《", 0, m.start()) - text.count("》", 0, m.start())
+        depth += text.count("《", seen, m.start()) - text.count("》", seen, m.start())
+        seen = m.start()
         if depth > 0:
             continue
         piece = text[start : m.end()].strip()
@@ -51,18 +157,42 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.splitlines() if p.strip()]
 
 
-_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 def cjk_ratio(text: str) -> float:
     """Share of CJK ideographs among the non-space characters of ``text``."""
-    chars = [c for c in text if not c.isspace()]
-    return sum(1 for c in chars if _CJK_RE.match(c)) / len(chars) if chars else 0.0
+    chars = sum(map(len, text.split()))  # the non-space characters: str.split() drops what isspace() is
+    return cjk_count(text) / chars if chars else 0.0
 
 
 def close_clause(text: str) -> str:
     """End a text that stops at a clause mark (，；：、) with 。 instead: same length, reads as a sentence."""
     return text[:-1] + "。" if text and text[-1] in "，,；;：:、" else text
+
+
+def quote_depth(text: str, depth: int = 0) -> tuple[int, bool]:
+    """(how many quotations are open at the end of ``text``, starting ``depth`` deep; whether it closes
+    one that was not open: a ” with none left to close)."""
+    unopened = False
+    for c in text:
+        if c == "“":
+            depth += 1
+        elif c == "”":
+            unopened = unopened or depth == 0
+            depth = max(0, depth - 1)
+    return depth, unopened
+
+
+def close_quotes(text: str, depth: int = 0) -> str:
+    """A piece cut out of a longer text, with its quotation marks paired: a quotation it opens and does
+    not close ends with …” (its trailing clause mark dropped), one it closes without opening (or that is
+    open where it starts, ``depth`` deep) starts with “…. A reader then sees where the speaker's words
+    were cut, not one quotation made of two.
+    """
+    end, unopened = quote_depth(text, depth)
+    if unopened or depth:
+        text = "“" * max(depth, 1) + "…" + text.lstrip("…")
+    if end:
+        text = text.rstrip(CLAUSE_MARKS + "…") + "…" + "”" * end
+    return text
 
 
 def truncate_at_boundary(text: str, max_chars: int) -> str:
@@ -86,5 +216,161 @@ _ASIDE_RE = re.compile(r"（[^（）]{1,30}）|\([^()]{1,30}\)|【[^【】]{1,30
 
 
 def strip_asides(text: str) -> str:
-    """Remove short bracketed asides (（…）, (…), 【…】 up to 30 characters); keep 《书名》."""
-    return _ASIDE_RE.sub("", text)
+    """Remove short bracketed asides (（…）, (…), 【…】 up to 30 characters); keep 《书名》, and keep what is
+    inside quotation marks: a quotation or a quoted name is given as written (“红色文化轻骑兵(2021-2023)活动”)."""
+    if "“" not in text:
+        return _ASIDE_RE.sub("", text)
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text + "“"):  # a sentinel mark flushes the last piece
+        if c not in "“”":
+            continue
+        piece = text[start:i]
+        out.append(_ASIDE_RE.sub("", piece) if depth == 0 else piece)
+        out.append(text[i] if i < len(text) else "")
+        depth = depth + 1 if c == "“" else max(0, depth - 1)
+        start = i + 1
+    return "".join(out)
+
+
+# The lead window: what work that compares every part of a text with every other part (the
+# extractive engine's clause matrices, the keywords' repeats) reads of a long article, in characters.
+# Such work grows with the square of the text (1 MB of text took 17 GB), so it is bounded. News puts
+# what matters first, and every dev article is far shorter (the longest, in CLTS, has 2,330
+# characters), so their summaries and keywords are unchanged. benchmarks/robustness.py measures
+# articles of 100 KB to 5 MB.
+LEAD_WINDOW = 10_000
+
+
+def lead_window(text: str, limit: int = LEAD_WINDOW) -> str:
+    """The first ``limit`` characters of ``text``, ending at the last paragraph or sentence end in them."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(mark) for mark in END_MARKS) + 1
+    while 0 < cut < limit and head[cut] in CLOSERS:  # “……。” ends after its quote
+        cut += 1
+    cut = max(cut, head.rfind("\n"))
+    return head[:cut] if cut > 0 else head
+
+
+def cjk_count(text: str) -> int:
+    """Number of CJK ideographs in ``text``."""
+    return sum(map(len, _CJK_RUN_RE.findall(text)))  # runs, not characters: a quarter of the time
+
+
+def foreign_script_count(text: str) -> int:
+    """Number of kana and Hangul characters in ``text`` (Japanese or Korean, not Chinese)."""
+    return len(_FOREIGN_SCRIPT_RE.findall(text))
+
+
+# Characters no output format can hold: C0 controls other than tab and newline (XML 1.0 forbids
+# them; a carriage return becomes a newline), the noncharacters U+FFFE/U+FFFF, and lone surrogates
+# (half a UTF-16 pair: a JSON "\ud800", a file name in no encoding; they cannot be written as UTF-8).
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with what no renderer can write removed: controls (not tab/newline) dropped, CR/CRLF
+    made newlines, lone surrogates replaced by U+FFFD (which cleaning treats as garbled)."""
+    text = _UNSAFE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
+def safe_value(value: T) -> T:
+    """A copy of ``value`` (a dataclass, container, path or string) with every string made ``safe_text``.
+
+    The one pass at the renderers' edge: whatever a briefing holds — file names, options, cached
+    or generated summaries — reaches Word, Markdown and JSON writable. Enums and other values pass.
+    """
+    if isinstance(value, Enum) or value is None:
+        return value
+    if isinstance(value, str):
+        return safe_text(value)  # type: ignore[return-value]
+    if isinstance(value, PurePath):
+        text = str(value)
+        return value if safe_text(text) == text else type(value)(safe_text(text))  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: safe_value(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple | list):
+        return type(value)(safe_value(v) for v in value)  # type: ignore[return-value]
+    if isinstance(value, Mapping):
+        return {safe_value(k): safe_value(v) for k, v in value.items()}  # type: ignore[return-value]
+    return value
+
+
+# Characters that standing alone as a word are glue: particles, pronouns, prepositions, adverbs, measure words.
+FUNCTION_CHARS = frozenset("的了在是和与及或也都就还又而并但被把将对为于从向以由其这那此每各该个之等着过地得很更最有"
+                           "我你他她它们据啊吗呢吧呀啦嘛已给让使比跟往沿按凭趁距自至则即却仍再才乃且若虽因故谁本")
+# Suffixes of division names (延庆区, 石柱县): a word of their own only by accident of the word list.
+DIVISION_SUFFIXES = frozenset("省市县区镇乡村旗盟")
+_MAX_WORD = 8  # longest dictionary word tried by the segmentation
+_UNKNOWN = 15.0  # the cost of a character the word list lacks: above any listed word's IDF (max 13.9)
+# A character this common (IDF under 5: 说 2.6, 看 3.8, 多 3.6; surnames 王 5.7, 张 5.8) is a word of its own.
+_COMMON_CHAR_IDF = 5.0
+_RUN_RE = re.compile(f"[{CJK}]+")
+
+
+def segment(run: str) -> list[str]:
+    """A run of Chinese characters as words of jionlp's word list: the segmentation with the least total IDF.
+
+    Rare words cost more, so common words and long listed words win (董事长 over 董事 + 长). Runs of
+    single characters that are not glue (蒋/振/岭: a name the list lacks) are one word, not three.
+    """
+    from .lexicon import word_idf  # the word list is read on first use
+
+    idf = word_idf()
+    best = [0.0] + [math.inf] * len(run)
+    start = [0] * (len(run) + 1)
+    for end in range(1, len(run) + 1):
+        for begin in range(max(0, end - _MAX_WORD), end):
+            cost = idf.get(run[begin:end], _UNKNOWN if end - begin == 1 else None)
+            if cost is not None and best[begin] + cost < best[end]:
+                best[end], start[end] = best[begin] + cost, begin
+    words: list[str] = []
+    end = len(run)
+    while end > 0:
+        words.append(run[start[end]:end])
+        end = start[end]
+    # Consecutive single characters that are neither glue nor common words on their own (蒋/振/岭, not
+    # 说 or 看) make one word; a division suffix left alone (延庆|区) belongs to the name before it.
+    merged: list[str] = []
+    name = False  # whether merged[-1] is such a run
+    for word in reversed(words):
+        single = len(word) == 1 and word not in FUNCTION_CHARS and idf.get(word, _UNKNOWN) >= _COMMON_CHAR_IDF
+        if merged and ((single and name) or (word in DIVISION_SUFFIXES and merged[-1][-1] not in FUNCTION_CHARS)):
+            merged[-1] += word
+        else:
+            merged.append(word)
+        name = single
+    return merged
+
+
+def word_bounds(text: str) -> set[int]:
+    """Offsets in ``text`` where a cut splits no word and no number: between the words of ``segment``
+    inside Chinese runs, and elsewhere wherever a letter, digit or character does not continue (never
+    inside 770, 2.5% or iPhone, nor between 770 and 米)."""
+    inside: set[int] = set()
+    bounds = {0, len(text)}
+    for m in _RUN_RE.finditer(text):
+        inside.update(range(m.start() + 1, m.end()))
+        pos = m.start()
+        for word in segment(m.group())[:-1]:
+            pos += len(word)
+            bounds.add(pos)
+    bounds.update(i for i in range(1, len(text)) if i not in inside and not _continues(text, i))
+    return bounds
+
+
+def _continues(text: str, i: int) -> bool:
+    """Whether the characters either side of offset ``i`` belong to one token: letters and digits
+    (iPhone, 770), a number and its unit (770米, 2.5%), a decimal point or thousands comma."""
+    a, b = text[i - 1], text[i]
+    after = text[i + 1] if i + 1 < len(text) else ""
+    before = text[i - 2] if i >= 2 else ""
+    point = ".,．，"
+    letters = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+    unit = a.isdigit() and (b.isdigit() or b in "%％‰" or bool(_RUN_RE.match(b)))
+    decimal = (a.isdigit() and b in point and after.isdigit()) or (a in point and before.isdigit() and b.isdigit())
+    return letters or unit or decimal

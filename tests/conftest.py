@@ -16,8 +16,9 @@ SEEDS = ROOT / "seeds"
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the user's summary cache."""
+    """No test reads or writes the user's summary cache or store of fetched pages."""
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("summary-cache")))
+    monkeypatch.setenv("SUMMARIZER_FETCH_DIR", str(tmp_path_factory.mktemp("fetched-pages")))
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from summarizer.compose import layout
 from summarizer.compose.briefing import build_briefing
 from summarizer.compose.fields import instructions
 from summarizer.compose.fonts import east_asian_font
-from summarizer.types import Region, SkippedFile, Summary
+from summarizer.types import Region, SkipKind, SkippedFile, Summary
 from tests.conftest import make_article, make_region
 
 TEMPLATES = ("plain", "gongwen")
@@ -26,7 +26,7 @@ DATE = dt.date(2024, 5, 18)
 
 @pytest.fixture(scope="module")
 def seed_briefing(seed_articles):
-    skipped = (SkippedFile(Path("broken.txt"), "binary file, not text"),)
+    skipped = (SkippedFile(Path("broken.txt"), SkipKind.BINARY),)
     return brief(seed_articles, title="测试简报", skipped=skipped, issue="12", unit="某某协会秘书处", date=DATE)
 
 
@@ -57,9 +57,9 @@ def test_masthead_headings_in_code_order_and_appendix(seed_doc, seed_articles):
     h3 = _headings(seed_doc, 3)
     assert len(h3) == len(seed_articles) and all(any(a.title in t for t in h3) for a in seed_articles)
     after_skipped = texts[texts.index(layout.SKIPPED):]
-    assert "broken.txt：binary file, not text" in after_skipped
+    assert "broken.txt：二进制文件，不是文本" in after_skipped
     body = "\n".join(texts)
-    assert "摘要：extractive" in body and "秀英区" in body and "关键词：" in body
+    assert "摘要：均为抽取式摘要" in body and "秀英区" in body and "关键词：" in body
 
 
 def test_toc_page_fields_header_and_a4(seed_doc):

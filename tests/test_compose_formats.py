@@ -15,7 +15,7 @@ from summarizer.compose.json import SCHEMA_FILE, to_json_data
 from summarizer.compose.keywords import keywords
 from summarizer.compose.markdown import anchor, to_markdown
 from summarizer.compose.overview import compose_overview
-from summarizer.types import SkippedFile
+from summarizer.types import SkipKind, SkippedFile
 from tests.conftest import SEEDS
 
 DATE = dt.date(2024, 5, 18)
@@ -23,7 +23,7 @@ DATE = dt.date(2024, 5, 18)
 
 @pytest.fixture(scope="module")
 def seed_briefing(seed_articles):
-    skipped = (SkippedFile(Path("broken.txt"), "binary file, not text"),)
+    skipped = (SkippedFile(Path("broken.txt"), SkipKind.BINARY),)
     return brief(seed_articles, title="测试简报", skipped=skipped, issue="2024年第3期", unit="秘书处", date=DATE)
 
 
@@ -37,7 +37,7 @@ def test_markdown_has_masthead_toc_sections_and_appendix(seed_briefing, seed_art
     links = re.findall(r"\]\(#([^)]+)\)", md)
     assert len(links) == len(layout.headings(seed_briefing)) and set(links) <= headings
     assert sum(line.startswith("#### ") for line in lines) == len(seed_articles)
-    assert "- broken.txt：binary file, not text" in lines
+    assert "- broken.txt：二进制文件，不是文本" in lines
     for item in seed_briefing.items:
         for figure in item.key_figures:
             assert f"- **{figure.text}**" in md
@@ -49,7 +49,8 @@ def test_json_follows_its_schema_and_keeps_figures_traceable(seed_briefing, seed
     assert data == to_json_data(seed_briefing)
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
-    assert data["counts"] == {"articles": len(seed_articles), "provinces": 5, "cities": 5, "skipped": 1}
+    assert data["counts"] == {"stories": len(seed_articles), "reprints": 0, "articles": len(seed_articles),
+                              "provinces": 5, "cities": 5, "skipped": 1}
     assert [s["code"] for s in data["sections"]] == ["230000", "370000", "410000", "460000", "510000"]
     items = [i for s in data["sections"] for c in s["cities"] for i in c["items"]]
     texts: dict[str, str] = {}  # a newspaper page gives several articles from one file
@@ -111,7 +112,7 @@ def test_overview_by_an_engine_uses_the_prompt(seed_briefing, seed_articles, pro
      "模型综述中的 阳光小区 不见于原文"),
     (FakeWriter("  "), "模型综述为空"),
     (FakeWriter("一、概述"), "模型综述过短（一、概述）"),
-    (FakeWriter(fail=RuntimeError("out of memory")), "综述模型不可用：out of memory"),
+    (FakeWriter(fail=RuntimeError("out of memory")), "综述模型不可用"),
 ])
 def test_overview_falls_back_without_a_model_and_says_why(seed_briefing, prompt_dir, writer, reason):
     overview = compose_overview(seed_briefing.sections, writer, prompts=prompt_dir)
@@ -120,12 +121,15 @@ def test_overview_falls_back_without_a_model_and_says_why(seed_briefing, prompt_
     assert reason in layout.overview_note(overview)
 
 
-def test_overview_without_a_prompt_file_falls_back(seed_briefing, tmp_path, monkeypatch):
+def test_overview_without_a_prompt_file_falls_back_saying_why_in_chinese(seed_briefing, tmp_path, monkeypatch,
+                                                                       caplog):
     import summarizer.prompts as prompts
 
     monkeypatch.setattr(prompts, "prompt_dirs", lambda override=None: [tmp_path])
     overview = compose_overview(seed_briefing.sections, FakeWriter("x"), prompts=tmp_path)
-    assert "overview.txt not found" in overview.method
+    # The briefing says why in Chinese; the error's own (English) message goes to the log.
+    assert overview.method == "model-free; fallback: 综述模型不可用"
+    assert "overview.txt not found" in caplog.text
 
 
 def test_keywords_are_repeated_terms_not_fragments():
@@ -138,7 +142,7 @@ def test_keywords_are_repeated_terms_not_fragments():
 
 
 def test_amounts_are_not_keywords():
-    [words] = keywords(["公司营收三亿元。利润一亿元。游客五万人次，去年四万人次。公司营收增长。"])
+    [words] = keywords(["公司营收达到三亿元。利润为一亿元。游客五万人次，去年四万人次。公司营收增长。"])
     assert "公司营收" in words and not {"亿元", "万人次"} & set(words)
 
 
@@ -196,9 +200,13 @@ def test_overview_of_many_regions_names_the_largest(tmp_path):
 
     codes = ["110100", "120100", "130100", "140100", "150100", "210100", "220100"]
     articles = [make_article(region=make_region(f"省{c[:2]}", f"市{c[:4]}", c)) for c in codes]
-    articles.append(make_article(region=make_region("省22", "市2202", "220200")))
-    result = build_briefing(articles, [Summary("摘要。", "extractive")] * 8, title="t", date=DATE)
-    assert result.overview.text.startswith("本期共收录新闻8篇，涉及7个省份、8个城市，其中篇数较多的是省222篇、省111篇")
+    one_each = build_briefing(articles, [Summary("摘要。", "extractive")] * 7, title="t", date=DATE)
+    # No region has "more" when every one has one story; and stories of no known region are no region.
+    assert one_each.overview.text.startswith("本期共收录新闻7篇，涉及7个省份、7个城市，省11、省12、省13等7地各1篇。")
+    articles += [make_article(region=make_region("省22", "市2202", "220200")), make_article()]
+    result = build_briefing(articles, [Summary("摘要。", "extractive")] * 9, title="t", date=DATE)
+    assert result.overview.text.startswith("本期共收录新闻9篇，涉及7个省份、8个城市，其中篇数较多的是省222篇，"
+                                           "另有1篇未能确定地区。")
     assert "300户" in result.overview.text  # the headline figure of make_article's text
 
 

@@ -32,8 +32,20 @@ def test_invented_figure_is_reported_and_equivalent_forms_are_not():
 
 def test_key_figures_skip_plain_words_and_carry_sentence():
     keys = key_figures(SOURCE)
-    assert [k.text for k in keys] == ["2836户", "近6万份", "126名", "80%"]
+    # One figure per sentence: 近6万份 shares its sentence with 2836户, so the quotes do not repeat.
+    assert [k.text for k in keys] == ["2836户", "126名", "80%"]
     assert all(k.text in k.sentence and k.sentence in SOURCE for k in keys)
+
+
+def test_key_figures_come_from_clean_sentences_and_whole_numbers():
+    text = ("\ufffd\ufffd目前建设的码头长770米。码头长770米，可停靠邮轮。增长2．8％。规模达3万亿美元。"
+            "B2栋楼内住户200户。")
+    keys = {k.text: k for k in key_figures(text)}
+    assert all("\ufffd" not in k.sentence for k in keys.values())
+    assert keys["770米"].sentence == "码头长770米，可停靠邮轮。"
+    assert "2．8％" in keys and keys["2．8％"].value == 2.8  # a full-width point is a decimal point
+    assert keys["3万亿美元"].value == 3e12
+    assert "200户" in keys and "2栋" not in keys  # B2栋 is a building's name, not two buildings
 
 
 def test_invented_organisation_names_are_reported_and_generic_ones_are_not():

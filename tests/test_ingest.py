@@ -13,7 +13,8 @@ from summarizer.ingest.clean import (
     to_simplified,
 )
 from summarizer.ingest.encoding import decode
-from summarizer.ingest.meta import parse_date, split_furniture
+from summarizer.ingest.furniture import split_furniture
+from summarizer.ingest.meta import parse_date
 from tests.conftest import seed
 
 TEXT = "小区物业为业主配送物资近六万份，居民普遍认可。"

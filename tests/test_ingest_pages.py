@@ -10,8 +10,8 @@ from summarizer import load_articles
 from summarizer.errors import SummarizerError
 from summarizer.ingest import read_inputs
 from summarizer.ingest.clean import join_hard_breaks, mark_garbled, repair_mojibake
+from summarizer.ingest.furniture import split_furniture, trim_tail
 from summarizer.ingest.html import drop_lines_before_title, extract_page, page_title, strip_site_suffix
-from summarizer.ingest.meta import split_furniture, trim_tail
 from summarizer.ingest.readers import RawDocument
 from summarizer.ingest.split import headline_meta, split_page
 from summarizer.types import GARBLED
@@ -149,13 +149,13 @@ def test_extract_page_falls_back_when_the_extractor_finds_nothing():
 def test_a_broken_extractor_install_is_reported_once_and_pages_still_read(monkeypatch, caplog):
     import sys
 
-    from summarizer.ingest import html
+    from summarizer.ingest import extract
 
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
-    html._warn_install.cache_clear()
+    extract._warn_install.cache_clear()
     markup = f"<html><body><p>{BODY}</p></body></html>"
     pages = [extract_page(markup), extract_page(markup)]
-    assert all(BODY in p.text and p.extractor == "fallback" for p in pages)
+    assert all(BODY in p.text and not p.extractor.startswith("trafilatura") for p in pages)
     warnings = [r for r in caplog.records if r.levelname == "WARNING" and "trafilatura" in r.getMessage()]
     assert len(warnings) == 1 and "pip install" in warnings[0].getMessage()
 
@@ -172,8 +172,8 @@ def test_furniture_lines_dropped_bylines_kept_as_labels():
 def test_trim_tail_drops_widgets_after_the_last_sentence():
     kept, dropped = trim_tail([BODY, "陆裔美籍凶嫌：川普会救我", BODY, "相关推荐", "Your browser is old", "- 某条链接"])
     assert kept == [BODY, "陆裔美籍凶嫌：川普会救我", BODY] and len(dropped) == 3
-    assert drop_lines_before_title("导航\n栏目\n大标题\n正文。", "大标题") == "正文。"
-    assert drop_lines_before_title("正文。", "大标题") == "正文。"
+    assert drop_lines_before_title("导航\n栏目\n大标题\n正文。", "大标题") == ("正文。", ["导航", "栏目"])
+    assert drop_lines_before_title("正文。", "大标题") == ("正文。", [])
 
 
 def test_json_records_carry_url_region_and_source(tmp_path):

@@ -101,7 +101,7 @@ def test_the_api_key_goes_to_the_server_and_nowhere_else(server, tmp_path, monke
     caplog.set_level(logging.DEBUG)
     cache = SummaryCache(tmp_path / "cache")
     result = brief(articles("", "【500】"), base_url=f"http://user:pw@127.0.0.1:{server.base_url.split(':')[2]}",
-                   api_key_env="SUMMARIZER_TEST_KEY", max_chars=40, cache=cache, **FAST)
+                   api_key_env="SUMMARIZER_TEST_KEY", max_chars=40, cache=cache, dedup=False, **FAST)
     assert {r["authorization"] for r in server.requests} == {f"Bearer {secret}"}
     out = tmp_path / "b.json"
     result.write(out)
@@ -113,7 +113,7 @@ def test_the_api_key_goes_to_the_server_and_nowhere_else(server, tmp_path, monke
 
 def test_titles_and_the_overview_are_batched_requests_too(server):
     untitled = [make_article(BODY, title="悦山国际小区封闭管理", title_derived=True) for _ in range(3)]
-    result = brief(untitled, base_url=server.base_url, model="m", max_chars=40, **FAST)
+    result = brief(untitled, base_url=server.base_url, model="m", max_chars=40, dedup=False, **FAST)  # 3 copies
     title_requests = [r for r in server.requests if "拟一个标题" in r["text"]]
     assert len(title_requests) == 3 and all(i.article.title == "悦山国际小区封闭管理。"[:-1] for i in result.items)
     overview_requests = [r for r in server.requests if "本期收录" in r["text"]]

@@ -8,6 +8,7 @@ from summarizer.backends import BACKENDS, resolve_backend
 from summarizer.backends.options import Options, option
 from summarizer.errors import BackendError, ConfigError, ModelLoadError
 from summarizer.pipeline import choose_engine, summarize_articles
+from summarizer.types import UNKNOWN_REGION
 from tests.conftest import FakeEngine, make_article
 
 ARTICLE = make_article("悦山国际小区封闭管理。一天时间，物业就为2836户业主配送物资近6万份。业主普遍认可。")
@@ -90,7 +91,7 @@ def test_engine_failure_falls_back_for_all(fake_backend):
 
 def test_brief_orders_provinces_by_code_and_unknown_last(seed_articles):
     unknown = dataclasses.replace(seed_articles[0], title="无地名", text="物业为业主配送物资。业主点赞。",
-                                  source=None, path=None)
+                                  source=None, path=None, region=UNKNOWN_REGION)
     result = brief([unknown, *seed_articles], date=None)
     assert [s.name for s in result.sections] == ["黑龙江省", "山东省", "河南省", "海南省", "四川省", "其他地区"]
     assert len(result.items) == len(seed_articles) + 1

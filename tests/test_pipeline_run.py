@@ -101,7 +101,8 @@ def _brief_with(engine, articles, **options):
 
     register_backend("chatlike", lambda options: engine)
     try:
-        return brief(articles, backend="chatlike", **options)
+        # the articles here are near copies of one another: kept apart (no dedup) so each gets its title
+        return brief(articles, backend="chatlike", dedup=False, **options)
     finally:
         BACKENDS.pop("chatlike", None)
 

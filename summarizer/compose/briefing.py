@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from .. import facts
-from ..types import Article, Briefing, BriefingItem, CitySection, ProvinceSection, SkippedFile, Summary
+from ..types import (
+    Article,
+    Briefing,
+    BriefingItem,
+    CitySection,
+    Period,
+    ProvinceSection,
+    SkippedFile,
+    Story,
+    Summary,
+)
 from .keywords import keywords
 from .overview import Completer, compose_overview
 
@@ -17,6 +28,26 @@ NO_CITY = "未注明城市"
 # Stories spread over several provinces, or national ones, come after the provinces, before 其他地区.
 SCOPE_SECTIONS = {"multi": ("97", "多地"), "national": ("98", "全国")}
 OTHER_KEY = "99"
+# How the stories of a city are ordered: by date, newest (the default) or oldest first, undated ones
+# last; or as the input gave them.
+ORDERS = ("newest", "oldest", "input")
+
+
+def in_period(articles: Sequence[Article], since: dt.date | None, until: dt.date | None
+              ) -> tuple[list[Article], Period]:
+    """The articles dated within ``since``–``until`` (both included, either open), and those without a
+    date: a reader is better served by an undated article than by its silent loss. The ``Period``
+    says how many dated articles fell outside and how many undated ones were kept.
+    """
+    kept = [a for a in articles if a.date is None or (since or a.date) <= a.date <= (until or a.date)]
+    return kept, Period(since, until, excluded=len(articles) - len(kept), undated=sum(a.date is None for a in kept))
+
+
+def _ordered(items: list[BriefingItem], order: str) -> list[BriefingItem]:
+    if order == "input":
+        return items
+    sign = -1 if order == "newest" else 1
+    return sorted(items, key=lambda i: (i.article.date is None, sign * (i.article.date or dt.date.min).toordinal()))
 
 
 def _province_key(article: Article) -> tuple[str, str, str]:
@@ -40,39 +71,70 @@ def build_briefing(
     unit: str | None = None,
     overview_engine: Completer | None = None,
     prompts: str | Path | None = None,
+    stories: Sequence[Story] | None = None,
+    period: Period | None = None,
+    order: str = "newest",
 ) -> Briefing:
     """Group items by province (code order; then 多地, 全国, 其他地区), then city (code order).
 
     Args:
         articles, summaries: one summary per article, in the same order.
+        stories: the stories (``dedup.find_stories``) whose primaries ``articles`` are, in the same
+            order: an item lists its story's reprints (另见), and a story related to another is shown
+            under it (相关报道) instead of in a section of its own. None: every article is a story.
         title, date, issue, unit: the masthead (简报名称, 日期, 期号, 编印单位).
         skipped: files that could not be read, listed in the appendix.
         overview_engine: an object with ``complete(prompt, *, max_chars)`` that writes the 综述;
             None composes it without a model.
         prompts: a directory holding ``overview.txt`` (default: the packaged prompts).
+        period: the dates the articles were chosen by (``in_period``), shown under the 综述.
+        order: ``ORDERS``: the stories of a city by date, newest or oldest first (undated last), or
+            in input order.
+
+    Raises:
+        ValueError: ``order`` is not one of ``ORDERS``, or ``stories`` does not match ``articles``.
     """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
     tree: dict[str, dict[str, list[BriefingItem]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
     scopes: dict[str, str] = {}
     city_codes: dict[tuple[str, str], str] = {}
-    words = keywords([f"{a.title}\n{a.text}" for a in articles])
-    for article, summary, kw in zip(articles, summaries, words, strict=True):
+    for item in _items(articles, summaries, stories):
+        article = item.article
         key, names[key], scopes[key] = _province_key(article)
         local = scopes[key] == "local"
         city = (article.region.city or NO_CITY) if local else ""
         code = article.region.code or ""
         city_codes[(key, city)] = code[:4] if local and article.region.city else "9999"
-        item = BriefingItem(article, summary, tuple(facts.key_figures(article.text)), tuple(kw))
         tree[key][city].append(item)
     sections = []
     for key in sorted(tree):
         cities = tuple(
-            CitySection(city, tuple(items))
+            CitySection(city, tuple(_ordered(items, order)))
             for city, items in sorted(tree[key].items(), key=lambda kv: city_codes[(key, kv[0])])
         )
         local = scopes[key] == "local"
         sections.append(ProvinceSection(names[key], key + "0000" if local else None, cities, scopes[key]))
     return Briefing(
         title=title, date=date, sections=tuple(sections), skipped=tuple(skipped), issue=issue, unit=unit,
-        overview=compose_overview(sections, overview_engine, prompts=prompts, title=title),
+        overview=compose_overview(sections, overview_engine, prompts=prompts, title=title), period=period,
     )
+
+
+def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: Sequence[Story] | None
+           ) -> list[BriefingItem]:
+    """One item per story that heads its own entry, its related stories nested under it."""
+    if stories is not None and len(stories) != len(articles):
+        raise ValueError(f"stories: one per article expected, got {len(stories)} for {len(articles)}")
+    words = keywords([f"{a.title}\n{a.text}" for a in articles])
+    items = [BriefingItem(a, s, tuple(facts.key_figures(a.text)), tuple(kw), stories[i].reprints if stories else ())
+             for i, (a, s, kw) in enumerate(zip(articles, summaries, words, strict=True))]
+    if not stories:
+        return items
+    related: dict[int, list[BriefingItem]] = defaultdict(list)
+    for i, story in enumerate(stories):
+        if story.related_to is not None:
+            related[story.related_to].append(items[i])
+    return [dataclasses.replace(item, related=tuple(related[i])) if related[i] else item
+            for i, item in enumerate(items) if stories[i].related_to is None]

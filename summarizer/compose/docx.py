@@ -1,8 +1,8 @@
 """Briefing → .docx. Styles come from the template (``templates/plain.docx``, ``gongwen.docx`` or the user's).
 
-Layout: masthead (title, 期号, 编印单位 and date over a red rule), 目录 (a TOC field), 综述 with a
-table of regions × articles and a bar chart (综述 and 附录 in the Part Heading style, which looks like
-Heading 1), one Heading 1 per province (and 多地/全国/其他地区) and Heading 2 per city,
+Layout: masthead (title, 期号, 编印单位 and date over a red rule), 目录 (a TOC field), 综述 with its
+notes, a bar chart and a table of regions × stories (综述 and 附录 in the Part Heading style, which
+looks like Heading 1), one Heading 1 per province (and 多地/全国/其他地区) and Heading 2 per city,
 each article (title, meta line, summary, 关键数据, 关键词, engine note), and an appendix with the
 source list and the skipped files. A4; header: the title; footer: 第 X 页 共 Y 页 (PAGE/NUMPAGES).
 """
@@ -24,25 +24,33 @@ from docx.shared import Cm, Pt
 from ..errors import OutputError
 from ..types import Briefing, BriefingItem
 from . import layout
+from .chart import province_chart  # imports matplotlib only when drawing
 from .fields import add_field, add_toc, update_fields_on_open
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = {"plain": "plain.docx", "gongwen": "gongwen.docx"}
 DEFAULT_TEMPLATE = "plain"
+KEEP_ROWS = 10  # a region table up to this many rows is kept on one page
 REQUIRED_STYLES = ("Title", "Subtitle", "Masthead", "TOC Heading", "toc 1", "toc 2", "Part Heading", "Heading 1",
                    "Heading 2", "Heading 3", "Normal", "Meta", "Key Figure", "Keywords", "Engine Note", "List Bullet",
                    "Table Text", "Caption", "Header", "Footer")
 
 
+def check_template(template: str | Path | None) -> None:
+    """Raise OutputError now if ``template`` is neither a packaged template's name nor a file."""
+    name = str(template) if template is not None else DEFAULT_TEMPLATE
+    if name not in TEMPLATES and not Path(name).is_file():
+        raise OutputError(f"template {name} not found: give {' or '.join(TEMPLATES)}, or the path of a .docx")
+
+
 def _open_template(template: str | Path | None) -> Any:  # a docx.document.Document
+    check_template(template)
     name = str(template) if template is not None else DEFAULT_TEMPLATE
     if name in TEMPLATES:
         with resources.as_file(resources.files(__package__) / "templates" / TEMPLATES[name]) as path:
             doc = Document(str(path))
     else:
-        if not Path(name).is_file():
-            raise OutputError(f"template {name} not found: give {' or '.join(TEMPLATES)}, or the path of a .docx")
         try:
             doc = Document(name)
         except Exception as exc:  # python-docx raises several types for a bad file
@@ -75,14 +83,16 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
     add_toc(doc, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
     update_fields_on_open(doc)
     _overview(doc, briefing)
-    for i, section in enumerate(briefing.sections):
-        heading = doc.add_heading(section.name, level=1)
-        heading.paragraph_format.page_break_before = i == 0  # the news starts on a fresh page
+    method = layout.mixed_methods(briefing)
+    for section in briefing.sections:
+        # No page break before the news: what room the table leaves on its page is the news's (a forced
+        # break left that page mostly blank).
+        doc.add_heading(section.name, level=1)
         for city in section.cities:
             if name := layout.city_heading(section, city):
                 doc.add_heading(name, level=2)
             for item in city.items:
-                _add_item(doc, item)
+                _add_item(doc, item, method)
     _appendix(doc, briefing)
     _properties(doc, briefing)
     doc.save(str(path))
@@ -91,12 +101,20 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
 def _properties(doc: Any, briefing: Briefing) -> None:
     """File properties (shown by Word's Info pane and file managers) instead of the template's."""
     props = doc.core_properties
-    props.title = briefing.title
-    props.subject = layout.issue_label(briefing.issue) if briefing.issue else ""
-    props.author = props.last_modified_by = briefing.unit or ""
-    props.keywords = "、".join(s.name for s in briefing.sections)
+    props.title = _property(briefing.title)
+    props.subject = _property(layout.issue_label(briefing.issue) if briefing.issue else "")
+    props.author = props.last_modified_by = _property(briefing.unit or "")
+    props.keywords = _property("、".join(s.name for s in briefing.sections))
     props.created = props.modified = dt.datetime.combine(briefing.date, dt.time())
     props.revision = 1
+
+
+# Word's limit on a text property (python-docx enforces it); the masthead keeps the whole title.
+_PROPERTY_LIMIT = 255
+
+
+def _property(text: str) -> str:
+    return text if len(text) <= _PROPERTY_LIMIT else text[: _PROPERTY_LIMIT - 1] + "…"
 
 
 def _page_furniture(doc: Any, title: str) -> None:
@@ -124,30 +142,37 @@ def _overview(doc: Any, briefing: Briefing) -> None:
     doc.add_paragraph(layout.OVERVIEW, style="Part Heading")
     if briefing.overview:
         doc.add_paragraph(briefing.overview.text)
-        doc.add_paragraph(layout.overview_note(briefing.overview), style="Engine Note")
-    rows = layout.region_rows(briefing)
-    if rows:
-        doc.add_paragraph(layout.REGION_TABLE, style="Caption")
-        _table(doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= 20)
+    for note in layout.overview_notes(briefing):
+        doc.add_paragraph(note, style="Engine Note")
+    # The chart, then the table, then the news, with no forced breaks: a picture too tall for the room
+    # left goes to the next page, so it comes right after the 综述's few lines, where the page has room;
+    # the table after it flows on over pages (its header repeated), and the news follows.
     counts = layout.province_counts(briefing)
-    if counts:
-        from .chart import province_chart
+    png = province_chart(counts) if counts else None
+    if png is not None:
+        holder = doc.add_paragraph(style="Caption")
+        holder.paragraph_format.keep_with_next = True  # the picture with its caption
+        # Single spacing and a gap: LibreOffice otherwise lets the picture cover the text above.
+        holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
+        picture = holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
+        # Alt text: screen readers and text extraction get the numbers the picture shows.
+        picture._inline.docPr.set("descr", "各省份新闻篇数：" + "，".join(f"{n}{c}篇" for n, c in counts))
+        doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
+    if rows := layout.region_rows(briefing):
+        doc.add_paragraph(layout.REGION_TABLE, style="Caption").paragraph_format.keep_with_next = True
+        # A table of a few rows stays on one page; a longer one may break (a long one kept whole would
+        # leave the rest of its page blank).
+        _table(doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= KEEP_ROWS)
+        if note := layout.merged_note(briefing):
+            doc.add_paragraph(note, style="Engine Note")
 
-        png = province_chart(counts)
-        if png is not None:
-            holder = doc.add_paragraph(style="Caption")
-            # Single spacing and a gap: LibreOffice otherwise lets the picture cover the table's last rule.
-            holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
-            picture = holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
-            # Alt text: screen readers and text extraction get the numbers the picture shows.
-            picture._inline.docPr.set("descr", "各省份新闻篇数：" + "，".join(f"{n}{c}篇" for n, c in counts))
-            doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
 
-
-def _add_item(doc: Any, item: BriefingItem) -> None:
+def _add_item(doc: Any, item: BriefingItem, method: bool) -> None:
     doc.add_heading(layout.item_title(item), level=3)
     if meta := layout.meta_line(item):
         doc.add_paragraph(meta, style="Meta")
+    if see_also := layout.see_also(item):
+        doc.add_paragraph(see_also, style="Meta")
     doc.add_paragraph(item.summary.text)
     if item.key_figures:
         doc.add_paragraph(layout.FIGURES, style="Meta")
@@ -157,7 +182,20 @@ def _add_item(doc: Any, item: BriefingItem) -> None:
             paragraph.add_run(f"　{layout.excerpt(figure)}")
     if item.keywords:
         doc.add_paragraph(layout.KEYWORDS + "、".join(item.keywords), style="Keywords")
-    doc.add_paragraph(layout.engine_note(item), style="Engine Note")
+    if note := layout.engine_note(item, method=method):
+        doc.add_paragraph(note, style="Engine Note")
+    if item.related:
+        doc.add_paragraph(layout.RELATED, style="Meta").runs[0].bold = True
+    for related in item.related:
+        line = doc.add_paragraph(style="List Bullet")
+        line.add_run(layout.item_title(related)).bold = True
+        if meta := layout.meta_line(related):
+            line.add_run(f"　{meta}")
+        if see_also := layout.see_also(related):
+            doc.add_paragraph(see_also, style="Meta")
+        doc.add_paragraph(related.summary.text)
+        if note := layout.engine_note(related, method=method):
+            doc.add_paragraph(note, style="Engine Note")
 
 
 def _appendix(doc: Any, briefing: Briefing) -> None:

@@ -1,7 +1,9 @@
 """Briefing → JSON for pipelines and web pages; the schema is ``briefing.schema.json`` beside this file.
 
-Top level: ``schema`` ("summarizer.briefing/1"), masthead (``title issue unit date``), ``overview``,
+Top level: ``schema`` ("summarizer.briefing/2"), masthead (``title issue unit date``), ``overview``,
 ``counts``, ``sections`` (province → cities → items) and ``skipped``. Dates are ISO 8601 strings.
+Each item is one story: its ``reprints`` (the other copies, merged) and its ``related`` reports
+(other stories on the same event, each an item). Version 2 counts stories, not articles.
 """
 
 from __future__ import annotations
@@ -10,36 +12,39 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..types import Briefing, BriefingItem
-from .layout import counts
+from ..types import Article, Briefing, BriefingItem
+from .layout import counts, reprint_count, story_count
 
-SCHEMA_ID = "summarizer.briefing/1"
+SCHEMA_ID = "summarizer.briefing/2"
 SCHEMA_FILE = Path(__file__).with_name("briefing.schema.json")
+
+
+def _copy(a: Article) -> dict[str, Any]:
+    return {"title": a.title, "source": a.source, "date": a.date.isoformat() if a.date else None, "url": a.url,
+            "file": str(a.path) if a.path else None, "part": a.part}
 
 
 def _item(item: BriefingItem) -> dict[str, Any]:
     a, s, r = item.article, item.summary, item.article.region
     return {
-        "title": a.title,
+        **_copy(a),
         "title_derived": a.title_derived,
-        "source": a.source,
-        "date": a.date.isoformat() if a.date else None,
-        "url": a.url,
-        "file": str(a.path) if a.path else None,
-        "part": a.part,
         "region": {"province": r.province, "city": r.city, "county": r.county, "code": r.code, "scope": r.scope,
-                   "confidence": round(r.confidence, 3), "label": r.label()},
+                   "confidence": round(r.confidence, 3), "label": r.label(), "reason": r.reason},
         "summary": {"text": s.text, "engine": s.engine, "model": s.model, "fallback": s.fallback,
                     "method": s.method},
         "key_figures": [{"text": f.text, "value": f.value, "unit": f.unit, "sentence": f.sentence}
                         for f in item.key_figures],
         "keywords": list(item.keywords),
+        "reprints": [_copy(c) for c in item.reprints],
+        "related": [_item(i) for i in item.related],
     }
 
 
 def to_json_data(briefing: Briefing) -> dict[str, Any]:
     """The briefing as plain data following ``briefing.schema.json``."""
     n, n_prov, n_city = counts(briefing.sections)
+    merged = reprint_count(briefing.items)
     return {
         "schema": SCHEMA_ID,
         "title": briefing.title,
@@ -48,9 +53,10 @@ def to_json_data(briefing: Briefing) -> dict[str, Any]:
         "date": briefing.date.isoformat(),
         "overview": {"text": briefing.overview.text, "method": briefing.overview.method}
         if briefing.overview else None,
-        "counts": {"articles": n, "provinces": n_prov, "cities": n_city, "skipped": len(briefing.skipped)},
+        "counts": {"stories": n, "reprints": merged, "articles": n + merged, "provinces": n_prov,
+                   "cities": n_city, "skipped": len(briefing.skipped)},
         "sections": [
-            {"name": s.name, "code": s.code, "scope": s.scope, "articles": len(s.items),
+            {"name": s.name, "code": s.code, "scope": s.scope, "stories": story_count(s.items),
              "cities": [{"name": c.name or None, "items": [_item(i) for i in c.items]} for c in s.cities]}
             for s in briefing.sections
         ],

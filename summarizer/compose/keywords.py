@@ -1,11 +1,14 @@
-"""Keywords per article: the longest character runs an article repeats, cut at word boundaries.
+"""Keywords per article: the longest runs of whole words an article repeats.
 
 A term a news story is about comes back (物业 … 物业服务 … 物业人), while the glue between terms
-varies; so repeated 2–6 character CJK substrings, kept only when no longer repeat explains them,
-weighted down when most articles in the briefing share them (IDF), make usable keywords.
-Repeats alone also find fragments that straddle two words (伊斯兰饭庄董, 市物业行业), so a
-candidate must start and end at word boundaries of a dictionary segmentation of its text (jionlp's
-word list, no segmenter to install), and words common everywhere (工作, 大家) weigh less.
+varies; so repeated 2–6 character runs, kept only when no longer repeat explains them, weighted
+down when most articles in the briefing share them (IDF), make usable keywords. Repeats alone
+also find fragments that straddle two words (伊斯兰饭庄董, 下停车场 of 地下停车场), so a candidate
+is a run of whole words of a dictionary segmentation of its text (jionlp's word list, no segmenter
+to install) in most of its occurrences, and it holds no function word: no particle, preposition or
+pronoun standing alone (社区和铁塔, 据路透社), no measure word of a number beside it (Ⅳ级应急响应,
+3名士兵), no stop word or localizer at its ends (积极配合, 亲友鏖战之时). Words common everywhere
+weigh less, and the commonest (记者, 工作) are not terms, nor are amounts (亿美元, 小时) or times (今日).
 """
 
 from __future__ import annotations
@@ -15,95 +18,161 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from ..facts import amount_word
 from ..lexicon import stopwords, word_idf
+from ..text import CJK, FUNCTION_CHARS, TIME_WORDS, lead_window, segment
 
-_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
-# Characters a term rarely starts or ends with: particles, pronouns, prepositions, measure words.
-_EDGE = set("的了在是和与及或也都就还又而并但被把将对为于从向以由其这那此每各该个之等着过地得很更最有我你他她它们")
-# Repeats made only of number words and units (亿元, 万人次) are amounts, not terms.
-_NUMBER_WORD = set("零一二两三四五六七八九十百千万亿元人次个名户份年月日")
+_RUN_RE = re.compile(f"[{CJK}]{{2,}}")
+# Function words of two characters (对…来说, …之时, …以来): glue wherever they stand.
+_FUNCTION_WORDS = {
+    "来说", "而言", "看来", "的话", "似的", "一样", "之时", "之际", "之后", "之前", "之间", "之中", "以来",
+    "以后", "以前", "期间", "时候", "当中", "以东", "以西", "以南", "以北", "以内", "以外", "以上", "以下",
+}
+# A determiner with its measure word (这款, 该项, 每日, 各家, 本届) points at a term; it is not part of it.
+_DEMONSTRATIVES = set("这那该此某其每各本")
+_NUMERALS = set("零〇一二两三四五六七八九十百千万亿几数第")
 _MIN_LEN, _MAX_LEN = 2, 6
-_MAX_WORD = 8  # longest dictionary word tried by the segmentation
-_UNKNOWN = 15.0  # the cost of a character the word list lacks: above any listed word's IDF (max 13.9)
+_MAX_GROWN = 8  # a repeat always part of a longer one grows into it up to this length
+# A listed word more common than this (记者 4.3, 工作 4.2, 表示 3.9, 中国 3.0) says nothing about one story.
+_MIN_IDF = 4.5
 # IDF of a term the word list lacks (a name: 蒋振岭, 悦山国际小区): as specific as a rare listed word.
 _UNLISTED_IDF = 10.0
 
 
-def _cuts(run: str) -> set[int]:
-    """Word boundaries in a CJK run: the segmentation into listed words with the least total IDF.
-
-    Rare words cost more, so common words and long listed words win (董事长 over 董事 + 长). Runs of
-    single characters that are not glue (蒋/振/岭: a name the list lacks) are one unit, not three.
-    """
-    idf = word_idf()
-    best = [0.0] + [math.inf] * len(run)
-    start = [0] * (len(run) + 1)
-    for end in range(1, len(run) + 1):
-        for begin in range(max(0, end - _MAX_WORD), end):
-            cost = idf.get(run[begin:end], _UNKNOWN if end - begin == 1 else None)
-            if cost is not None and best[begin] + cost < best[end]:
-                best[end], start[end] = best[begin] + cost, begin
-    words = []
-    end = len(run)
-    while end > 0:
-        words.append(run[start[end]:end])
-        end = start[end]
-    cuts, pos = {0}, 0
-    for i, word in enumerate(reversed(words)):
-        pos += len(word)
-        single = len(word) == 1 and word not in _EDGE
-        following = words[-i - 2] if i + 1 < len(words) else ""
-        if not (single and len(following) == 1 and following not in _EDGE):
-            cuts.add(pos)
-    return cuts
+def _glue(word: str, numbered: bool) -> bool:
+    """A word no keyword holds: a function word, a determiner with its measure word, an amount (五天),
+    or a word ``numbered``, glued to the number or letters beside it (the 级 of Ⅳ级, the 轮 of 十九轮,
+    the 之家 of IT之家)."""
+    if numbered or word in _FUNCTION_WORDS or word[0] == "之" or amount_word(word):
+        return True
+    return word in FUNCTION_CHARS if len(word) == 1 else len(word) == 2 and word[0] in _DEMONSTRATIVES
 
 
-def _boundaries(text: str) -> set[int]:
-    return {m.start() + cut for m in _RUN_RE.finditer(text) for cut in _cuts(m.group())}
+def _spans(text: str) -> list[list[tuple[int, int, bool]]]:
+    """Per CJK run of ``text``: its words as (start, end, glue) offsets into ``text``."""
+    out = []
+    for m in _RUN_RE.finditer(text):
+        pos, spans = m.start(), []
+        words = segment(m.group())
+        for k, word in enumerate(words):
+            end = pos + len(word)
+            numbered = ((k == 0 and pos > 0 and text[pos - 1].isalnum())
+                        or (k == len(words) - 1 and end < len(text) and text[end].isalnum())
+                        or (k > 0 and len(word) == 1 and set(words[k - 1]) <= _NUMERALS))
+            spans.append((pos, end, _glue(word, numbered)))
+            pos = end
+        out.append(spans)
+    return out
 
 
-def _aligned(gram: str, text: str, bounds: set[int]) -> bool:
-    """True when most of ``gram``'s occurrences in ``text`` are whole words with no glue word inside:
-    they start and end at word boundaries, and no function word stands alone in them (社区和铁塔)."""
-    def whole(s: int) -> bool:
-        glue = any(text[i] in _EDGE and i in bounds and i + 1 in bounds for i in range(s + 1, s + len(gram) - 1))
-        return s in bounds and s + len(gram) in bounds and not glue
-
-    starts = [m.start() for m in re.finditer(re.escape(gram), text)]
-    return 2 * sum(map(whole, starts)) >= len(starts)
-
-
-def _glued(gram: str) -> bool:
-    """True when ``gram`` begins or ends with a stop word (谢谢你们送来, 积极配合): glue, not a term."""
+def _edge_stop(gram: str, first: str, last: str) -> bool:
+    """True when ``gram`` opens or closes on a stop word (谢谢你们送来, 积极配合), or, made of several words,
+    on a single character (区 of 延庆区人民政府, 下 of 地下停车场 read as 低洼地|下|停车场)."""
+    if len(first) < len(gram) and (len(first) == 1 or len(last) == 1):
+        return True
     stop = stopwords()
     return any(gram[:n] in stop or gram[-n:] in stop for n in range(2, min(len(gram), 4) + 1))
 
 
-def _specificity(gram: str) -> float:
-    """The term's IDF in the word list, capped at that of a term the list lacks (a name, a compound)."""
-    return min(word_idf().get(gram, _UNLISTED_IDF), _UNLISTED_IDF)
+def _whole_counts(spans: list[list[tuple[int, int, bool]]], text: str) -> Counter[str]:
+    """How often each run of 2–6 characters occurs in ``text`` as whole words without glue."""
+    whole: Counter[str] = Counter()
+    for run in spans:
+        for i, (start, _, glue) in enumerate(run):
+            if glue:
+                continue
+            for j in range(i, len(run)):
+                end, glue = run[j][1], run[j][2]
+                if glue or end - start > _MAX_LEN:
+                    break
+                gram = text[start:end]
+                if len(gram) >= _MIN_LEN and not _edge_stop(gram, text[start:run[i][1]], text[run[j][0]:end]):
+                    whole[gram] += 1
+    return whole
 
 
-def _counts(text: str) -> Counter[str]:
-    grams: Counter[str] = Counter()
-    for run in _RUN_RE.findall(text):
-        for n in range(_MIN_LEN, _MAX_LEN + 1):
-            for i in range(len(run) - n + 1):
-                gram = run[i : i + n]
-                if gram[0] not in _EDGE and gram[-1] not in _EDGE:
-                    grams[gram] += 1
-    return grams
+def _occurrences(gram: str, text: str) -> list[int]:
+    out, at = [], text.find(gram)
+    while at >= 0:
+        out.append(at)
+        at = text.find(gram, at + len(gram))
+    return out
 
 
-def _closed(grams: Counter[str]) -> dict[str, int]:
+# Offsets of the one-character words that are not glue, and the starts and ends of words that are not.
+_Words = tuple[set[int], set[int], set[int]]
+
+
+def _orphan(positions: list[int], text: str, singles: set[int]) -> str | None:
+    """The character at ``positions`` when it is the same everywhere and, in all of them, a word of one
+    character that is not glue: an orphan of the segmentation that belongs with its neighbour (马 of
+    马|斯克, 达 of 英伟|达; not 川 of 来|川|视察, which is also 四川|视察)."""
+    if not _constant(positions, text):
+        return None
+    return text[positions[0]] if all(i in singles for i in positions) else None
+
+
+def _grown(gram: str, text: str, words: _Words) -> str | None:
+    """``gram`` grown into the orphan characters it always stands beside (斯克 → 马斯克), or None when
+    the grown run is not whole words, or is still always followed or preceded by one character (作家肖
+    of 作家肖复兴: the orphan belonged to the word after it)."""
+    singles, starts, ends = words
+    at = _occurrences(gram, text)
+    grown = gram
+    while len(grown) < _MAX_GROWN:
+        if (c := _orphan([i - 1 for i in at], text, singles)) is not None:
+            grown, at = c + grown, [i - 1 for i in at]
+        elif (c := _orphan([i + len(grown) for i in at], text, singles)) is not None:
+            grown = grown + c
+        else:
+            break
+    if grown == gram:
+        return gram
+    if _constant([i - 1 for i in at], text) or _constant([i + len(grown) for i in at], text):
+        return None
+    return grown if 2 * sum(i in starts and i + len(grown) in ends for i in at) > len(at) else None
+
+
+def _constant(positions: list[int], text: str) -> bool:
+    """Whether the same Chinese character stands at every one of ``positions``."""
+    chars = {text[i] if 0 <= i < len(text) else "" for i in positions}
+    return len(chars) == 1 and bool(_RUN_RE.match(2 * chars.pop()))
+
+
+def _term_like(gram: str) -> bool:
+    """Not an amount (亿美元), not a time (今日), not a listed word as common as 记者 or 工作."""
+    return not amount_word(gram) and gram not in TIME_WORDS and word_idf().get(gram, math.inf) >= _MIN_IDF
+
+
+def _terms(text: str) -> dict[str, int]:
+    """Candidate terms and how often they occur: repeated, whole in most occurrences (grown into the
+    orphan characters beside them), term-like."""
+    spans = _spans(text)
+    free = [(s, e) for run in spans for s, e, glue in run if not glue]
+    words = ({s for s, e in free if e - s == 1}, {s for s, _ in free}, {e for _, e in free})
+    out = {}
+    for gram, whole in _whole_counts(spans, text).items():
+        total = text.count(gram)
+        if total < 2 or 2 * whole <= total or not _term_like(gram):
+            continue
+        if (term := _grown(gram, text, words)) is not None and _term_like(term):
+            out[term] = text.count(term)
+    return out
+
+
+def _closed(repeated: dict[str, int]) -> dict[str, int]:
     """Repeated grams not contained in a longer gram that repeats as often (物业服 inside 物业服务)."""
-    repeated = {g: c for g, c in grams.items() if c >= 2}
     by_len = sorted(repeated, key=len, reverse=True)
     kept: dict[str, int] = {}
     for gram in by_len:
         if not any(gram in longer and repeated[longer] >= repeated[gram] for longer in kept):
             kept[gram] = repeated[gram]
     return kept
+
+
+def _specificity(gram: str) -> float:
+    """The term's IDF in the word list, capped at that of a term the list lacks (a name, a compound)."""
+    return min(word_idf().get(gram, _UNLISTED_IDF), _UNLISTED_IDF)
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -114,19 +183,15 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     """Up to ``limit`` keywords for each text, scored by repeats × length × IDF over ``texts`` × word IDF.
 
     Args:
-        texts: one string per article (title and body).
+        texts: one string per article (title and body); a long one is read from its ``text.lead_window``.
         limit: keywords per article.
 
     Returns:
         One list per text, best first; a text with no repeated term gets an empty list.
     """
-    per_text = []
-    for text in texts:
-        bounds = _boundaries(text)
-        # Filter before closing: 伊斯兰饭庄 stays a keyword when the longer repeat 伊斯兰饭庄董事 is a fragment.
-        terms = Counter({g: c for g, c in _counts(text).items()
-                         if c >= 2 and not set(g) <= _NUMBER_WORD and _aligned(g, text, bounds) and not _glued(g)})
-        per_text.append(_closed(terms))
+    # Filter before closing: 伊斯兰饭庄 stays a keyword when the longer repeat 伊斯兰饭庄董事 is a fragment.
+    # Repeats are compared pairwise: a long article's lead window only.
+    per_text = [_closed(_terms(text)) for text in map(lead_window, texts)]
     df: Counter[str] = Counter(g for grams in per_text for g in grams)
     n = len(texts)
     out = []
@@ -143,3 +208,5 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
                 break
         out.append(chosen)
     return out
+
+

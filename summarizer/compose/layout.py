@@ -3,22 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
-from ..types import Briefing, BriefingItem, CitySection, KeyFigure, Overview, ProvinceSection, SkippedFile
+from ..text import CLAUSE_MARKS, close_quotes, split_clauses, word_bounds
+from ..types import (
+    FALLBACK_WORDING,
+    NOTABLE_LOSS,
+    Article,
+    Briefing,
+    BriefingItem,
+    CitySection,
+    KeyFigure,
+    Overview,
+    Period,
+    ProvinceSection,
+    SkippedFile,
+    Summary,
+)
 
 OVERVIEW = "综述"
 APPENDIX = "附录"
 SOURCES = "一、来源列表"
 SKIPPED = "二、未能读取的文件"
 REGION_TABLE = "表1　各地区新闻篇数"
+SEE_ALSO = "另见："
+RELATED = "相关报道"
 REGION_HEADER = ("地区", "城市", "篇数")
 SOURCE_HEADER = ("序号", "标题", "来源", "日期", "文件或链接")
 FIGURES = "关键数据："
 KEYWORDS = "关键词："
 NONE = "无。"
+EXTRACTIVE = "抽取式摘要"
 LOW_CONFIDENCE = 0.5
-EXCERPT_CHARS = 24  # context either side of a key figure in its quoted sentence
+EXCERPT_CHARS = 24  # context either side of a key figure in its quoted sentence, at most
 TOC_MAX_ENTRIES = 30  # beyond this the 目录 lists provinces only, so it stays about a page
 
 
@@ -56,24 +75,103 @@ def toc_entries(briefing: Briefing) -> list[tuple[int, str]]:
 
 
 def overview_note(overview: Overview) -> str:
+    """Who wrote the 综述, and why without a model when one was asked for (the reason is Chinese)."""
     if overview.method.startswith("model-free"):
         note = "综述：由各篇摘要和关键数据汇总，未使用模型"
         reason = overview.method.partition("fallback: ")[2]
         return note + (f"（{reason}）" if reason else "")
-    return f"综述：{overview.method}"
+    return f"综述：由模型撰写（{model_label(overview.model)}）" if overview.model else "综述：由模型撰写"
+
+
+def model_label(model: str) -> str:
+    """A model as a reader knows it: a hub id as given (Qwen/Qwen2.5-1.5B-Instruct), a local folder or
+    file by its name (qwen2.5-0.5b.gguf), not by the path on one machine."""
+    path = Path(model)
+    return path.name if path.is_absolute() or model.startswith((".", "~")) or path.exists() else model
+
+
+def method_name(summary: Summary) -> str:
+    """抽取式摘要, or 模型摘要（model）."""
+    if summary.engine == "extractive":
+        return EXTRACTIVE
+    return f"模型摘要（{model_label(summary.model)}）" if summary.model else "模型摘要"
+
+
+def period_note(period: Period | None) -> str | None:
+    """时段：…至…（按文章日期）, with the articles left out and the undated ones kept; None without a period."""
+    if period is None or (period.since is None and period.until is None):
+        return None
+    since, until = (chinese_date(d) if d else None for d in (period.since, period.until))
+    span = f"{since}至{until}" if since and until else f"{since}起" if since else f"至{until}"
+    note = f"时段：{span}（按文章日期）"
+    if period.excluded:
+        note += f"；不在时段内、未收录{period.excluded}篇"
+    if period.undated:
+        note += f"；未注明日期、已保留{period.undated}篇"
+    return note
+
+
+def overview_notes(briefing: Briefing) -> list[str]:
+    """The grey notes under the 综述: who wrote it, how the summaries were written, the period."""
+    notes = [overview_note(briefing.overview) if briefing.overview else None, methods_note(briefing),
+             period_note(briefing.period)]
+    return [n for n in notes if n]
+
+
+def _summaries(briefing: Briefing) -> list[Summary]:
+    return [i.summary for head in briefing.items for i in (head, *head.related)]
+
+
+def mixed_methods(briefing: Briefing) -> bool:
+    """Whether the stories' summaries were written in more than one way (each item then says which)."""
+    return len({method_name(s) for s in _summaries(briefing)}) > 1
+
+
+def methods_note(briefing: Briefing) -> str | None:
+    """How the summaries were written, once for the whole briefing: each way with its count, and why
+    the extractive engine stood in for a model, with counts (摘要：模型摘要（X）12篇，抽取式摘要3篇；…)."""
+    summaries = _summaries(briefing)
+    if not summaries:
+        return None
+    ways = Counter(method_name(s) for s in summaries)
+    if len(ways) == 1:
+        (way,) = ways
+        note = f"摘要：均为{way}" + ("（从原文中选取语句，未使用模型）" if way == EXTRACTIVE else "")
+    else:
+        note = "摘要：" + "，".join(f"{way}{n}篇" for way, n in ways.most_common())
+    reasons = Counter(FALLBACK_WORDING[s.fallback_kind] for s in summaries if s.fallback_kind)
+    if reasons:
+        note += "；改用抽取式摘要的原因：" + "、".join(f"{why}{n}篇" for why, n in reasons.most_common())
+    return note
+
+
+def story_count(items: Sequence[BriefingItem]) -> int:
+    """Stories among ``items``: each item, and each related report under it (reprints are not counted)."""
+    return sum(1 + len(item.related) for item in items)
+
+
+def reprint_count(items: Sequence[BriefingItem]) -> int:
+    """Reprints merged into ``items`` and into the related reports under them."""
+    return sum(len(item.reprints) + sum(len(r.reprints) for r in item.related) for item in items)
+
+
+def merged_note(briefing: Briefing) -> str | None:
+    """How the counts count: 按报道计, and how many reprints were merged — None when none were."""
+    merged = reprint_count(briefing.items)
+    return f"按报道计，同一报道的转载只计一次（已合并转载{merged}篇）" if merged else None
 
 
 def region_rows(briefing: Briefing) -> list[tuple[str, str, str]]:
-    """(region, city, articles) rows, province name on its first row only, and a 合计 row."""
+    """(region, city, stories) rows, province name on its first row only, and a 合计 row."""
     rows = []
     for section in briefing.sections:
         named = [c for c in section.cities if c.name]
         if not named:
-            rows.append((section.name, "—", str(len(section.items))))
+            rows.append((section.name, "—", str(story_count(section.items))))
         for i, city in enumerate(named):
-            rows.append((section.name if i == 0 else "", city.name, str(len(city.items))))
+            rows.append((section.name if i == 0 else "", city.name, str(story_count(city.items))))
     if rows:
-        rows.append(("合计", "", str(len(briefing.items))))
+        rows.append(("合计", "", str(story_count(briefing.items))))
     return rows
 
 
@@ -83,15 +181,15 @@ def province_sections(sections: Sequence[ProvinceSection]) -> list[ProvinceSecti
 
 
 def province_counts(briefing: Briefing) -> list[tuple[str, int]]:
-    """(province, articles) for the sections that are one province, in division-code order."""
-    return [(s.name, len(s.items)) for s in province_sections(briefing.sections)]
+    """(province, stories) for the sections that are one province, in division-code order."""
+    return [(s.name, story_count(s.items)) for s in province_sections(briefing.sections)]
 
 
 def counts(sections: Sequence[ProvinceSection]) -> tuple[int, int, int]:
-    """(articles, provinces, cities) — only sections of one province count as provinces."""
+    """(stories, provinces, cities) — only sections of one province count as provinces."""
     local = province_sections(sections)
     cities = sum(1 for s in local for c in s.cities if c.name and c.items)
-    return sum(len(s.items) for s in sections), len(local), cities
+    return sum(story_count(s.items) for s in sections), len(local), cities
 
 
 def item_title(item: BriefingItem) -> str:
@@ -107,30 +205,88 @@ def meta_line(item: BriefingItem) -> str:
 
 
 def excerpt(figure: KeyFigure) -> str:
-    """The source sentence around the figure, cut to ``EXCERPT_CHARS`` either side, in 「」."""
-    sentence = figure.sentence.strip()
-    at = sentence.find(figure.text)
-    if at < 0 or len(sentence) <= 2 * EXCERPT_CHARS + len(figure.text):
-        return f"「{sentence}」" if sentence else ""
-    start, end = max(0, at - EXCERPT_CHARS), min(len(sentence), at + len(figure.text) + EXCERPT_CHARS)
-    return f"「{'…' if start else ''}{sentence[start:end]}{'…' if end < len(sentence) else ''}」"
+    """The source sentence around the figure, ``EXCERPT_CHARS`` either side at most, in 「」."""
+    quote = quote_around(figure.sentence, figure.text, EXCERPT_CHARS)
+    return f"「{quote}」" if quote else ""
 
 
-def engine_note(item: BriefingItem) -> str:
-    note = f"摘要：{item.summary.method}"
+def quote_around(sentence: str, focus: str, reach: int) -> str:
+    """The words of ``sentence`` around ``focus``: the clauses that lie within ``reach`` characters
+    either side of it, or, where its own clause reaches further, the words that do, cut between words
+    and never inside a number (…70米 of 770米 would misquote); … marks a cut, quotation marks are paired.
+    """
+    sentence = sentence.strip()
+    at = sentence.find(focus)
+    if at < 0:
+        return close_quotes(sentence)
+    lo, hi = at - reach, at + len(focus) + reach
+    edges = _clause_edges(sentence)
+    bounds = sorted(word_bounds(sentence))
+    start = min((e for e in edges if lo <= e <= at), default=None)
+    if start is None:
+        start = min(b for b in bounds if b >= lo)
+    end = max((e for e in edges if at + len(focus) <= e <= hi), default=None)
+    if end is None:
+        end = max(b for b in bounds if b <= hi)
+    text = sentence[start:end]
+    if end < len(sentence):
+        text = text.rstrip(CLAUSE_MARKS + " ") + "…"
+    return close_quotes(("…" if start else "") + text.lstrip(" "))
+
+
+def _clause_edges(sentence: str) -> list[int]:
+    """Offsets where the clauses of ``sentence`` start and end."""
+    edges, pos = [0], 0
+    for clause in split_clauses(sentence):
+        pos = sentence.find(clause, pos) + len(clause)
+        edges.append(pos)
+    return edges
+
+
+def engine_note(item: BriefingItem, *, method: bool = False) -> str:
+    """The grey note under a story: how its summary was written (when ``method``: the briefing mixes
+    ways), the engine's notes, a low region confidence, a notable loss at cleaning; '' when nothing."""
+    parts = [f"摘要：{method_name(item.summary)}"] if method else []
+    parts += item.summary.notes
     region = item.article.region
     if region.known and region.confidence < LOW_CONFIDENCE:
-        note += f"；地区判断置信度低（{region.confidence:.0%}）"
-    return note
+        parts.append(f"地区判断置信度低（{region.confidence:.0%}）")
+    if item.article.cleaning_loss > NOTABLE_LOSS:
+        parts.append(f"读取时清理掉了原文{item.article.cleaning_loss:.0%}的文字，请核对原文")
+    return "；".join(parts)
+
+
+def outlet(article: Article) -> str:
+    """The outlet a reader knows an article by: its source, else its link or file."""
+    return article.source or article.url or article.name
+
+
+def see_also(item: BriefingItem) -> str | None:
+    """另见：新京报 2023年8月10日、…（N 家转载） — the other copies of the story; None when there are none."""
+    if not item.reprints:
+        return None
+    copies = [" ".join(p for p in (outlet(a), chinese_date(a.date) if a.date else None) if p) for a in item.reprints]
+    outlets = len({outlet(a) for a in item.reprints})
+    return f"{SEE_ALSO}{'、'.join(copies)}（{outlets} 家转载）"
 
 
 def source_rows(briefing: Briefing) -> list[tuple[str, str, str, str, str]]:
-    return [
-        (str(i), item_title(item), item.article.source or "—",
-         chinese_date(item.article.date) if item.article.date else "—", item.article.url or item.article.name)
-        for i, item in enumerate(briefing.items, start=1)
-    ]
+    """Every article in the briefing: each story (related reports after the story they are shown
+    under), then its reprints, marked with the number of the story they were merged into."""
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(article: Article, title: str) -> None:
+        rows.append((str(len(rows) + 1), title, article.source or "—",
+                     chinese_date(article.date) if article.date else "—", article.url or article.name))
+
+    for head in briefing.items:
+        for item in (head, *head.related):
+            row(item.article, item_title(item) + (f"（{RELATED}）" if item is not head else ""))
+            number = len(rows)
+            for copy in item.reprints:
+                row(copy, f"{copy.title}（转载，已并入第{number}条）")
+    return rows
 
 
 def skipped_line(skipped: SkippedFile) -> str:
-    return f"{skipped.path.name}：{skipped.reason}"
+    return f"{skipped.name}：{skipped.reason_zh}"

@@ -23,16 +23,32 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows] + [""]
 
 
-def _item(item: BriefingItem) -> list[str]:
+def _note(item: BriefingItem, method: bool) -> list[str]:
+    note = layout.engine_note(item, method=method)
+    return [f"<small>{note}</small>"] if note else []
+
+
+def _item(item: BriefingItem, method: bool) -> list[str]:
     lines = [f"### {layout.item_title(item)}", ""]
     if meta := layout.meta_line(item):
         lines += [f"*{meta}*", ""]
+    if see_also := layout.see_also(item):
+        lines += [f"*{see_also}*", ""]
     lines += [item.summary.text, ""]
     if item.key_figures:
         lines += [layout.FIGURES, ""] + [f"- **{f.text}**　{layout.excerpt(f)}" for f in item.key_figures] + [""]
     if item.keywords:
         lines += [layout.KEYWORDS + "、".join(item.keywords), ""]
-    return [*lines, f"<small>{layout.engine_note(item)}</small>", ""]
+    lines += [*_note(item, method), ""]
+    if item.related:
+        lines += [f"**{layout.RELATED}**", ""]
+    for related in item.related:
+        meta = layout.meta_line(related)
+        lines.append(f"- **{layout.item_title(related)}**" + (f"　*{meta}*" if meta else ""))
+        if see_also := layout.see_also(related):
+            lines.append(f"  *{see_also}*")
+        lines += [f"  {related.summary.text}", *(f"  {n}" for n in _note(related, method))]
+    return [*lines, ""] if item.related else lines
 
 
 def to_markdown(briefing: Briefing) -> str:
@@ -43,16 +59,20 @@ def to_markdown(briefing: Briefing) -> str:
     lines += [f"{'  ' * (level - 1)}- [{text}](#{anchor(text)})" for level, text in layout.toc_entries(briefing)]
     lines += ["", f"## {layout.OVERVIEW}", ""]
     if briefing.overview:
-        lines += [briefing.overview.text, "", f"<small>{layout.overview_note(briefing.overview)}</small>", ""]
+        lines += [briefing.overview.text, ""]
+    lines += [line for note in layout.overview_notes(briefing) for line in (f"<small>{note}</small>", "")]
     if rows := layout.region_rows(briefing):
         lines += [layout.REGION_TABLE, "", *_table(layout.REGION_HEADER, rows)]
+        if note := layout.merged_note(briefing):
+            lines += [f"<small>{note}</small>", ""]
+    method = layout.mixed_methods(briefing)
     for section in briefing.sections:
         lines += [f"## {section.name}", ""]
         for city in section.cities:
             if name := layout.city_heading(section, city):
                 lines += [f"### {name}", ""]
             for item in city.items:
-                lines += ["#" + line if line.startswith("### ") else line for line in _item(item)]
+                lines += ["#" + line if line.startswith("### ") else line for line in _item(item, method)]
     lines += [f"## {layout.APPENDIX}", "", f"### {layout.SOURCES}", ""]
     lines += _table(layout.SOURCE_HEADER, layout.source_rows(briefing))
     lines += [f"### {layout.SKIPPED}", ""]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -21,9 +22,11 @@ from typing import Protocol
 
 from .. import facts
 from ..errors import SummarizerError
-from ..text import split_clauses
+from ..lexicon import word_idf
+from ..regions import mentions
+from ..text import CLAUSE_MARKS, END_MARKS, cjk_count, split_clauses
 from ..types import BriefingItem, KeyFigure, Overview, ProvinceSection
-from .layout import counts
+from .layout import counts, quote_around, reprint_count, story_count
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,12 @@ PROMPT_CHARS = 2000
 TIME_UNITS = {"年", "月", "天", "小时", "分钟"}
 MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
 CLAUSE_CHARS = 16  # context either side of a figure quoted in the 综述
+MIN_CONTEXT = 4  # Chinese characters besides the figure a quoted clause needs to say what it counts
+# A theme must tell this briefing's news from any other: a word as common as 中国 (IDF 3.0), 市场 (3.3) or
+# 全国 (4.7) in jionlp's word list does not; 服务 (5.3), 物业 (6.7), 防汛 (10.4) do.
+MIN_THEME_IDF = 5.0
+# Words that name the scope of news, not a topic of it, though less common than that.
+SCOPE_WORDS = {"全省", "全市", "全区", "全县", "各地", "当地", "本地", "海外", "境外"}
 
 
 class Completer(Protocol):
@@ -48,14 +57,10 @@ class Completer(Protocol):
 
 
 def _figure_clause(figure: KeyFigure) -> str:
-    """The clause of the source sentence that holds the figure (verbatim, so it can be traced)."""
-    for clause in split_clauses(figure.sentence):
-        if figure.text in clause:
-            clause = clause.rstrip("，,；;：:。！？!?")
-            at = clause.find(figure.text)
-            start, end = max(0, at - CLAUSE_CHARS), at + len(figure.text) + CLAUSE_CHARS
-            return ("…" if start else "") + clause[start:end] + ("…" if end < len(clause) else "")
-    return figure.text
+    """The clause of the source sentence that holds the figure (verbatim, so it can be traced), cut
+    between words to ``CLAUSE_CHARS`` either side."""
+    clause = next((c for c in split_clauses(figure.sentence) if figure.text in c), figure.text)
+    return quote_around(clause.rstrip(CLAUSE_MARKS + END_MARKS), figure.text, CLAUSE_CHARS)
 
 
 def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) -> list[tuple[BriefingItem, KeyFigure]]:
@@ -73,55 +78,88 @@ def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) ->
 
 
 def _quotable(figure: KeyFigure) -> bool:
+    """Whether the figure's clause reads alone: not quoted speech, short enough to quote whole, and
+    saying what is counted (跌幅4.91% alone does not)."""
     clause = next((c for c in split_clauses(figure.sentence) if figure.text in c), figure.sentence)
-    return not re.search(r"[“”「」\"]", figure.sentence) and len(clause) <= len(figure.text) + 2 * CLAUSE_CHARS
+    return (not re.search(r"[“”「」\"]", figure.sentence) and len(clause) <= len(figure.text) + 2 * CLAUSE_CHARS
+            and cjk_count(clause.replace(figure.text, "")) >= MIN_CONTEXT)
+
+
+def _spread(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
+    """The stories taking turns by section (the first of each, then the second …): headline figures
+    then come from across the briefing, not all from its first province."""
+    per_section = [_stories([s]) for s in sections]
+    return [row[k] for k in range(max(map(len, per_section), default=0)) for row in per_section if k < len(row)]
 
 
 def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
-    """Keywords shared by the most articles (then by rank within articles)."""
+    """Keywords shared by the most articles (then by rank within articles) that name a topic: not a
+    place (哈尔滨, 白俄罗斯), not an amount (亿美元), not a word common to all news (中国, 市场), not the
+    scope itself (全市, 各地)."""
     score: Counter[str] = Counter()
     for item in items:
         for rank, word in enumerate(item.keywords):
             score[word] += 10 - rank  # shared by two articles beats first place in one
-    return [w for w, _ in score.most_common(limit)]
+    return [w for w, _ in score.most_common() if _topic(w)][:limit]
+
+
+def _topic(word: str) -> bool:
+    if word in SCOPE_WORDS or facts.amount_word(word) or word_idf().get(word, math.inf) < MIN_THEME_IDF:
+        return False
+    places = mentions(word)
+    return not places or sum(len(name) for name, _, _ in places) < len(word) - 1
 
 
 def _region_list(sections: Sequence[ProvinceSection]) -> str:
-    """Every region with its cities, or — past ``MAX_REGIONS`` — the regions with the most articles."""
-    if len(sections) > MAX_REGIONS:
-        top = sorted(sections, key=lambda s: -len(s.items))[:MAX_REGIONS - 1]
-        return "其中篇数较多的是" + "、".join(f"{s.name}{len(s.items)}篇" for s in top)
-    parts = []
-    for s in sections:
-        names = [c.name for c in s.cities if c.name and c.name != s.name]
-        cities = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个城市"
-        parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{len(s.items)}篇")
-    return "，".join(parts)
+    """Every region with its cities, or — past ``MAX_REGIONS`` — the regions with the most stories (those
+    with more than one), and the stories whose region is unknown."""
+    if len(sections) <= MAX_REGIONS:
+        parts = []
+        for s in sections:
+            names = [c.name for c in s.cities if c.name and c.name != s.name]
+            cities = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等{len(names)}个城市"
+            parts.append(f"{s.name}{'（' + cities + '）' if cities else ''}{story_count(s.items)}篇")
+        return "：" + "，".join(parts)
+    known = [s for s in sections if s.scope != "unknown"]
+    unknown = sum(story_count(s.items) for s in sections if s.scope == "unknown")
+    top = [s for s in sorted(known, key=lambda s: -story_count(s.items)) if story_count(s.items) > 1]
+    if top:
+        text = "，其中篇数较多的是" + "、".join(f"{s.name}{story_count(s.items)}篇" for s in top[:MAX_REGIONS - 1])
+    else:
+        text = f"，{'、'.join(s.name for s in known[:3])}等{len(known)}地各1篇" if known else ""
+    return text + (f"，另有{unknown}篇未能确定地区" if unknown else "")
 
 
 def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     """Compose the 综述 from counts, keywords and key figures; every figure quoted from its source."""
-    items = [i for s in sections for i in s.items]
+    items = _stories(sections)
     if not items:
         return Overview("本期未收录新闻。", "model-free")
     words = themes(items)
     return Overview(_lead(sections) + (f"主要内容涉及{'、'.join(words)}等方面。" if words else "")
-                    + _figures_sentence(items), "model-free")
+                    + _figures_sentence(sections), "model-free")
 
 
 def _lead(sections: Sequence[ProvinceSection]) -> str:
-    """How many articles from where (本期共收录新闻7篇，涉及5个省份、5个城市：…。)."""
+    """How many articles from where (本期共收录新闻7篇（另有2篇转载已合并），涉及5个省份、5个城市：…。)."""
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
-    regions = _region_list(sections)
-    return f"本期共收录新闻{n}篇，{where}{'，' if regions.startswith('其中') else '：'}{regions}。"
+    merged = reprint_count([i for s in sections for i in s.items])
+    merged_note = f"（另有{merged}篇转载已合并）" if merged else ""
+    return f"本期共收录新闻{n}篇{merged_note}，{where}{_region_list(sections)}。"
 
 
-def _figures_sentence(items: Sequence[BriefingItem]) -> str:
-    """Up to ``MAX_FIGURES`` headline figures, each quoted from its source clause with its city ("" if none)."""
-    if not (figures := headline_figures(items)):
+def _figures_sentence(sections: Sequence[ProvinceSection]) -> str:
+    """Up to ``MAX_FIGURES`` headline figures from across the briefing, each quoted from its source clause
+    with its city ("" if none)."""
+    if not (figures := headline_figures(_spread(sections))):
         return ""
     return f"重要数据：{'；'.join(f'{_figure_clause(f)}（{_place(i)}）' for i, f in figures)}。"
+
+
+def _stories(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
+    """Every story of the sections: each item, then the related reports under it."""
+    return [story for s in sections for item in s.items for story in (item, *item.related)]
 
 
 def _place(item: BriefingItem) -> str:
@@ -155,41 +193,45 @@ def written_by(
     """
     from ..prompts import load_prompt, render_prompt
 
-    items = [i for s in sections for i in s.items]
     n, n_prov, n_city = counts(sections)
     max_chars = max_chars or model_chars(n)
     try:
         prompt = render_prompt(
             load_prompt("overview", prompts),
             title=title, max_chars=max_chars, min_chars=MIN_MODEL_CHARS,
-            n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections),
+            n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections).lstrip("：，"),
             summaries=_summary_lines(sections),
-            figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）" for i, f in headline_figures(items, 10)),
+            figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）"
+                               for i, f in headline_figures(_spread(sections), 10)),
         )
         text = engine.complete(prompt, max_chars=max_chars).strip()
     except (SummarizerError, OSError, RuntimeError, ValueError) as exc:
-        return _fallback(sections, f"综述模型不可用：{exc}")
+        return _fallback(sections, "综述模型不可用", str(exc))
     if not text:
         return _fallback(sections, "模型综述为空")
     if missing := unsupported(text, sections):
         return _fallback(sections, f"模型综述中的 {'、'.join(missing)} 不见于原文")
     if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
         return _fallback(sections, f"模型综述过短（{text}）")
-    return Overview(_lead(sections) + text + _figures_sentence(items), _writer_name(engine))
+    name, model = _writer(engine)
+    return Overview(_lead(sections) + text + _figures_sentence(sections), f"{name} ({model})" if model else name,
+                    model)
 
 
 def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
     """Figures and names of a 综述 found in no title, article or summary of the briefing, nor in its counts
     (the check a model summary passes, ``facts.unsupported``)."""
-    items = [i for s in sections for i in s.items]
+    items = _stories(sections)
     n, n_prov, n_city = counts(sections)
     sources = "\n".join(f"{i.article.title}\n{i.article.text}\n{i.summary.text}" for i in items)
-    return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个")
+    merged = reprint_count([i for s in sections for i in s.items])
+    return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个 {merged}篇")
 
 
 def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
-    """One line per article while ``PROMPT_CHARS`` allows, taken in turn from each province; then a count."""
-    in_turn = (i for r in itertools.zip_longest(*(s.items for s in sections)) for i in r if i is not None)
+    """One line per story while ``PROMPT_CHARS`` allows, taken in turn from each province; then a count."""
+    per_section = [_stories([s]) for s in sections]
+    in_turn = (i for r in itertools.zip_longest(*per_section) for i in r if i is not None)
     chosen: set[int] = set()
     size = 0
     for item in in_turn:
@@ -197,7 +239,7 @@ def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
         if size > PROMPT_CHARS:
             break
         chosen.add(id(item))
-    items = [i for s in sections for i in s.items]
+    items = _stories(sections)
     lines = [_line(i) for i in items if id(i) in chosen]  # in briefing order
     if left := len(items) - len(chosen):
         lines.append(f"- （另有{left}篇未列出）")
@@ -210,14 +252,16 @@ def _line(item: BriefingItem) -> str:
     return f"- {_place(item)}：{title}{item.summary.text}"
 
 
-def _writer_name(engine: Completer) -> str:
-    name = getattr(engine, "name", "chat")
-    model = getattr(engine, "model_name", None) or getattr(engine, "model", None)  # .model may be the network
-    return f"{name} ({model})" if isinstance(model, str) and model else str(name)
+def _writer(engine: Completer) -> tuple[str, str | None]:
+    """The engine's name and its model's (``.model`` may be the network, not a name)."""
+    model = getattr(engine, "model_name", None) or getattr(engine, "model", None)
+    return str(getattr(engine, "name", "chat")), model if isinstance(model, str) and model else None
 
 
-def _fallback(sections: Sequence[ProvinceSection], reason: str) -> Overview:
-    log.warning("overview: %s; composing it without a model", reason)
+def _fallback(sections: Sequence[ProvinceSection], reason: str, detail: str = "") -> Overview:
+    """The model-free 综述, its method naming ``reason`` (Chinese: the briefing shows it); ``detail``
+    (an error's message) goes to the log only."""
+    log.warning("overview: %s%s; composing it without a model", reason, f" ({detail})" if detail else "")
     overview = model_free(sections)
     return Overview(overview.text, f"model-free; fallback: {reason}")
 

@@ -1,102 +1,179 @@
 """Ingest: paths → clean articles.
 
-    files ─▶ encoding.decode ─▶ readers.read_file (RawDocument) ─▶ clean.* ─▶ meta.* ─▶ Article
+    files ─▶ encoding.decode ─▶ readers.read_file (RawDocument; pages: html/extract) ─▶ clean.*
+          ─▶ furniture.split_furniture ─▶ meta.* ─▶ Article (with its removals), or a SkippedFile
 
-``load_articles`` is the public entry point; ``read_inputs`` also returns the files that were
-skipped, with reasons, so the briefing can list them.
+``load_articles`` is the public entry point; ``read_inputs`` also returns the inputs that gave no
+article, each a ``SkippedFile`` with its reason, so the briefing can list them. Every input is
+accounted for: each file, and each record of a .json/.jsonl file, ends as articles or as an entry —
+files of unsupported types in a folder too, and hidden and Office lock files, named as ignored.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from .. import regions
 from ..errors import InputError, UnreadableFileError
-from ..types import Article, SkippedFile
+from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
+from .fetch import WebAddress, is_url, read_url
+from .guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
 from .readers import SUPPORTED_SUFFIXES, read_file
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SUPPORTED_SUFFIXES", "expand_paths", "load_articles", "read_inputs", "require_articles"]
+__all__ = ["SUPPORTED_SUFFIXES", "load_articles", "read_inputs", "require_articles", "scan_paths"]
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus the supported files inside named folders (sorted, recursive).
+def _ignored(path: Path) -> SkipKind | None:
+    """Hidden files and folders (.git, .DS_Store) and Office lock files (~$报告.docx) hold no article."""
+    if path.name.startswith("~$"):
+        return SkipKind.LOCK_FILE
+    if path.name.startswith("."):
+        return SkipKind.HIDDEN
+    return None
+
+
+def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
+    """A folder's files in sorted order, recursively; hidden entries and lock files named, not read.
+
+    A folder reached twice (a symlink loop, a second link to it) is walked once and named the second
+    time; an unreadable folder and a link that leads nowhere are entries too.
+    """
+    real = folder.resolve()
+    if real in seen:
+        yield SkippedFile(folder, SkipKind.LINK_LOOP)
+        return
+    seen.add(real)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        yield SkippedFile(folder, SkipKind.UNREADABLE, error=exc.strerror or type(exc).__name__)
+        return
+    for entry in entries:
+        if kind := _ignored(entry):
+            yield SkippedFile(entry, kind)
+        elif entry.is_dir():
+            yield from _walk(entry, seen)
+        elif entry.is_symlink() and not entry.exists():
+            yield SkippedFile(entry, SkipKind.BROKEN_LINK)
+        elif entry.suffix.lower() not in SUPPORTED_SUFFIXES:
+            yield SkippedFile(entry, SkipKind.UNSUPPORTED, entry.suffix.lower())
+        else:
+            yield entry
+
+
+def scan_paths(paths: Iterable[str | Path]) -> list[Path | WebAddress | SkippedFile]:
+    """Files named directly, and every entry of named folders (sorted, recursive), in order; web
+    addresses (``http(s)://``) as they are, to be fetched.
+
+    A folder's supported files are returned to be read; its other entries come as ``SkippedFile``:
+    unsupported types, hidden files and folders, Office lock files. A file named directly is read
+    whatever its name (unless it is a lock file), so the reader says what is wrong with it.
 
     Raises:
-        InputError: a path does not exist, or a folder holds no supported file.
+        InputError: a path does not exist, or a folder is empty.
     """
-    files: list[Path] = []
+    out: list[Path | WebAddress | SkippedFile] = []
+    seen: set[Path] = set()
     for raw in paths:
+        if is_url(raw):
+            out.append(WebAddress(str(raw).strip()))
+            continue
         path = Path(raw)
         if not path.exists():
             raise InputError(f"input not found: {path}")
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-            )
+            found = list(_walk(path, seen))
             if not found:
-                raise InputError(
-                    f"no articles in folder {path} (looked for {', '.join(sorted(SUPPORTED_SUFFIXES))})"
-                )
-            files.extend(found)
+                raise InputError(f"no articles in folder {path}: it is empty "
+                                 f"(reads {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+            out.extend(found)
+        elif _ignored(path) == SkipKind.LOCK_FILE:
+            out.append(SkippedFile(path, SkipKind.LOCK_FILE))
         else:
-            files.append(path)
-    if not files:
+            out.append(path)
+    if not out:
         raise InputError("no input files given")
-    return files
+    return out
+
+
+def read_path(path: Path | WebAddress) -> tuple[list[Article], list[SkippedFile]]:
+    """One file's (or web address's) articles and the entries for what in it gave none (the whole file,
+    records, archive members).
+
+    Behind the guard (``guard``): whatever the reader for its type raises, or a file that takes too
+    long, becomes the file's entry; the text each reader returns is made safe (``text.safe_text``).
+    """
+    try:
+        with time_limit(MAX_SECONDS_PER_FILE):
+            docs = read_url(path) if isinstance(path, WebAddress) else read_file(path)
+            return build_articles([safe_document(doc) for doc in docs])
+    except UnreadableFileError as exc:
+        return [], [exc.skipped]
+    except (Exception, ReadTimeout) as exc:  # the guard: one bad file never costs the run
+        log.debug("reading %s failed", path, exc_info=True)
+        return [], [failure(path.path if isinstance(path, WebAddress) else path, exc)]
 
 
 def read_inputs(paths: Iterable[str | Path], progress: Callable[[str, int, int], None] | None = None,
                 ) -> tuple[list[Article], list[SkippedFile]]:
-    """Read every input; a file that cannot be read is logged, skipped and returned with its reason.
+    """Read every input: the articles, and an entry (logged) for each file or record that gave none.
 
-    ``progress`` is called as ``progress("ingest", files done, files)``.
+    ``progress`` is called as ``progress("ingest", inputs done, inputs)``.
+
+    Raises:
+        InputError: a path does not exist, or a folder is empty.
     """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    files = expand_paths(paths)
-    for done, file in enumerate(files):
+    entries = scan_paths(paths)
+    for done, entry in enumerate(entries):
         if progress:
-            progress("ingest", done, len(files))
-        try:
-            articles.extend(build_articles(read_file(file)))
-        except UnreadableFileError as exc:
-            log.warning("skipped %s: %s", file, exc.reason)
-            skipped.append(SkippedFile(file, exc.reason))
+            progress("ingest", done, len(entries))
+        found, missed = ([], [entry]) if isinstance(entry, SkippedFile) else read_path(entry)
+        articles.extend(found)
+        for miss in missed:
+            log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
+        skipped.extend(missed)
     if progress:
-        progress("ingest", len(files), len(files))
+        progress("ingest", len(entries), len(entries))
     return articles, skipped
 
 
-def load_articles(paths: str | Path | Iterable[str | Path]) -> list[Article]:
-    """Read files and folders into clean articles (unreadable files are skipped with a warning).
+def load_articles(paths: str | Path | Iterable[str | Path], *,
+                  aliases: Mapping[str, str] | None = None) -> list[Article]:
+    """Read files and folders into clean articles with their regions (what gives none is skipped with a warning).
 
     Args:
         paths: a file or folder, or several.
+        aliases: extra region names, as for ``regions.resolve`` (a ``[regions]`` table).
 
     Returns:
-        The articles, in file order (a file holding several stories gives several).
+        The articles, in file order (a file holding several stories gives several), each with
+        ``region`` resolved.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
     """
-    if isinstance(paths, str | Path):
+    if isinstance(paths, str | os.PathLike):
         paths = [paths]
     articles, skipped = read_inputs(paths)
     require_articles(articles, skipped)
-    return articles
+    return [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in articles]
 
 
 def require_articles(articles: list[Article], skipped: list[SkippedFile]) -> None:
-    """Raise when nothing could be read, naming every file and why.
+    """Raise when nothing could be read, naming every input and why.
 
     Raises:
         InputError: ``articles`` is empty.
     """
     if not articles:
-        reasons = "; ".join(f"{s.path.name}: {s.reason}" for s in skipped)
+        reasons = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
         raise InputError(f"no article could be read ({reasons})")

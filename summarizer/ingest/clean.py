@@ -4,6 +4,8 @@
 2. ``strip_markdown``      Markdown markup → plain lines (heading marks kept as a prefix for meta)
 3. ``join_hard_breaks``    OCR / narrow-column line breaks joined back into sentences (not for
                            web-page text, whose lines are already paragraphs)
+   ``split_flattened``     paragraphs that were flattened into one line (a sentence end, then
+                           spaces, then the next paragraph) put back on lines of their own
 4. ``repair_mojibake``     UTF-8 read as Latin-1/cp1252 (``å°åŒº`` → ``小区``) repaired with ftfy,
                            which only changes text it can decode back exactly
 5. ``mark_garbled``        mojibake that cannot be repaired (``!霸谛^(qū)``) replaced by
@@ -14,7 +16,7 @@
 
 Before these, a whole web page goes through ``html.extract_page`` and a newspaper page is cut
 into stories by ``split.split_page``. Boilerplate and byline lines are separated in
-``meta.split_furniture``, after cleaning.
+``furniture.split_furniture``, after cleaning.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 
+from ..text import CJK, CJK_RE, CLAUSE_MARKS, CLOSERS, END_MARKS, cjk_count, ends_sentence, foreign_script_count
 from ..types import GARBLED
 
 _BLOCK_TAGS = {
@@ -81,13 +84,9 @@ def strip_markdown(text: str) -> str:
     return _MD_EMPHASIS_RE.sub("", text)
 
 
-_SENTENCE_END = tuple("。！？!?…；;：:")
-_CLOSERS = "”’」』）)"
-
-
-def ends_sentence(line: str) -> bool:
-    stripped = line.rstrip().rstrip(_CLOSERS)
-    return stripped.endswith(_SENTENCE_END) or not stripped
+def line_closed(line: str) -> bool:
+    """A line after which print starts a new one: a sentence end, or ；/： (a list item ends, a list opens)."""
+    return ends_sentence(line, also="；;：:")
 
 
 def is_hard_wrapped(lines: list[str]) -> bool:
@@ -99,7 +98,7 @@ def is_hard_wrapped(lines: list[str]) -> bool:
     if len(filled) < 4:
         return False
     median = statistics.median(len(ln) for ln in filled)
-    open_ended = sum(1 for ln in filled if not ends_sentence(ln)) / len(filled)
+    open_ended = sum(1 for ln in filled if not line_closed(ln)) / len(filled)
     uniform = sum(1 for ln in filled if abs(len(ln) - median) <= 0.25 * median) / len(filled)
     return median < 40 and open_ended >= 0.5 and uniform >= 0.5
 
@@ -141,7 +140,7 @@ def join_hard_breaks(text: str) -> str:
             and not indented
             and not standalone
             and not prev_standalone
-            and not ends_sentence(prev)
+            and not line_closed(prev)
             and (not blank_before or full_width)
         )
         if join:
@@ -153,18 +152,35 @@ def join_hard_breaks(text: str) -> str:
     return "\n".join(out)
 
 
+# A sentence end (with its closing quotes) followed by spaces: where a paragraph break was flattened.
+_FLATTENED_RE = re.compile(  # not after an ellipsis: a link list's 标题… 2019-09-09 stays one item
+    rf"([。！？!?][{re.escape(CLOSERS)}]*)[ \t\u3000\xa0]+(?=[^\s{re.escape(CLOSERS + CLAUSE_MARKS + END_MARKS)}])"
+)
+_SPACE_RUN_RE = re.compile(r"[ \t\u3000\xa0]{2,}")
+
+
+def split_flattened(text: str) -> str:
+    """Put paragraphs flattened into one line back on their own lines, and runs of spaces to one.
+
+    Text exported from a database or a web form often loses its line breaks and keeps the spaces
+    that indented each paragraph (``…开工。  外环东抬工程…``). Text is never removed here.
+    """
+    lines = (_SPACE_RUN_RE.sub(" ", _FLATTENED_RE.sub("\\1\n", line)) for line in text.splitlines())
+    return "\n".join(lines)
+
+
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _SYLLABLE = rf"(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}"
 # A pinyin syllable with a tone mark in ASCII or full-width brackets right after a CJK character.
-_PINYIN_NOTE_RE = re.compile(rf"(?<=[\u3400-\u9fff])[(（]{_SYLLABLE}[)）]")
+_PINYIN_NOTE_RE = re.compile(rf"(?<=[{CJK}])[(（]{_SYLLABLE}[)）]")
 # Mojibake in pinyin-annotated text (GBK bytes read out of step): a note hanging on a stray ASCII
 # byte (谛^(qū), 轱L(fēng)), or a note that lost its opening bracket (?yōu)).
 _BROKEN_NOTE_RE = re.compile(
-    rf"[!-'*-~][(（]{_SYLLABLE}[)）]|(?<![(（\u3400-\u9fffa-zü{_TONED}]){_SYLLABLE}[)）]"
+    rf"[!-'*-~][(（]{_SYLLABLE}[)）]|(?<![(（{CJK}a-zü{_TONED}]){_SYLLABLE}[)）]"
 )
 # The damage starts where a lead byte lost its high bit: a stray ASCII symbol up to 3 characters
 # before the broken note; the characters between are mis-paired bytes.
-_DAMAGE_START_RE = re.compile(r"[!-/:-@\[-`{-~][\u3400-\u9fff]{0,3}$")
+_DAMAGE_START_RE = re.compile(rf"[!-/:-@\[-`{{-~][{CJK}]{{0,3}}$")
 
 
 # A Latin-1 letter followed by a byte from the C1/Latin-1 continuation range: how UTF-8 looks when
@@ -219,11 +235,21 @@ def _converter(profile: str) -> object:
 
 def traditional_share(text: str) -> float:
     """Share of CJK characters that OpenCC ``t2s`` would change: ~0 for Simplified text."""
-    cjk = [c for c in text if "\u3400" <= c <= "\u9fff"]
+    cjk = "".join(CJK_RE.findall(text))
     if not cjk:
         return 0.0
-    converted = _converter("t2s").convert("".join(cjk))  # type: ignore[attr-defined]
+    converted = _converter("t2s").convert(cjk)  # type: ignore[attr-defined]
     return sum(a != b for a, b in zip(cjk, converted, strict=False)) / len(cjk)
+
+
+# What OpenCC cannot convert: a NUL ends its C string (the rest would be lost) and a lone surrogate
+# has no UTF-8 form. Ingest makes text safe before this (``text.safe_text``); other callers may not.
+_OPAQUE_RE = re.compile("([\x00\ud800-\udfff]+)")
+
+# 鍊 is Taiwan's form of both 链 (chain) and 炼 (refine); OpenCC reads it as 炼 outside the chain words its
+# phrase table lists (项链, 拉链), so 狗鍊 became 狗炼. It means refine only after a verb of refining (鍛鍊,
+# 修鍊, 提鍊 …) or before what is refined (鍊金, 鍊鋼); elsewhere it is a chain: read it as 鏈, always 链.
+_CHAIN_RE = re.compile("(?<![修提精冶磨熬淬鍛錘歷試锻锤历试])鍊(?![金丹鋼钢油製制乳])")
 
 
 def to_simplified(text: str) -> str:
@@ -233,13 +259,14 @@ def to_simplified(text: str) -> str:
     also turns Simplified 显著 into 显着, so it only runs on text that is Traditional (more than
     2% of its characters differ under t2s; Simplified news scores ~0, Traditional ~20%).
     """
-    if traditional_share(text) < 0.02:
-        return text
-    return _converter("tw2s").convert(text)  # type: ignore[attr-defined]
+    if traditional_share(text) < 0.02 or foreign_script_count(text) > 0.05 * cjk_count(text):
+        return text  # Simplified already, or Japanese (its kanji are not Traditional Chinese)
+    convert = _converter("tw2s").convert  # type: ignore[attr-defined]
+    pieces = _OPAQUE_RE.split(_CHAIN_RE.sub("鏈", text))  # odd pieces: what OpenCC cannot take, passed as they are
+    return "".join(piece if i % 2 else convert(piece) for i, piece in enumerate(pieces))
 
 
-_CJK = r"\u3400-\u9fff"
-_SPACE_CJK_RE = re.compile(rf"(?<=\d)[ \t\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t\u3000]+(?=\d)")
+_SPACE_CJK_RE = re.compile(rf"(?<=\d)[ \t\u3000]+(?=[{CJK}])|(?<=[{CJK}])[ \t\u3000]+(?=\d)")
 
 
 def normalize_spacing(text: str) -> str:
@@ -265,6 +292,7 @@ def clean_body(body: str, *, is_html: bool, wrapped: bool = True) -> Cleaned:
     text = strip_markdown(text)
     if wrapped:
         text = join_hard_breaks(text)
+    text = split_flattened(text)
     text, garbled = mark_garbled(repair_mojibake(text))
     text = strip_pinyin_notes(text)
     original = normalize_spacing(text)

@@ -6,6 +6,8 @@ Readers only undo the container (front matter, Word XML, JSON records); cleaning
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -15,7 +17,9 @@ from pathlib import Path
 import yaml
 
 from ..errors import UnreadableFileError
+from ..types import Removal, SkipKind, SkippedFile
 from .encoding import decode
+from .guard import MAX_FRONT_MATTER_CHARS, read_regular
 from .html import extract_page, looks_like_page
 
 # Front matter: a YAML block fenced by --- lines at the very top (blank lines before it allowed).
@@ -32,19 +36,39 @@ class RawDocument:
     meta: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     record: int = 0  # index within a .json/.jsonl file
+    multi: bool = False  # one of several records of a file: a record that gives nothing is named
+    removals: tuple[Removal, ...] = ()  # what the reader already took out (a page's lines above its headline)
     # True for a web page's extracted blocks: lines are paragraphs already (no OCR line joining)
     # and trailing widgets are trimmed.
     from_page: bool = False
 
 
+class _AliasError(yaml.YAMLError):
+    pass
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """The safe loader without aliases: metadata never needs them, and nested aliases (a "billion
+    laughs" of 963 bytes) expand to gigabytes."""
+
+    def compose_node(self, parent: object, index: object) -> object:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasError("front matter uses an alias (*name)")
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split YAML front matter from a document; malformed front matter is left in the body."""
-    m = _FRONT_MATTER_RE.match(text)
+    """Split YAML front matter from a document. Malformed front matter, or a block not closed within
+    ``guard.MAX_FRONT_MATTER_CHARS``, is left in the body (it may be text between rules); front matter
+    with aliases, which only YAML writes, is dropped unread."""
+    m = _FRONT_MATTER_RE.match(text[:MAX_FRONT_MATTER_CHARS])
     if not m:
         return {}, text
     try:
-        data = yaml.safe_load(m.group(1))
-    except yaml.YAMLError:
+        data = yaml.load(m.group(1), Loader=_FrontMatterLoader)  # a SafeLoader: only plain data
+    except _AliasError:
+        return {}, text[m.end():]
+    except (yaml.YAMLError, RecursionError):
         return {}, text
     if not isinstance(data, dict):
         return {}, text
@@ -58,7 +82,7 @@ def _flatten(value: object) -> str:
     return str(value)
 
 
-def _read_text(path: Path, data: bytes) -> list[RawDocument]:
+def _read_text(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     text, enc = decode(data, path)
     if looks_like_page(text):  # a saved web page with a .txt name
         return _page_document(path, text, enc)
@@ -66,18 +90,18 @@ def _read_text(path: Path, data: bytes) -> list[RawDocument]:
     return [RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc)]
 
 
-def _read_html(path: Path, data: bytes) -> list[RawDocument]:
+def _read_html(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     text, enc = decode(data, path)
     if not looks_like_page(text):  # a fragment: every block is the article
         return [RawDocument(path, text, True, {}, enc)]
     return _page_document(path, text, enc)
 
 
-def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument]:
+def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument | SkippedFile]:
     page = extract_page(markup)
     meta = {k: v for k, v in {"title": page.title, "date": page.date, "site": page.site, "url": page.url,
                               "extractor": page.extractor}.items() if v}
-    return [RawDocument(path, page.text, False, meta, enc, from_page=True)]
+    return [RawDocument(path, page.text, False, meta, enc, from_page=True, removals=page.removals)]
 
 
 _TEXT_KEYS = ("text", "content", "body", "正文", "article", "内容")
@@ -87,70 +111,61 @@ _FIELD_ALIASES = {"标题": "title", "题目": "title", "来源": "source", "媒
                   "网址": "url", "地区": "region", "地域": "region"}
 
 
-def _read_json(path: Path, data: bytes) -> list[RawDocument]:
+def _read_json(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
+    """One document per record; a record that is bad, not an object or has no text is a skipped entry
+    naming it, and the other records still go through."""
     text, enc = decode(data, path)
-    try:
-        if path.suffix.lower() == ".jsonl":
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if path.suffix.lower() == ".jsonl":
+        # Records are split on "\n" only: str.splitlines would also split at U+2028 or \x85, which a
+        # JSON string may hold unescaped. A record's index is its line's, so #5 is line 5.
+        indexed = [(n - 1, _parse_record(path, line, n)) for n, line in enumerate(text.split("\n"), start=1)
+                   if line.strip()]
+    else:
+        loaded = _parse_record(path, text, 1)
+        if isinstance(loaded, SkippedFile):
+            raise UnreadableFileError(path, loaded.kind, loaded.detail, error=loaded.error)
+        indexed = list(enumerate(loaded)) if isinstance(loaded, list) else [(None, loaded)]
+    if not indexed:
+        raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
+    out: list[RawDocument | SkippedFile] = []
+    for i, rec in indexed:
+        if isinstance(rec, SkippedFile):
+            out.append(dataclasses.replace(rec, record=i))
+        elif not isinstance(rec, dict):
+            out.append(SkippedFile(path, SkipKind.NOT_A_RECORD, record=i))
+        elif (body := next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()),
+                           None)) is None:
+            out.append(SkippedFile(path, SkipKind.NO_TEXT_FIELD, "/".join(_TEXT_KEYS), record=i))
         else:
-            loaded = json.loads(text)
-            records = loaded if isinstance(loaded, list) else [loaded]
-    except json.JSONDecodeError as exc:
-        raise UnreadableFileError(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    docs = []
-    for i, rec in enumerate(records):
-        if not isinstance(rec, dict):
-            continue
-        body = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
-        if body is None:
-            continue
-        meta = {}
-        for key, value in rec.items():
-            if key not in _TEXT_KEYS and value is not None:
-                name = _FIELD_ALIASES.get(str(key).strip(), str(key).lower())
-                meta.setdefault(name, _flatten(value))
-        docs.append(RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc, i))
-    if not docs:
-        raise UnreadableFileError(path, f"no record with a text field ({', '.join(_TEXT_KEYS)})")
-    return docs
+            meta = {}
+            for key, value in rec.items():
+                if key not in _TEXT_KEYS and value is not None:
+                    name = _FIELD_ALIASES.get(str(key).strip(), str(key).lower())
+                    meta.setdefault(name, _flatten(value))
+            out.append(RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc, i or 0,
+                                   multi=i is not None))
+    return out
 
 
-def _read_docx(path: Path, data: bytes) -> list[RawDocument]:
-    import io
-    import zipfile
-
-    import docx  # python-docx
-    from docx.table import Table
-
+def _parse_record(path: Path, text: str, lineno: int) -> object:
+    """A JSON value (a JSON Lines record starting on line ``lineno``), or the skipped entry saying
+    which line is broken: bad syntax, nesting too deep to parse, a number too long to convert."""
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFileError(path, f"not a readable Word file ({exc})") from exc
-    lines = []
-    for block in document.iter_inner_content():  # paragraphs and tables in document order
-        if isinstance(block, Table):
-            lines.extend(_table_rows(block))
-            continue
-        style = (block.style.name if block.style is not None else "") or ""
-        level = 1 if style == "Title" else int(m.group(1)) if (m := re.match(r"Heading (\d)", style)) else 0
-        lines.append("#" * level + " " + block.text if level and block.text.strip() else block.text)
-    core = document.core_properties
-    meta = {k: v for k, v in {"title": core.title, "author": core.author}.items() if v}
-    return [RawDocument(path, "\n".join(lines), False, meta, "docx")]
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return SkippedFile(path, SkipKind.BAD_JSON, str(lineno + exc.lineno - 1), error=exc.msg)
+    except (ValueError, RecursionError) as exc:
+        return SkippedFile(path, SkipKind.BAD_JSON, str(lineno), error=str(exc) or "nested too deeply")
 
 
-def _table_rows(table: object) -> list[str]:
-    """One line per row, cells joined by ｜ (a space would be dropped next to digits by cleaning);
-    merged cells, which python-docx repeats, once."""
-    rows = []
-    for row in table.rows:  # type: ignore[attr-defined]
-        cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
-        if cells:
-            rows.append("｜".join(cells))
-    return rows
+def _read_docx(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
+    from .word import read_docx  # python-docx and lxml only when a Word file is read
+
+    return read_docx(path, data)
 
 
-READERS: dict[str, Callable[[Path, bytes], list[RawDocument]]] = {
+Reader = Callable[[Path, bytes], list[RawDocument | SkippedFile]]
+READERS: dict[str, Reader] = {
     ".txt": _read_text,
     ".md": _read_text,
     ".markdown": _read_text,
@@ -160,22 +175,41 @@ READERS: dict[str, Callable[[Path, bytes], list[RawDocument]]] = {
     ".jsonl": _read_json,
     ".docx": _read_docx,
 }
+
+
+def _lazy(module: str, name: str) -> Reader:
+    """A reader in a module of its own, imported when a file needs it (so are its optional dependencies)."""
+
+    def read(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(path, data)  # type: ignore[no-any-return]
+
+    return read
+
+
+# The format readers (issue 13): PDF, scans and photos, Office files through LibreOffice, saved pages,
+# archives, Internet shortcuts.
+READERS.update({
+    ".pdf": _lazy("pdf", "read_pdf"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp"), _lazy("ocr", "read_image")),
+    **dict.fromkeys((".doc", ".wps", ".rtf", ".odt"), _lazy("office", "read_office")),
+    **dict.fromkeys((".mhtml", ".mht"), _lazy("mhtml", "read_mhtml")),
+    **dict.fromkeys((".zip", ".tar", ".tgz", ".gz"), _lazy("archive", "read_archive")),
+    ".url": _lazy("fetch", "read_shortcut"),
+})
 SUPPORTED_SUFFIXES = frozenset(READERS)
 
 
-def read_file(path: Path) -> list[RawDocument]:
-    """Read one file with the reader for its suffix.
+def read_file(path: Path) -> list[RawDocument | SkippedFile]:
+    """Read one file with the reader for its suffix: its documents, and its records that gave none.
 
     Raises:
-        UnreadableFileError: unsupported suffix, unreadable, binary, undecodable or empty.
+        UnreadableFileError: unsupported suffix, not a regular file, too large, unreadable, binary,
+            undecodable or empty.
     """
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise UnreadableFileError(path, f"unsupported file type {path.suffix or '(none)'}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(path, f"cannot read file ({exc.strerror})") from exc
+        raise UnreadableFileError(path, SkipKind.UNSUPPORTED, path.suffix.lower())
+    data = read_regular(path)
     if not data.strip():
-        raise UnreadableFileError(path, "empty file")
+        raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
     return reader(path, data)

@@ -24,11 +24,11 @@ import dataclasses
 import itertools
 import re
 
-from .clean import ends_sentence, is_hard_wrapped, standalone_line
+from ..text import CJK_RE, cjk_count
+from .clean import is_hard_wrapped, line_closed, standalone_line
 from .readers import RawDocument
 
 MIN_STORY = 200
-_CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _INNER_PUNCT = re.compile(r"[，,；;：:]")
 
 
@@ -74,7 +74,7 @@ def story_starts(lines: list[str]) -> list[int]:
         if not raw.strip():
             prev = ""
             continue
-        if not prev or ends_sentence(prev):
+        if not prev or line_closed(prev):
             paragraph_starts += 1
         if raw[:1].isspace():
             indented += 1
@@ -86,7 +86,7 @@ def story_starts(lines: list[str]) -> list[int]:
 
 
 def _cjk(lines: list[str]) -> int:
-    return sum(len(_CJK_RE.findall(ln)) for ln in lines)
+    return sum(cjk_count(ln) for ln in lines)
 
 
 def _merge_short(pieces: list[list[str]]) -> list[list[str]]:
@@ -109,7 +109,7 @@ def split_trailing_headlines(lines: list[str]) -> tuple[list[str], list[str]]:
     i = end - 1
     while i >= 0:
         line = lines[i].strip()
-        if line and (not standalone_line(lines, i) or not 4 <= len(line) <= 40 or ends_sentence(line)):
+        if line and (not standalone_line(lines, i) or not 4 <= len(line) <= 40 or line_closed(line)):
             break
         if line:
             block.insert(0, line)
@@ -120,7 +120,7 @@ def split_trailing_headlines(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _bigrams(text: str) -> set[str]:
-    chars = "".join(_CJK_RE.findall(text))
+    chars = "".join(CJK_RE.findall(text))
     return {chars[k:k + 2] for k in range(len(chars) - 1)}
 
 

@@ -23,6 +23,13 @@ _PLACEHOLDERS = {"省直辖行政区划", "市直辖行政区划", "自治区直
 MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 # Hong Kong and Macau: the tree repeats the region as a "city" (香港); we give no city.
 SARS = {"香港特别行政区", "澳门特别行政区"}
+# Where the tree is wrong. Under 桃园市 (a municipality since 2014) it has six old names instead of
+# its 13 districts; it spells 苗栗县 苗粟县; and it lists 金门县 and 连江县 under Taiwan as well as
+# under Fujian (泉州市, 福州市), where the mainland's table has them — one home is kept, Fujian's.
+_DISTRICTS = {"桃园市": ("桃园区", "中坜区", "平镇区", "八德区", "杨梅区", "芦竹区", "大溪区", "龙潭区",
+                         "龟山区", "大园区", "观音区", "新屋区", "复兴区")}
+_SPELLING = {"苗粟县": "苗栗县"}
+_DUPLICATES = {("台湾省", "金门县"), ("台湾省", "连江县")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,7 @@ def divisions() -> tuple[Division, ...]:
         if depth > 3:
             continue  # villages and communities: too many, too generic
         name, *rest = line.strip().split("\t")
+        name = _SPELLING.get(name, name)
         code = rest[0] if rest and rest[0].isdigit() else None
         level = depth + 1
         if depth < 3:
@@ -55,20 +63,23 @@ def divisions() -> tuple[Division, ...]:
         if name in _PLACEHOLDERS:
             continue
         prov, city, county = path
-        if level == COUNTY and city in _PLACEHOLDERS:
-            # 济源市 under 省直辖行政区划: a county-level city administered by the province,
-            # which the briefing shows as a city.
-            level, city, county = CITY, name, None
-            path[1] = name
+        if city in _PLACEHOLDERS and level >= COUNTY:
+            # 济源市, 仙桃市 under 省直辖行政区划: county-level cities administered by the province,
+            # which the briefing shows as cities; their towns hang under them.
+            level, city, county = (CITY, name, None) if level == COUNTY else (level, county, None)
         elif level == TOWN and county in _PLACEHOLDERS:
             county = None  # towns of 儋州市 and 东莞市 hang directly under the city
-        if prov in SARS and level == CITY:
+        if (prov in SARS and level == CITY) or (prov, city) in _DUPLICATES or (city in _DISTRICTS and level > CITY):
             continue
         if prov in SARS:
             city = None
         out.append(Division(len(out), name, level, code if level < TOWN else None, prov or name,
                             city if level >= CITY else None,
                             county if level >= COUNTY else None))
+    for city, names in _DISTRICTS.items():
+        prov = next(d.province for d in out if d.name == city)
+        for name in names:
+            out.append(Division(len(out), name, COUNTY, None, prov, city, name))
     return tuple(out)
 
 

@@ -12,7 +12,13 @@
 4. Take the best, then the next best until 60% of the budget is filled, skipping any that do not
    fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998),
    score far below the best, or do not read well as an addition (``spans.good_filler``).
-5. Print them in document order; a unit that ends on a comma ends with 。 instead.
+5. Print them in document order; a unit that ends on a comma ends with 。 instead, and one cut out of
+   a quotation is marked as such (``shown_texts``: “…, …”), its marks counted in the budget.
+
+An article longer than ``text.LEAD_WINDOW`` characters is read from its lead window only
+(``text.lead_window``), and its summary says so in ``Summary.notes``: scoring builds clauses ×
+clauses and units × clauses matrices (``spans.unit_features``), whose cost grows with the square
+of the text read (1 MB of text took 17 GB), so it is bounded whatever the article's length.
 
 Budgets of ``headline.TIGHT`` characters or less are headlines: before step 2 a speaker clause
 becomes ``speaker：`` and a scene-setting opener goes, and in step 5 a unit from later in a
@@ -21,16 +27,31 @@ speaker's sentence gets the speaker in front when it fits (``headline``).
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from ...text import close_clause, paragraphs, split_sentences, strip_asides, truncate_at_boundary
+from ...text import (
+    BYLINE_OPEN,
+    CJK,
+    LEAD_WINDOW,
+    close_clause,
+    close_quotes,
+    ends_sentence,
+    lead_window,
+    paragraphs,
+    quote_depth,
+    split_sentences,
+    strip_asides,
+    truncate_at_boundary,
+)
 from ...types import GARBLED, Article, Summary
 from ..base import Engine
 from .headline import TIGHT, colon_lead, drop_setting, with_speaker
-from .spans import Unit, UnitSpace, candidate_units, good_filler, score_units
+from .spans import Candidates, Unit, UnitSpace, candidate_units, good_filler, score_units
 
 _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836户…6万份 twice)
 # After the best unit, further units are added until the summary fills this share of the budget
@@ -38,23 +59,23 @@ _DUPLICATE = 0.5  # cosine above which a unit repeats one already chosen (2836�
 # only while they score within the margin of the best: weak filler costs more than it adds.
 _FILL = 0.6
 _MARGIN = 0.25  # chosen with the cover weights (spans.WEIGHTS)
-_END = "。！？!?…”’」』）)】》\"'"
 # Lines that are not the story: photo captions, bylines, editor notes.
-_NOT_PROSE_RE = re.compile(r"^(▲|△|图[：:/]|图片来源|（?记者|（?编辑|责任编辑|来源[：:]|原标题)|摄$|摄）$")
+_NOT_PROSE_RE = re.compile(rf"^(▲|△|图[：:/])|{BYLINE_OPEN}|摄$|摄）$")
 # A day (with its month, year, part of day) that only dates the news: 财政部当地时间20日宣布,
 # 会议22日召开. Headlines leave it out (FinNA: "美国财政部宣布对4名…实施制裁"), and dropping it
 # leaves a grammatical clause only when it stands between a subject and its verb: not after a
-# preposition, counter or 时间/档期 (于/至/连续/近/第 5日), not before 起/前/后/内/的/均 (5日起, 5日内, 5日均线).
+# preposition, counter or 时间/档期 (于/至/连续/近/第 5日), not before 起/前/后/内/的/均 (5日起, 5日内, 5日均线),
+# and never in a dateline (新华社北京2月29日电 stays as written: not 新华社北京电).
 _PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚"
 _DAY = rf"(?:当地时间|北京时间)?(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}日(?:{_PART_OF_DAY})?"
 _INNER_TIME_RE = re.compile(
-    rf"(?<=[\u4e00-\u9fffA-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
-    rf"(?:{_DAY}|当地时间)(?=[\u4e00-\u9fff])(?![起前后以至止到的晚内均间])"
+    rf"(?<=[{CJK}A-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
+    rf"(?:{_DAY}|当地时间)(?=[{CJK}])(?![起前后以至止到的晚内均间电讯])"
 )
 # A first clause that is only a time (9月3日，/ 今天下午，/ 日前，), or 日前/近日 opening a sentence.
 _LEAD_TIME_RE = re.compile(
     rf"^(?:{_DAY}|(?:今天|今日|昨天|昨日|日前|近日|当地时间)(?:{_PART_OF_DAY})?)[，,]"
-    r"|^(?:日前|近日)(?=[\u4e00-\u9fffA-Za-z])"
+    rf"|^(?:日前|近日)(?=[{CJK}A-Za-z])"
 )
 
 
@@ -64,12 +85,12 @@ class ExtractiveSummarizer(Engine):
     name = "extractive"
 
     def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
-        return [Summary(self.summarize_text(a.text, max_chars=max_chars, title=a.title), self.name)
-                for a in articles]
+        return [Summary(self.summarize_text(a.text, max_chars=max_chars, title=a.title), self.name,
+                        notes=window_note(a.text)) for a in articles]
 
     def summarize_text(self, text: str, *, max_chars: int, title: str = "") -> str:
-        """The summary of ``text`` in at most ``max_chars`` characters ('' for empty text)."""
-        sentences = _prose_sentences(text)
+        """The summary of ``text`` (its ``lead_window``) in at most ``max_chars`` characters ('' for empty text)."""
+        sentences = _prose_sentences(lead_window(text))
         if not sentences:
             return ""
         if max_chars <= TIGHT:
@@ -79,12 +100,15 @@ class ExtractiveSummarizer(Engine):
         if not units:  # not even one clause fits: cut the lead sentence at the budget
             return truncate_at_boundary(sentences[0], max_chars)
         scores, space = score_units(sentences, candidates, max_chars, title)
-        chosen = [units[i] for i in self._select(units, scores, space, max_chars)]
+        shown = shown_texts(candidates)
+        chosen = [dataclasses.replace(units[i], text=shown[i])
+                  for i in self._select(units, shown, scores, space, max_chars)]
         chosen.sort(key=lambda u: (u.sentence, u.clauses))
         texts = with_speaker(candidates, chosen, max_chars) if max_chars <= TIGHT else [u.text for u in chosen]
         return "".join(close_clause(t) for t in texts)
 
-    def _select(self, units: list[Unit], scores: np.ndarray, space: UnitSpace, budget: int) -> list[int]:
+    def _select(self, units: list[Unit], shown: list[str], scores: np.ndarray, space: UnitSpace,
+                budget: int) -> list[int]:
         order = np.argsort(-scores, kind="stable")  # ties: the earlier unit
         best = scores[order[0]]
         chosen: list[int] = []
@@ -93,15 +117,22 @@ class ExtractiveSummarizer(Engine):
             if chosen and (used >= _FILL * budget or scores[i] < best - _MARGIN):
                 break
             unit = units[i]
-            if used + len(unit.text) > budget or (chosen and not good_filler(unit.text)):
+            if used + len(shown[i]) > budget or (chosen and not good_filler(unit.text)):
                 continue
             if any(set(units[j].clauses) & set(unit.clauses) for j in chosen):
                 continue
             if any(space.cosine(int(i), j) > _DUPLICATE for j in chosen):
                 continue
             chosen.append(int(i))
-            used += len(unit.text)
+            used += len(shown[i])
         return chosen
+
+
+def window_note(text: str) -> tuple[str, ...]:
+    """The note a summary of a long article carries: what part of it was read."""
+    if len(text) <= LEAD_WINDOW:
+        return ()
+    return (f"long article ({len(text):,} characters): summarised from its first {len(lead_window(text)):,}",)
 
 
 # A Weibo topic tag (#松下#): the marks go, the words stay. Not 3#楼 (a building number): no digit before.
@@ -117,11 +148,52 @@ def _prose_sentences(text: str) -> list[str]:
         if _NOT_PROSE_RE.search(line):
             continue
         parts = split_sentences(line)
-        if len(lines) > 1 and not line.endswith(tuple(_END)) and len(parts) == 1:
+        if len(lines) > 1 and not ends_sentence(line) and len(parts) == 1:
             continue  # a short line with no end mark among other lines: a subhead or a caption
         # A sentence holding a garbled span (marked by ingest) is never quoted.
         sentences.extend(s for s in (drop_times(strip_asides(s)) for s in parts) if s and GARBLED not in s)
     return sentences or [s for s in split_sentences(text) if GARBLED not in s]
+
+
+def shown_texts(candidates: Candidates) -> list[str]:
+    """Each unit's text as printed: a part cut out of a quotation is marked as one (“…, …”), so parts
+    of one quotation are never joined into a quotation the speaker did not say (“先看面部神情，资金转账数额…”)."""
+    clauses = candidates.clauses
+    if not any("“" in c or "”" in c for c in clauses):
+        return [u.text for u in candidates.units]
+    depth_at = _quote_depths(clauses, candidates.clause_sentence)
+    out = []
+    for unit in candidates.units:
+        runs: list[list[int]] = []  # the unit's clauses in runs of neighbours (a lead pair has two)
+        for k in unit.clauses:
+            if runs and k == runs[-1][-1] + 1:
+                runs[-1].append(k)
+            else:
+                runs.append([k])
+        out.append("".join(text if (depth := depth_at[run[0]]) is None else close_quotes(text, depth)
+                           for run in runs for text in ["".join(clauses[k] for k in run)]))
+    return out
+
+
+def _quote_depths(clauses: list[str], owners: list[int]) -> list[int | None]:
+    """Per clause, how many quotations are open where it starts; None in a sentence whose marks do not
+    pair (闻“疫“而动, a ” with no “): a slip of the source, not to be marked. A quotation may span
+    sentences (“…。…。”), but only into a sentence that closes it."""
+    bounds = [k for k in range(len(clauses)) if k == 0 or owners[k] != owners[k - 1]] + [len(clauses)]
+    texts = ["".join(clauses[a:b]) for a, b in itertools.pairwise(bounds)]
+    out: list[int | None] = []
+    depth = 0
+    for g, (a, b) in enumerate(itertools.pairwise(bounds)):
+        end, unopened = quote_depth(texts[g], depth)
+        closed_after = g + 1 < len(texts) and quote_depth(texts[g + 1])[1]
+        if unopened or (end and not closed_after):
+            out += [None] * (b - a)
+            depth = 0
+            continue
+        for k in range(a, b):
+            out.append(depth)
+            depth = quote_depth(clauses[k], depth)[0]
+    return out
 
 
 def drop_times(sentence: str) -> str:

@@ -1,0 +1,114 @@
+"""Furniture by shape and position: nothing of a story is removed for a word, every removal is recorded."""
+
+import datetime as dt
+import logging
+
+from summarizer import load_articles
+from summarizer.compose import layout
+from summarizer.ingest.clean import split_flattened
+from summarizer.ingest.furniture import split_furniture
+from summarizer.text import cjk_count
+from summarizer.types import BriefingItem, Summary
+
+# A story paragraph full of the words the old rules deleted a line for (维权, 爆料, 二维码, 责任编辑, 声明：).
+STORY = ("市场监管局接到消费者维权投诉后，记者在现场看到，商家把二维码贴在门口，声称扫码即可领奖。"
+         "有网友爆料称奖品从未兑现，商家则发布声明：所有奖品均已发放。责任编辑部门表示将继续跟进此事。")
+
+
+def _read(tmp_path, text, name="a.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_articles(path)
+
+
+def test_a_one_paragraph_export_keeps_its_story_and_its_stamp_becomes_the_date(tmp_path):
+    (article,) = _read(tmp_path, f"2023-08-18 14:03:05，正文：{STORY}")
+    assert article.text == STORY
+    assert article.date == dt.date(2023, 8, 18)
+    assert [r.reason for r in article.removals] == ["header"]
+    assert article.removals[0].text == "2023-08-18 14:03:05，正文："
+
+
+def test_a_sentence_length_paragraph_is_never_deleted_for_a_word():
+    lines = ["小区开展消防演练", STORY, "二、依法维权", STORY]
+    body, found = split_furniture(lines)
+    assert body == lines and not found.removals
+
+
+def test_a_date_that_opens_a_sentence_is_story_not_a_stamp():
+    body, found = split_furniture([f"2023年7月17日，江苏镇江，{STORY}"])
+    assert body == [f"2023年7月17日，江苏镇江，{STORY}"] and not found.removals
+
+
+def test_credits_and_notices_are_cut_from_the_ends_as_spans():
+    tail = f"{STORY}（完） 【编辑:刘阳禾】 更多精彩内容请进入体育频道"
+    body, found = split_furniture([tail])
+    assert body == [STORY]
+    assert found.labels["编辑"] == "刘阳禾"
+    notice = "广告声明：文内含有的对外跳转链接，用于传递更多信息，结果仅供参考，本站所有文章均包含本声明。"
+    body, found = split_furniture([STORY + STORY + notice])
+    assert body == [STORY + STORY] and [r.reason for r in found.removals] == ["notice"]
+    body, _ = split_furniture([STORY + "来源：财联社返回搜狐，查看更多责任编辑："])
+    assert body == [STORY]
+
+
+def test_notices_and_widgets_go_at_the_edges_but_stay_in_the_middle():
+    lines = ["字号", STORY, "免责声明：本文仅代表作者观点，与本站无关。", STORY, "扫码关注我们", "新闻热线：12345"]
+    body, found = split_furniture(lines)
+    assert body == [STORY, "免责声明：本文仅代表作者观点，与本站无关。", STORY]
+    assert {r.text: r.reason for r in found.removals} == {"字号": "widget", "扫码关注我们": "widget",
+                                                          "新闻热线：12345": "widget"}
+
+
+def test_a_text_that_is_all_notice_is_kept_rather_than_lost():
+    lines = ["免责声明：本文仅代表作者个人观点，与本站立场无关，仅供参考。"]
+    assert split_furniture(lines)[0] == lines
+
+
+def test_lead_tags_breadcrumbs_and_a_separator_date_are_cut_from_the_start():
+    body, found = split_furniture(["首页 > 新闻 > 正文", "| 2019年2月27日 10:20 来源：自由时报",
+                                   f"〔即时新闻／综合报导〕{STORY}"])
+    assert body == [STORY]
+    assert found.labels["来源"] == "自由时报" and found.labels["日期"].startswith("2019年2月27日")
+    assert [r.reason for r in found.removals] == ["breadcrumbs", "byline", "tag"]
+    body, found = split_furniture([f"【环球网报道 记者 姜蔼玲】{STORY}"])
+    assert body == [STORY] and found.authors == ["姜蔼玲"]
+
+
+def test_a_bracketed_headline_and_an_original_title_become_the_title(tmp_path):
+    (article,) = _read(tmp_path, f"【男子在医院问询时遭工作人员嘲讽】{STORY}")
+    assert (article.title, article.title_derived, article.text) == ("男子在医院问询时遭工作人员嘲讽", False, STORY)
+    title = "蓬溪警方公布一起偷拍案"
+    (article,) = _read(tmp_path, f"原标题：{title}{title}{STORY}", "b.txt")
+    assert (article.title, article.text) == (title, STORY)
+    (article,) = _read(tmp_path, f"原标题：{title}8月16日，{STORY}", "c.txt")  # no visible end: words stay
+    assert article.text == f"{title}8月16日，{STORY}"
+    assert [r.text for r in article.removals] == ["原标题："]
+
+
+def test_flattened_paragraphs_are_put_back_on_their_own_lines():
+    flat = "开工。  外环东抬工程计划通车。 来源：浦东发布"
+    assert split_flattened(flat) == "开工。\n外环东抬工程计划通车。\n来源：浦东发布"
+    assert split_flattened("标题… 2019-09-09 19:28") == "标题… 2019-09-09 19:28"  # a link list's item
+
+
+def test_a_link_list_after_its_head_and_stamped_items_go():
+    lines = [STORY, "相关推荐", "十一阅兵官宣！规模将超往年", "评论327含马克龙的一千七百万欧元，不要！",
+             "- 万元背包遗落请店方暂存，4个月后竟然被扔了？", "2019-09-09 19:28中国雷人秀"]
+    body, found = split_furniture(lines)
+    assert body == [STORY] and {r.reason for r in found.removals} == {"link list"}
+
+
+def test_every_removal_is_on_the_article_and_a_heavy_loss_is_warned_and_noted(tmp_path, caplog):
+    notice = "声明：本网站所提供的信息仅供参考之用，并不代表本网赞同其观点，也不代表本网对其真实性负责。"
+    short = "市民可拨打热线反映问题，相关部门将及时处理。"
+    with caplog.at_level(logging.WARNING):
+        (article,) = _read(tmp_path, f"{short}\n{notice}")
+    removed = sum(cjk_count(r.text) for r in article.removals)
+    assert article.text == short and removed == cjk_count(notice)
+    assert article.cleaning_loss > 0.2
+    assert "cleaning took out" in caplog.text and "a.txt" in caplog.text
+    note = layout.engine_note(BriefingItem(article, Summary(short, "extractive")))
+    assert f"清理掉了原文{article.cleaning_loss:.0%}的文字" in note
+    (kept,) = _read(tmp_path, STORY, "b.txt")
+    assert kept.cleaning_loss == 0 and "清理" not in layout.engine_note(BriefingItem(kept, Summary(STORY, "x")))
