@@ -17,11 +17,13 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .text import safe_text, safe_value
 from .types import Article, FallbackKind, Summary
 
 if TYPE_CHECKING:
@@ -69,10 +71,14 @@ class SummaryCache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable cache entry %s: %s", path, exc)
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
+            self._discard(path, str(exc))
             return None
+
+    def _discard(self, path: Path, why: str) -> None:
+        """An entry that cannot be used is a miss, and is removed so the next run writes a good one."""
+        log.warning("ignoring unusable cache entry %s: %s", path, why)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
     def _write(self, key: str, data: dict[str, Any]) -> None:
         """Store ``data``; a cache that cannot be written is logged, never fatal."""
@@ -90,38 +96,60 @@ class SummaryCache:
         data = self._read(key)
         if data is None:
             return None
-        try:
-            kind = data.get("fallback_kind")
-            return Summary(data["text"], data["engine"], data.get("model"), data.get("fallback"),
-                           tuple(data.get("notes", ())), FallbackKind(kind) if kind else None)
-        except (KeyError, TypeError, ValueError):
-            return None
+        summary = _summary(data)
+        if summary is None:
+            self._discard(self._path(key), "not the shape of a summary")
+        return summary
 
     def put(self, key: str, summary: Summary) -> None:
+        summary = safe_value(summary)  # a model's output may hold what no file can (a lone surrogate)
         self._write(key, {"text": summary.text, "engine": summary.engine, "model": summary.model,
                           "fallback": summary.fallback, "notes": list(summary.notes),
                           "fallback_kind": summary.fallback_kind})
 
     def get_text(self, key: str) -> str | None:
         data = self._read(key)
-        return data["text"] if data is not None else None
+        return safe_text(data["text"]) if data is not None else None
 
     def put_text(self, key: str, text: str) -> None:
-        self._write(key, {"text": text})
+        self._write(key, {"text": safe_text(text)})
+
+    def _entries(self) -> list[Path]:
+        """The entry files: named by their key under two hex digits, not a writer's hidden temp file
+        (pathlib's ``*`` matches dot files) and not a folder that happens to end in .json."""
+        if not self.directory.is_dir():
+            return []
+        return [p for p in self.directory.glob(_ENTRIES) if not p.name.startswith(".") and p.is_file()]
 
     def clear(self) -> int:
-        """Delete every entry; returns how many were removed."""
-        removed = 0
+        """Delete every entry, and whatever else is in the entries' folders (temp files a killed run
+        left, anything put there by hand); returns how many entries were removed."""
+        removed = len(self._entries())
         if self.directory.is_dir():
-            for path in self.directory.glob(_ENTRIES):
-                path.unlink(missing_ok=True)
-                removed += 1
-            for path in self.directory.glob("[0-9a-f][0-9a-f]/.tmp-*"):  # leftovers of a crash mid-write
-                path.unlink(missing_ok=True)
+            for folder in self.directory.glob("[0-9a-f][0-9a-f]"):
+                if folder.is_dir() and not folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    folder.unlink(missing_ok=True)
         return removed
 
     def size(self) -> int:
-        return sum(1 for _ in self.directory.glob(_ENTRIES)) if self.directory.is_dir() else 0
+        return len(self._entries())
+
+
+def _summary(data: dict[str, Any]) -> Summary | None:
+    """The Summary an entry holds, made safe as any text entering is; None for any other shape (an entry
+    written by hand or by another version must not be shown as a summary verbatim)."""
+    optional = (str, type(None))
+    notes = data.get("notes", [])
+    kind = data.get("fallback_kind")
+    if not (isinstance(data.get("engine"), str) and data["engine"]
+            and all(isinstance(data.get(k), optional) for k in ("model", "fallback", "fallback_kind"))
+            and isinstance(notes, list) and all(isinstance(n, str) for n in notes)
+            and (kind is None or kind in {k.value for k in FallbackKind})):
+        return None
+    return safe_value(Summary(data["text"], data["engine"], data.get("model"), data.get("fallback"), tuple(notes),
+                              FallbackKind(kind) if kind else None))
 
 
 class CachedEngine:

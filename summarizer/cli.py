@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .config import Settings, load_settings
+from .config import MIN_CHARS, Settings, load_settings
 from .errors import ConfigError, SummarizerError
 
 app = typer.Typer(
@@ -35,7 +35,7 @@ Urls = Annotated[list[Path] | None, typer.Option("--urls", help="A file of web a
                                                                 "shortcut); repeatable.")]
 Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto (the default: by --base-url or --model), "
                                              "or an engine `summarizer engines` lists.")]
-MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
+MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=MIN_CHARS, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 

@@ -38,6 +38,8 @@ from typing import Any
 from .errors import ConfigError, SummarizerError
 
 DEFAULT_CONFIG = Path("summarizer.toml")
+MIN_CHARS = 10  # the shortest summary budget: below it no sentence fits, only a cut phrase
+TABLES = ("brief", "regions", "engines")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +57,27 @@ class Settings:
     unit: str | None = None  # 编印单位 on the masthead
     # [engines.NAME]: options of the engine NAME (checked against its options), used when it runs
     engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Check every value where settings are made — a TOML file, the CLI, or Python — so a bad one is
+        one ConfigError before any work, never a crash deep in a run."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("region_aliases", "engines"):
+                if not isinstance(value, Mapping):
+                    raise ConfigError(f"{f.name} must be a table (a mapping), got {value!r}")
+                continue
+            kind = {"max_chars": int, "dedup": bool}.get(f.name, str)
+            is_kind = isinstance(value, kind) and not (kind is int and isinstance(value, bool))  # True is no count
+            if is_kind or (value is None and f.default is None):
+                continue
+            raise ConfigError(f"{f.name} must be {'a whole number' if kind is int else kind.__name__}, got {value!r}")
+        if self.max_chars < MIN_CHARS:
+            raise ConfigError(f"max_chars must be at least {MIN_CHARS} (characters per summary), got {self.max_chars}")
+        from .compose.briefing import ORDERS
+
+        if self.sort not in ORDERS:
+            raise ConfigError(f"sort must be one of {', '.join(ORDERS)}, got {self.sort!r}")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given keys replaced; None values mean "not given" and are ignored."""
@@ -77,26 +100,35 @@ def load_settings(path: str | Path | None = None) -> Settings:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: not valid TOML ({exc})") from exc
+    for key, value in data.items():
+        if key in (*TABLES, "models"):
+            continue
+        if not isinstance(value, dict):
+            raise ConfigError(f"{file}: {key} = … stands outside any table; settings go under [brief]")
+        raise ConfigError(f"{file}: unknown table [{key}]; known tables: {', '.join(TABLES)}")
+    for table in ("brief", "regions"):  # [engines] says what it holds itself
+        if not isinstance(data.get(table, {}), dict):
+            raise ConfigError(f"{file}: {table} must be a table, written [{table}] on a line of its own")
     section = data.get("brief", {})
     aliases = data.get("regions", {})
-    bad = {k: v for k, v in aliases.items() if not isinstance(v, str)} if isinstance(aliases, dict) else aliases
+    bad = {k: v for k, v in aliases.items() if not isinstance(v, str)}
     if bad:
         raise ConfigError(f"{file}: [regions] maps a name to a region written as text, e.g. "
                           f'"铁塔社区" = "聊城市东昌府区"; got {bad!r}')
     known = {f.name: f for f in fields(Settings) if f.name not in {"region_aliases", "engines"}}
     if isinstance(section.get("issue"), int) and not isinstance(section["issue"], bool):
         section["issue"] = str(section["issue"])  # 期号 = 12 is as natural as "12"
-    for key, value in section.items():
+    for key in section:  # the values are checked by Settings itself
         if key not in known:
             raise ConfigError(f"{file}: unknown key [brief].{key}; known keys: {', '.join(known)}")
-        expected = {"max_chars": int, "dedup": bool}.get(key, str)
-        if not isinstance(value, expected):
-            raise ConfigError(f"{file}: [brief].{key} must be {expected.__name__}, got {value!r}")
     if "models" in data:
         raise ConfigError(f"{file}: [models] is now one table per engine, e.g. [engines.transformers] with "
                           "dtype, quantize, threads (`summarizer engines` lists each engine's options)")
-    return Settings().with_overrides(**section, engines=_engines(file, data.get("engines", {})) or None,
-                                     region_aliases=aliases or None)
+    engines = _engines(file, data.get("engines", {}))
+    try:
+        return Settings().with_overrides(**section, engines=engines or None, region_aliases=aliases or None)
+    except ConfigError as exc:
+        raise ConfigError(f"{file}: [brief].{exc}") from None
 
 
 def _engines(file: Path, section: Any) -> dict[str, dict[str, Any]]:

@@ -27,6 +27,7 @@ from .backends import (
 )
 from .backends.options import Options, parse, public
 from .cache import CachedEngine, SummaryCache, cache_key, text_key
+from .config import MIN_CHARS
 from .errors import BackendError, ConfigError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
@@ -169,8 +170,8 @@ def run_engine(
     6. Store the new summaries in the cache (not those that failed for a reason the next run may
        not have: the engine raised, or a request failed).
     """
-    if max_chars < 10:
-        raise ValueError(f"max_chars must be at least 10, got {max_chars}")
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < MIN_CHARS:
+        raise ConfigError(f"max_chars must be a whole number of at least {MIN_CHARS}, got {max_chars!r}")
     fingerprint = engine.fingerprint if cache is not None and reason is None else None
     keys = [cache_key(a, fingerprint, max_chars) for a in articles] if fingerprint else []
     out: list[Summary | None] = [cache.get(k) for k in keys] if cache and keys else [None] * len(articles)

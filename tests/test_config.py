@@ -22,13 +22,48 @@ def test_file_overrides_only_its_keys_and_cli_overrides_win(tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     ("[brief\n", "not valid TOML"),
     ('[brief]\ncolour = "red"\n', "unknown key"),
-    ('[brief]\nmax_chars = "many"\n', "must be int"),
+    ('[brief]\nmax_chars = "many"\n', r"\[brief\]\.max_chars must be a whole number, got 'many'"),
+    ("[brief]\nmax_chars = -5\n", r"max_chars must be at least 10 \(characters per summary\), got -5"),
+    ("[brief]\nmax_chars = 0\n", "at least 10"),
+    ("[brief]\nmax_chars = 5\n", "at least 10"),
+    ("[brief]\nmax_chars = true\n", "must be a whole number, got True"),
+    ("[brief]\ndedup = 1\n", "dedup must be bool, got 1"),
+    ('[brief]\nsort = "random"\n', "sort must be one of newest, oldest, input"),
+    ('brief = "x"\n', "brief must be a table"),
+    ('regions = ["x"]\n', "regions must be a table"),
+    ('[breif]\ntitle = "x"\n', r"unknown table \[breif\]; known tables: brief, regions, engines"),
+    ('title = "x"\n', r"stands outside any table; settings go under \[brief\]"),
 ])
 def test_bad_config_is_a_clear_error(tmp_path, text, message):
     path = tmp_path / "s.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings(path)
+
+
+@pytest.mark.parametrize("values", [{"max_chars": 5}, {"max_chars": True}, {"title": 3}, {"sort": "x"},
+                                    {"engines": []}])
+def test_settings_made_in_python_are_checked_alike(values):
+    from summarizer import Settings
+
+    with pytest.raises(ConfigError):
+        Settings(**values)
+    with pytest.raises(ValueError):  # a ConfigError is a ValueError for Python callers
+        Settings().with_overrides(**values)
+
+
+def test_a_bad_budget_from_the_cli_is_one_line_and_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    (tmp_path / "s.toml").write_text("[brief]\nmax_chars = 5\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["brief", "seeds", "-o", str(tmp_path / "b.docx")],
+                                env={"SUMMARIZER_CONFIG": str(tmp_path / "s.toml")})
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {tmp_path / 's.toml'}: [brief].max_chars must be at least "
+                                                  "10 (characters per summary), got 5"]
+    assert not (tmp_path / "b.docx").exists()
 
 
 def test_explicit_missing_file_is_an_error(tmp_path):
