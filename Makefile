@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # The tests read PDFs and run OCR too (pdf, ocr extras: ~100 MB of wheels, onnxruntime and OpenCV).
 $(TSTAMP): $(STAMP)
-	$(BIN)/pip install -q -e ".[models,chart,test,pdf,ocr]"
+	$(BIN)/pip install -q -e ".[models,chart,openai,test,pdf,ocr]"
 	touch $@
 
 brief: $(STAMP)

@@ -131,8 +131,7 @@ def jieba_variant() -> Callable[[list[Article], int], list[str]]:
     """The extractive engine with jieba words in place of character bigrams (the measured alternative)."""
     import jieba
 
-    from summarizer.backends import spans
-    from summarizer.backends.extractive import ExtractiveSummarizer
+    from summarizer.backends.extractive import ExtractiveSummarizer, spans
 
     jieba.setLogLevel(60)
 

@@ -17,15 +17,17 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .text import safe_text, safe_value
 from .types import Article, FallbackKind, Summary
 
 if TYPE_CHECKING:
-    from .backends import Summarizer
+    from .backends import Capabilities
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ def default_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("summarizer")) / "summaries"
+
+
+_ENTRIES = "[0-9a-f][0-9a-f]/*.json"  # entries live under two hex digits; probes/ (hf's dtype probe) is not one
 
 
 def text_key(*parts: object) -> str:
@@ -66,10 +71,14 @@ class SummaryCache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable cache entry %s: %s", path, exc)
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
+            self._discard(path, str(exc))
             return None
+
+    def _discard(self, path: Path, why: str) -> None:
+        """An entry that cannot be used is a miss, and is removed so the next run writes a good one."""
+        log.warning("ignoring unusable cache entry %s: %s", path, why)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
     def _write(self, key: str, data: dict[str, Any]) -> None:
         """Store ``data``; a cache that cannot be written is logged, never fatal."""
@@ -87,59 +96,75 @@ class SummaryCache:
         data = self._read(key)
         if data is None:
             return None
-        try:
-            kind = data.get("fallback_kind")
-            return Summary(data["text"], data["engine"], data.get("model"), data.get("fallback"),
-                           tuple(data.get("notes", ())), FallbackKind(kind) if kind else None)
-        except (KeyError, TypeError, ValueError):
-            return None
+        summary = _summary(data)
+        if summary is None:
+            self._discard(self._path(key), "not the shape of a summary")
+        return summary
 
     def put(self, key: str, summary: Summary) -> None:
+        summary = safe_value(summary)  # a model's output may hold what no file can (a lone surrogate)
         self._write(key, {"text": summary.text, "engine": summary.engine, "model": summary.model,
                           "fallback": summary.fallback, "notes": list(summary.notes),
                           "fallback_kind": summary.fallback_kind})
 
     def get_text(self, key: str) -> str | None:
         data = self._read(key)
-        return data["text"] if data is not None else None
+        return safe_text(data["text"]) if data is not None else None
 
     def put_text(self, key: str, text: str) -> None:
-        self._write(key, {"text": text})
+        self._write(key, {"text": safe_text(text)})
+
+    def _entries(self) -> list[Path]:
+        """The entry files: named by their key under two hex digits, not a writer's hidden temp file
+        (pathlib's ``*`` matches dot files) and not a folder that happens to end in .json."""
+        if not self.directory.is_dir():
+            return []
+        return [p for p in self.directory.glob(_ENTRIES) if not p.name.startswith(".") and p.is_file()]
 
     def clear(self) -> int:
-        """Delete every entry; returns how many were removed."""
-        removed = 0
+        """Delete every entry, and whatever else is in the entries' folders (temp files a killed run
+        left, anything put there by hand); returns how many entries were removed."""
+        removed = len(self._entries())
         if self.directory.is_dir():
-            for path in self.directory.glob("*/*.json"):
-                path.unlink(missing_ok=True)
-                removed += 1
-            for path in self.directory.glob("*/.tmp-*"):  # leftovers of a crash mid-write
-                path.unlink(missing_ok=True)
+            for folder in self.directory.glob("[0-9a-f][0-9a-f]"):
+                if folder.is_dir() and not folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    folder.unlink(missing_ok=True)
         return removed
 
     def size(self) -> int:
-        return sum(1 for _ in self.directory.glob("*/*.json")) if self.directory.is_dir() else 0
+        return len(self._entries())
+
+
+def _summary(data: dict[str, Any]) -> Summary | None:
+    """The Summary an entry holds, made safe as any text entering is; None for any other shape (an entry
+    written by hand or by another version must not be shown as a summary verbatim)."""
+    optional = (str, type(None))
+    notes = data.get("notes", [])
+    kind = data.get("fallback_kind")
+    if not (isinstance(data.get("engine"), str) and data["engine"]
+            and all(isinstance(data.get(k), optional) for k in ("model", "fallback", "fallback_kind"))
+            and isinstance(notes, list) and all(isinstance(n, str) for n in notes)
+            and (kind is None or kind in {k.value for k in FallbackKind})):
+        return None
+    return safe_value(Summary(data["text"], data["engine"], data.get("model"), data.get("fallback"), tuple(notes),
+                              FallbackKind(kind) if kind else None))
 
 
 class CachedEngine:
     """A model engine behind the cache: it is loaded only when something is not cached yet.
 
-    ``fingerprint`` is known without loading (remembered from the first run with the same model
-    and settings), so a briefing whose summaries, titles and 综述 are all cached never loads the
-    model. ``title`` and ``complete`` exist only when the engine class has them.
+    ``fingerprint`` and ``capabilities`` are known without loading (remembered from the first run
+    with the same request), so a briefing whose summaries, titles and 综述 are all cached never
+    loads the model.
     """
 
-    def __init__(self, name: str, model: str, fingerprint: str, cache: SummaryCache,
-                 load: Callable[[], Summarizer], methods: frozenset[str]) -> None:
-        self.name, self.model_name, self.fingerprint = name, model, fingerprint
+    def __init__(self, name: str, model: str, fingerprint: str, capabilities: Capabilities, cache: SummaryCache,
+                 load: Callable[[], Any]) -> None:
+        self.name, self.model_name, self.fingerprint, self.capabilities = name, model, fingerprint, capabilities
         self._cache, self._load = cache, load
-        self._engine: Summarizer | None = None
-        if "title" in methods:
-            self.title = self._title
-        if "complete" in methods:
-            self.complete = self._complete
-        if "retry" in methods:
-            self.retry = self._retry
+        self._engine: Any = None
 
     @property
     def engine(self) -> Any:
@@ -148,23 +173,29 @@ class CachedEngine:
             self._engine = self._load()
         return self._engine
 
-    def summarize(self, articles: Any, *, max_chars: int) -> list[Summary]:
+    def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
         return list(self.engine.summarize(articles, max_chars=max_chars))
 
-    def _retry(self, articles: Any, *, max_chars: int, problems: Any) -> list[Summary]:
+    def retry(self, articles: Sequence[Article], *, max_chars: int, problems: Sequence[Sequence[str]]) -> list[Summary]:
         return list(self.engine.retry(articles, max_chars=max_chars, problems=problems))
 
-    def _cached(self, key: str, make: Callable[[], str]) -> str:
+    def titles(self, articles: Sequence[Article], *, max_chars: int = 30) -> list[str | None]:
+        """The engine's titles, those not cached yet generated together (a failed request's None is not kept)."""
+        keys = [text_key("title", self.fingerprint, a.title, a.text, max_chars) for a in articles]
+        out = [self._cache.get_text(k) for k in keys]
+        todo = [i for i, t in enumerate(out) if t is None]
+        if todo:
+            fresh = self.engine.titles([articles[i] for i in todo], max_chars=max_chars)
+            for i, text in zip(todo, fresh, strict=True):
+                out[i] = text
+                if text is not None:
+                    self._cache.put_text(keys[i], text)
+        return out
+
+    def complete(self, prompt: str, *, max_chars: int) -> str:
+        key = text_key("complete", self.fingerprint, prompt, max_chars)
         if (text := self._cache.get_text(key)) is not None:
             return text
-        text = make()
+        text = str(self.engine.complete(prompt, max_chars=max_chars))
         self._cache.put_text(key, text)
         return text
-
-    def _title(self, article: Article, *, max_chars: int = 30) -> str:
-        key = text_key("title", self.fingerprint, article.title, article.text, max_chars)
-        return self._cached(key, lambda: str(self.engine.title(article, max_chars=max_chars)))
-
-    def _complete(self, prompt: str, *, max_chars: int) -> str:
-        key = text_key("complete", self.fingerprint, prompt, max_chars)
-        return self._cached(key, lambda: str(self.engine.complete(prompt, max_chars=max_chars)))

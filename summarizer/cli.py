@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import json
 import logging
 import sys
@@ -14,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .config import Settings, load_settings
+from .config import MIN_CHARS, Settings, load_settings
 from .errors import ConfigError, SummarizerError
 
 app = typer.Typer(
@@ -32,15 +33,10 @@ Inputs = Annotated[list[str] | None, typer.Argument(help="Files, folders or web 
 Files = Annotated[list[str] | None, typer.Argument(help="Article files, folders or web addresses.", show_default=False)]
 Urls = Annotated[list[Path] | None, typer.Option("--urls", help="A file of web addresses, one a line (or a .url "
                                                                 "shortcut); repeatable.")]
-Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto | extractive | seq2seq | chat")]
-Model = Annotated[str | None, typer.Option("--model", "-m", help="Hub id, local folder or .gguf file.")]
-MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=10, help="Summary budget in characters.")]
+Backend = Annotated[str | None, typer.Option("--backend", "-b", help="auto (the default: by --base-url or --model), "
+                                             "or an engine `summarizer engines` lists.")]
+MaxChars = Annotated[int | None, typer.Option("--max-chars", "-n", min=MIN_CHARS, help="Summary budget in characters.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-Prompts = Annotated[Path | None, typer.Option("--prompts", help="Folder with your own prompt files (chat engine).")]
-Quantize = Annotated[str | None, typer.Option("--quantize", help="Model weights: none (default) or int8.")]
-Dtype = Annotated[str | None, typer.Option("--dtype", help="Model arithmetic: auto (mixed where the CPU has bf16 "
-                                                            "hardware), mixed, bfloat16 or float32.")]
-Threads = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for a model (default: cores).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Summarise everything again; don't read or write the cache.")]
 Workers = Annotated[int | None, typer.Option("--workers", "-j", min=1, help="Processes for reading, regions and "
                                                                           "keywords (default: the usable cores).")]
@@ -130,24 +126,70 @@ def _check_brief_options(output: Path, template: str | None, sort: str, since: d
         raise ConfigError(f"--since {since} is after --until {until}: the period would be empty")
 
 
-def _engine_options(settings: Settings, prompts: Path | None, no_cache: bool) -> dict[str, Any]:
-    """Options for the engine (prompts; quantize, threads, dtype from ``settings``) and the run (summary cache,
-    progress on stderr)."""
+def _engine_flags() -> dict[str, tuple[Any, str, str]]:
+    """Every engine option in the registry as a flag: name → (type, flag, help). Options of the same name
+    in several engines share one flag (their types agree: tests/test_models.py checks)."""
+    from .backends import BACKENDS
+    from .backends.options import field_type
+
+    flags: dict[str, tuple[Any, str, str]] = {}
+    for backend in BACKENDS.values():
+        for cls in backend.option_classes():
+            for f in dataclasses.fields(cls):
+                if f.name in flags:
+                    continue
+                help_text = f.metadata["help"]
+                if f.name != "model":
+                    engines = [b.name for b in BACKENDS.values()
+                               if any(f.name in c.names() for c in b.option_classes())]
+                    help_text += f" (engines: {', '.join(engines)})"
+                flag = f.metadata.get("flag") or "--" + f.name.replace("_", "-")
+                flags[f.name] = (field_type(cls, f.name), flag, help_text)
+    return flags
+
+
+def engine_options(func: F) -> F:
+    """Give a command one flag per engine option (from the registry); they reach it as ``engine_options``,
+    only those given."""
+    flags = _engine_flags()
+    signature = inspect.signature(func, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "engine_options"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                               annotation=Annotated[kind | None, typer.Option(
+                                   flag, *(["-m"] if name == "model" else []), help=text,
+                                   rich_help_panel="Engine options")])
+             for name, (kind, flag, text) in flags.items()]
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = {name: kwargs.pop(name) for name in flags if name in kwargs}
+        return func(*args, engine_options={k: v for k, v in given.items() if v is not None}, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def _run_options(settings: Settings, given: dict[str, Any], no_cache: bool) -> dict[str, Any]:
+    """Everything the library's run takes besides the articles: the engine, its options (the config's
+    [engines.NAME] table for the engine that will run, the command line's flags over it), the summary
+    cache and progress on stderr."""
+    from .backends import resolve_backend
     from .cache import SummaryCache
     from .progress import Reporter
 
-    if prompts is not None and not prompts.is_dir():
+    prompts = given.get("prompts")
+    if prompts is not None and not Path(prompts).is_dir():
         raise ConfigError(f"--prompts {prompts}: not a folder; give a folder holding summary.txt (see prompts/)")
-    options: dict[str, Any] = {"cache": None if no_cache else SummaryCache(), "progress": Reporter()}
-    if prompts:
-        options["prompts"] = prompts
-    models = {"quantize": settings.quantize, "threads": settings.threads, "dtype": settings.dtype}
-    options.update({k: v for k, v in models.items() if v is not None})
-    return options
+    model = given.pop("model", None) or settings.model
+    name = resolve_backend(settings.backend, {"model": model, **given})
+    options = {**settings.engines.get(name, {}), **given}
+    return {"backend": settings.backend, "model": model, "cache": None if no_cache else SummaryCache(),
+            "progress": Reporter(), **options}
 
 
 @app.command()
 @handles_errors
+@engine_options
 def brief(
     inputs: Inputs = None,
     urls: Urls = None,
@@ -155,17 +197,12 @@ def brief(
         "outputs/briefing.docx"
     ),
     backend: Backend = None,
-    model: Model = None,
     max_chars: MaxChars = None,
     title: Annotated[str | None, typer.Option("--title", help="Briefing title (default 新闻简报).")] = None,
     template: Annotated[str | None, typer.Option("--template", help="plain | gongwen | your own .docx.")] = None,
     issue: Annotated[str | None, typer.Option("--issue", help="Issue number 期号 (12 → 第12期).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Compiling unit 编印单位.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Briefing date YYYY-MM-DD (default today).")] = None,
-    prompts: Prompts = None,
-    quantize: Quantize = None,
-    threads: Threads = None,
-    dtype: Dtype = None,
     no_cache: NoCache = False,
     no_dedup: Annotated[bool, typer.Option("--no-dedup", help="Keep every article as its own entry: "
                                                              "don't merge reprints or group related reports.")] = False,
@@ -176,6 +213,8 @@ def brief(
                                                              "(by date, undated last) | input.")] = None,
     workers: Workers = None,
     split_by: SplitBy = None,
+    *,
+    engine_options: dict[str, Any],
 ) -> None:
     """Write a briefing from articles, grouped by province and city (or one briefing per region)."""
     from .compose.layout import reprint_count, story_count
@@ -183,22 +222,23 @@ def brief(
     from .text import safe_text
 
     title, issue, unit = (safe_text(v) if v else v for v in (title, issue, unit))  # options are input too
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, title=title,
-                                       template=template, issue=issue, unit=unit, quantize=quantize,
-                                       threads=threads, dtype=dtype, dedup=False if no_dedup else None, sort=sort)
+    s = load_settings().with_overrides(backend=backend, max_chars=max_chars, title=title, template=template,
+                                       issue=issue, unit=unit, dedup=False if no_dedup else None, sort=sort)
     first, last = _date(since, "--since"), _date(until, "--until")
     _check_brief_options(output, s.template, s.sort, first, last, split_by)
-    result = brief_paths(_inputs(inputs, urls, ["seeds"]), backend=s.backend, model=s.model,
-                         max_chars=s.max_chars, title=s.title, issue=s.issue, unit=s.unit, date=_date(date),
-                         region_aliases=s.region_aliases, dedup=s.dedup, since=first, until=last, order=s.sort,
-                         workers=workers, **_engine_options(s, prompts, no_cache))
+    run = _run_options(s, engine_options, no_cache)
+    result = brief_paths(_inputs(inputs, urls, ["seeds"]), max_chars=s.max_chars, title=s.title, issue=s.issue,
+                         unit=s.unit, date=_date(date), region_aliases=s.region_aliases, dedup=s.dedup, since=first,
+                         until=last, order=s.sort, workers=workers, **run)
     stories, merged = story_count(result.items), reprint_count(result.items)
     counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
         else f"{stories} articles"
     if split_by:
         _write_split(result, output, split_by, s.template, workers, counted)
         return
+    run["progress"]("render", 0, 1)
     path = result.write(output, template=s.template)
+    run["progress"]("render", 1, 1)
     typer.echo(f"wrote {path} ({counted}, {len(result.skipped)} skipped)")
     if period := result.period:
         typer.echo(f"  period {period.since or '…'} to {period.until or '…'}: left out {period.excluded} dated "
@@ -227,33 +267,30 @@ def _write_split(result: Any, output: Path, by: str, template: str | None, worke
 
 @app.command()
 @handles_errors
+@engine_options
 def summarize(
     files: Files = None,
     urls: Urls = None,
     backend: Backend = None,
-    model: Model = None,
     max_chars: MaxChars = None,
     as_json: AsJson = False,
-    prompts: Prompts = None,
-    quantize: Quantize = None,
-    threads: Threads = None,
-    dtype: Dtype = None,
     no_cache: NoCache = False,
     jsonl: JsonLines = False,
     workers: Workers = None,
+    *,
+    engine_options: dict[str, Any],
 ) -> None:
     """Print one summary per article."""
     from .ingest import load_articles
     from .pipeline import summarize_articles
 
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars, quantize=quantize,
-                                       threads=threads, dtype=dtype)
+    s = load_settings().with_overrides(backend=backend, max_chars=max_chars)
+    run = _run_options(s, engine_options, no_cache)
     if jsonl:
-        _stream_jsonl(_inputs(files, urls), s, prompts, no_cache, workers)
+        _stream_jsonl(_inputs(files, urls), s, run, workers)
         return
     articles = load_articles(_inputs(files, urls))
-    summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars,
-                                   **_engine_options(s, prompts, no_cache))
+    summaries = summarize_articles(articles, max_chars=s.max_chars, **run)
     if as_json:
         rows = [{"file": str(a.path), "part": a.part, "title": a.title, "summary": x.text, "method": x.method}
                 for a, x in zip(articles, summaries, strict=True)]
@@ -263,16 +300,29 @@ def summarize(
         typer.echo(f"{a.name}  {a.title}\n  {x.text}\n  [{x.method}]\n")
 
 
-def _stream_jsonl(inputs: list[str], s: Settings, prompts: Path | None, no_cache: bool, workers: int | None) -> None:
+def _stream_jsonl(inputs: list[str], s: Settings, run: dict[str, Any], workers: int | None) -> None:
     from .stream import stream_summaries
 
-    options = _engine_options(s, prompts, no_cache)
-    options.pop("progress")  # stdout is the data; the lines are the progress
-    rows = stream_summaries(inputs, backend=s.backend, model=s.model, max_chars=s.max_chars, workers=workers,
-                            aliases=s.region_aliases, **options)
-    for row in rows:
+    run.pop("progress")  # stdout is the data; the lines are the progress
+    for row in stream_summaries(inputs, max_chars=s.max_chars, workers=workers, aliases=s.region_aliases, **run):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         sys.stdout.flush()  # a line as soon as it is done: a pipe reader, or a resumed run, sees it
+
+
+@app.command()
+@handles_errors
+def engines() -> None:
+    """List the engines --backend takes, with their options and defaults."""
+    from .backends import ALIASES, BACKENDS
+
+    aliases = {v: k for k, v in ALIASES.items()}
+    for backend in BACKENDS.values():
+        alias = f" (also: {aliases[backend.name]})" if backend.name in aliases else ""
+        typer.echo(f"{backend.name}{alias}: {backend.about}")
+        for cls in backend.option_classes():
+            for f in dataclasses.fields(cls):
+                flag = f.metadata.get("flag") or "--" + f.name.replace("_", "-")
+                typer.echo(f"  {flag} (default {f.default}): {f.metadata['help']}")
 
 
 def _article_json(article: Any) -> dict[str, Any]:
@@ -302,25 +352,29 @@ def ingest(files: Files = None, urls: Urls = None, as_json: AsJson = False) -> N
 
 @app.command("eval")
 @handles_errors
+@engine_options
 def eval_(
     data: Annotated[Path, typer.Argument(help="JSON Lines file: one object a line with text and summary.")],
     backend: Backend = None,
-    model: Model = None,
     max_chars: MaxChars = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N items.")] = None,
     as_json: AsJson = False,
+    *,
+    engine_options: dict[str, Any],
 ) -> None:
     """Score summaries against references: char-level ROUGE-1/2/L F1, lengths, articles/s."""
     from .evaluate import evaluate, format_table, read_dataset
     from .pipeline import summarize_articles
 
-    s = load_settings().with_overrides(backend=backend, model=model, max_chars=max_chars)
+    s = load_settings().with_overrides(backend=backend, max_chars=max_chars)
+    options = _run_options(s, engine_options, no_cache=True)
+    options.pop("progress")
     items = read_dataset(data, limit=limit)
 
     engines: set[str] = set()
 
     def run(articles: list[Any]) -> list[str]:
-        summaries = summarize_articles(articles, backend=s.backend, model=s.model, max_chars=s.max_chars)
+        summaries = summarize_articles(articles, max_chars=s.max_chars, **options)
         engines.update(x.engine for x in summaries)  # the engines that wrote them, fallbacks included
         return [x.text for x in summaries]
 

@@ -54,8 +54,8 @@ class ModelLoadError(BackendError):
     pass
 
 
-class ConfigError(SummarizerError):
-    pass
+class ConfigError(SummarizerError, ValueError):
+    """A setting that cannot be used (TOML, CLI or Python alike); also a ValueError for Python callers."""
 
 
 class OutputError(SummarizerError):

@@ -10,91 +10,119 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar, cast
 
 from . import facts, regions
-from .backends import BACKENDS, Summarizer, engine_methods, get_backend
+from .backends import (
+    Capabilities,
+    Completing,
+    Retrying,
+    Summarizer,
+    Titling,
+    get_backend,
+    option_classes,
+    resolve_backend,
+)
+from .backends.options import Options, parse, public
 from .cache import CachedEngine, SummaryCache, cache_key, text_key
-from .errors import BackendError, UnknownBackendError
+from .config import MIN_CHARS
+from .errors import BackendError, ConfigError
 from .ingest import read_inputs, require_articles
 from .progress import Progress
+from .text import safe_value
 from .types import UNKNOWN_REGION, Article, Briefing, FallbackKind, SkippedFile, Summary
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 
-def model_engine(model: str) -> str:
-    """Which engine fits a model: ``seq2seq`` for encoder-decoder configs, else ``chat``.
-
-    A local folder is inspected (config.json ``is_encoder_decoder``); a .gguf file or a hub id
-    whose config is not on disk is taken as a chat model.
-    """
-    config = Path(model) / "config.json"
-    if config.is_file():
-        try:
-            if json.loads(config.read_text(encoding="utf-8")).get("is_encoder_decoder"):
-                return "seq2seq"
-        except (OSError, json.JSONDecodeError):
-            pass
-    return "chat"
-
-
-def choose_engine(backend: str, model: str | None, **options: object) -> tuple[Summarizer, str | None]:
+def choose_engine(backend: str, model: str | None = None, **options: object) -> tuple[Summarizer, str | None]:
     """Resolve ``backend`` to a loaded engine; returns (engine, reason for a fallback or None).
 
-    1. ``extractive``, or ``auto`` without a model: the extractive engine.
-    2. ``seq2seq``/``chat``: that engine with ``model``; a load failure is an error.
-    3. ``auto`` with a model: the engine the model fits; if it cannot be loaded, the extractive
+    1. ``backend`` (``auto``: by ``--base-url`` / ``--model``, see ``backends.resolve_backend``)
+       and its options are checked: a wrong option is an error, never a fallback.
+    2. ``extractive`` (also ``auto`` without a model): the extractive engine; ``model`` is not used.
+    3. A model engine named explicitly: loaded; a load failure is an error.
+    4. ``auto`` with a model: the engine it resolves to; if it cannot be loaded, the extractive
        engine, with the reason.
 
     Raises:
         UnknownBackendError: ``backend`` is not a known engine.
+        ConfigError: an option the engine does not take, or a bad value.
         BackendError: an explicitly requested engine cannot be loaded.
     """
-    if backend != "auto" and backend not in BACKENDS:
-        raise UnknownBackendError(f"unknown backend {backend!r}; choose one of: auto, {', '.join(BACKENDS)}")
-    if backend == "extractive" or (backend == "auto" and not model):
-        return get_backend("extractive"), None
-    if backend != "auto":
-        return get_backend(backend, model=model, **options), None
-    assert model is not None
+    name, checked, _ = _request(backend, model, options)
+    return _load(backend, name, checked)
+
+
+def _request(backend: str, model: str | None,
+             options: Mapping[str, object]) -> tuple[str, dict[str, object], list[Options]]:
+    """The engine ``backend`` resolves to, its options as given (``model`` among them) and as checked objects."""
+    given = {k: v for k, v in {**options, "model": model or options.get("model")}.items() if v is not None}
+    name = resolve_backend(backend, given)
+    if name == "extractive":
+        given.pop("model", None)  # --backend extractive means: not the model this config names
     try:
-        return get_backend(model_engine(model), model=model, **options), None
+        return name, given, parse(option_classes(name), given, name)  # fails before any model is loaded
+    except ConfigError as exc:
+        if backend == "auto" and name == "extractive":
+            raise ConfigError(f"{exc} (auto chose it: no --model or --base-url was given)") from None
+        raise
+
+
+def _load(backend: str, name: str, options: dict[str, object]) -> tuple[Summarizer, str | None]:
+    """Steps 2-4 of ``choose_engine``."""
+    if name == "extractive" or backend != "auto":
+        return get_backend(name, **options), None
+    try:
+        return get_backend(name, **options), None
     except BackendError as exc:
-        log.warning("model %s unavailable, using the extractive engine: %s", model, exc)
-        return get_backend("extractive"), f"model {model} could not be loaded: {exc}"
+        what = options.get("model") or options.get("base_url")
+        log.warning("%s engine (%s) unavailable, using the extractive engine: %s", name, what, exc)
+        return get_backend("extractive"), f"{name} engine ({what}) could not be loaded: {exc}"
 
 
 def open_engine(
-    backend: str, model: str | None, *, cache: SummaryCache | None = None, **options: object
+    backend: str, model: str | None = None, *, cache: SummaryCache | None = None, **options: object
 ) -> tuple[Summarizer, str | None]:
     """``choose_engine``, with a model engine put behind the cache (``cache.CachedEngine``).
 
-    The engine's fingerprint is remembered under a key of the request (engine, model files, prompt
-    files, options, version), so the next run with the same request knows it without loading the
-    model, and loads the model only if some summary, title or 综述 is not cached yet.
+    The engine's fingerprint and capabilities are remembered under a key of the request (engine,
+    model files, prompt files, options, CPU, version), so the next run with the same request knows
+    them without loading the model, and loads it only if some summary, title or 综述 is missing.
     """
-    name = backend if backend != "auto" else (model_engine(model) if model else "extractive")
-    methods = engine_methods(name) if name in BACKENDS else frozenset()
-    if cache is None or not model or not methods:  # the extractive engine is not worth caching
-        return choose_engine(backend, model, **options)
+    name, checked, values = _request(backend, model, options)
+    if cache is None or name == "extractive":  # the extractive engine is not worth caching
+        return _load(backend, name, checked)
     from . import __version__
-    from .backends.hf import cpu_signature, model_identity
+    from .backends.generators.hf import cpu_signature, model_identity
     from .prompts import prompts_digest
 
-    settings = {k: str(v) for k, v in sorted(options.items()) if k != "prompts"}
-    request = text_key("engine", name, model_identity(model), prompts_digest(options.get("prompts")),  # type: ignore[arg-type]
-                       settings, cpu_signature(), __version__)
-    if (fingerprint := cache.get_text(request)) is not None:
-        return CachedEngine(name, model, fingerprint, cache, lambda: get_backend(name, model=model, **options),
-                            methods), None
-    engine, reason = choose_engine(backend, model, **options)  # first run: load now, learn the fingerprint
-    fingerprint = getattr(engine, "fingerprint", None)
-    if reason or engine.name != name or fingerprint is None:
+    settings = {k: v for o in values for k, v in public(o).items() if k != "prompts"}
+    request = text_key("engine", name, model_identity(str(checked.get("model", ""))),
+                       prompts_digest(checked.get("prompts")), settings, cpu_signature(), __version__)  # type: ignore[arg-type]
+    if (known := _remembered(cache.get_text(request))) is not None:
+        fingerprint, capabilities, label = known
+        return CachedEngine(name, label, fingerprint, capabilities, cache,
+                            lambda: get_backend(name, **checked)), None
+    engine, reason = _load(backend, name, checked)  # first run: load now, learn the fingerprint
+    if reason or engine.name != name or engine.fingerprint is None:
         return engine, reason
-    cache.put_text(request, fingerprint)
-    return CachedEngine(name, model, fingerprint, cache, lambda: engine, methods), None
+    label = engine.model_name or name
+    cache.put_text(request, json.dumps({"fingerprint": engine.fingerprint, "label": label,
+                                        "capabilities": dataclasses.asdict(engine.capabilities)}))
+    return CachedEngine(name, label, engine.fingerprint, engine.capabilities, cache, lambda: engine), None
+
+
+def _remembered(text: str | None) -> tuple[str, Capabilities, str] | None:
+    try:
+        data = json.loads(text) if text else None
+        return (data["fingerprint"], Capabilities(**data["capabilities"]), data["label"]) if data else None
+    except (ValueError, TypeError, KeyError):  # an entry of an older version: learn it again
+        return None
 
 
 def summarize_articles(
@@ -113,7 +141,7 @@ def summarize_articles(
         backend, model, options: which engine (``choose_engine``); ``options`` go to the engine.
         max_chars: each summary's budget in characters.
         cache: where model summaries are kept between runs (None: no cache).
-        progress: called as ``progress("summarise", done, total)``.
+        progress: called as ``progress("summaries", done, total)``.
     """
     engine, reason = open_engine(backend, model, cache=cache, **options)
     return run_engine(engine, articles, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
@@ -132,76 +160,100 @@ def run_engine(
 
     1. Take what the cache holds for this engine, article and budget.
     2. Run the engine over the rest, a few batches at a time (for progress).
-    3. Check each model summary: not empty, every figure and organisation name in its source.
-    4. Retry the summaries that failed step 3 once, strictly (engines with a ``retry`` method are
-       told what was wrong: the chat engine names it in the prompt, both ban its digits).
+    3. Check each model summary: not empty, every figure and organisation name in its source; a
+       summary the engine could not write at all (a failed request) says why.
+    4. Retry the summaries that failed step 3's check once, strictly and all together (engines
+       declaring ``retry`` are told what was wrong: the prompt names it, and generators that can
+       ban tokens never write its digits).
     5. Replace a summary that still fails — or all of them, if step 2 raised — with the extractive
        one, recording why.
-    6. Store the new summaries in the cache (not when the engine itself failed: next run may work).
+    6. Store the new summaries in the cache (not those that failed for a reason the next run may
+       not have: the engine raised, or a request failed).
     """
-    if max_chars < 10:
-        raise ValueError(f"max_chars must be at least 10, got {max_chars}")
-    fingerprint = getattr(engine, "fingerprint", None) if cache is not None and reason is None else None
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < MIN_CHARS:
+        raise ConfigError(f"max_chars must be a whole number of at least {MIN_CHARS}, got {max_chars!r}")
+    fingerprint = engine.fingerprint if cache is not None and reason is None else None
     keys = [cache_key(a, fingerprint, max_chars) for a in articles] if fingerprint else []
     out: list[Summary | None] = [cache.get(k) for k in keys] if cache and keys else [None] * len(articles)
     todo = [i for i, s in enumerate(out) if s is None]
     if len(todo) < len(articles):
         log.info("%d of %d summaries from the cache", len(articles) - len(todo), len(articles))
-    fresh, failed = _summarize_fresh(engine, [articles[i] for i in todo], max_chars, reason, progress)
-    for i, summary in zip(todo, fresh, strict=True):
+    fresh, transient = _summarize_fresh(engine, [articles[i] for i in todo], max_chars, reason, progress)
+    for k, (i, summary) in enumerate(zip(todo, fresh, strict=True)):
         out[i] = summary
-        if cache and keys and not failed:
+        if cache and keys and k not in transient:
             cache.put(keys[i], summary)
     return [s for s in out if s is not None]
 
 
 def _summarize_fresh(
     engine: Summarizer, articles: Sequence[Article], max_chars: int, reason: str | None, progress: Progress | None
-) -> tuple[list[Summary], bool]:
-    """Steps 2–5 of ``run_engine``; returns the summaries and whether the engine itself failed."""
+) -> tuple[list[Summary], set[int]]:
+    """Steps 2–5 of ``run_engine``; returns the summaries and which of them must not be cached."""
     extractive = engine if engine.name == "extractive" else get_backend("extractive")
-    step = max(8, 2 * int(getattr(engine, "batch_size", 4)))
     summaries: list[Summary] = []
-    failed = False
     try:
-        for start in range(0, len(articles), step):
-            if progress:
-                progress("summarise", start, len(articles))
-            summaries += engine.summarize(articles[start : start + step], max_chars=max_chars)
+        summaries = _in_steps(engine, articles, "summaries", progress,
+                              lambda part: engine.summarize(part, max_chars=max_chars))
     except BackendError as exc:
         log.warning("engine %s failed, using the extractive engine: %s", engine.name, exc)
-        summaries, failed = extractive.summarize(articles, max_chars=max_chars), True
-        reason = f"{engine.name} failed: {exc}"
-    if progress:
-        progress("summarise", len(articles), len(articles))
+        failed = [dataclasses.replace(s, fallback=f"{engine.name} failed: {exc}",
+                                      fallback_kind=FallbackKind.ENGINE_FAILED)
+                  for s in extractive.summarize(articles, max_chars=max_chars)]
+        return failed, set(range(len(failed)))
     if reason:
-        kind = FallbackKind.ENGINE_FAILED if failed else FallbackKind.MODEL_UNAVAILABLE
-        return [dataclasses.replace(s, fallback=reason, fallback_kind=kind) for s in summaries], failed
+        return [dataclasses.replace(s, fallback=reason, fallback_kind=FallbackKind.MODEL_UNAVAILABLE)
+                for s in summaries], set()
     out = list(summaries)
-    problems = {i: p for i, (a, s) in enumerate(zip(articles, out, strict=True)) if (p := _problems(s, a))}
-    retry = getattr(engine, "retry", None)
-    if problems and retry is not None:
-        failed_ids = sorted(problems)
-        log.info("retrying %d summaries strictly", len(failed_ids))
+    # An engine's own fallback (its request failed) goes straight to step 5: a stricter prompt won't help.
+    unwritten = {i: s.fallback for i, s in enumerate(out) if s.fallback and s.engine == engine.name}
+    problems = {i: p for i, (a, s) in enumerate(zip(articles, out, strict=True))
+                if i not in unwritten and (p := _problems(s, a))}
+    if problems and engine.capabilities.retry:
+        ids = sorted(problems)
+        log.info("retrying %d summaries strictly", len(ids))
+        retrying = cast(Retrying, engine)
         try:
-            again = retry([articles[i] for i in failed_ids], max_chars=max_chars,
-                          problems=[problems[i] for i in failed_ids])
+            again = _in_steps(engine, ids, "retries", progress, lambda part: retrying.retry(
+                [articles[i] for i in part], max_chars=max_chars, problems=[problems[i] for i in part]))
         except BackendError as exc:
             log.warning("strict retry failed: %s", exc)
-            again = [out[i] for i in failed_ids]
-        for i, summary in zip(failed_ids, again, strict=True):
-            if p := _problems(summary, articles[i]):
+            again = [out[i] for i in ids]
+        for i, summary in zip(ids, again, strict=True):
+            if summary.fallback and summary.engine == engine.name:
+                unwritten[i] = summary.fallback
+                del problems[i]
+            elif p := _problems(summary, articles[i]):
                 problems[i] = p
             else:
                 out[i] = dataclasses.replace(summary, notes=(*summary.notes, "严格重试后通过核对"))
                 del problems[i]
-    for i, found in problems.items():
-        why = _describe(found) + ("（严格重试后仍未通过）" if retry is not None else "")
-        log.warning("%s: %s; using the extractive summary", articles[i].name, why)
+    why = {i: _describe(found) + ("（严格重试后仍未通过）" if engine.capabilities.retry else "")
+           for i, found in problems.items()}
+    why.update({i: str(text) for i, text in unwritten.items()})
+    for i in sorted(why):
+        log.warning("%s: %s; using the extractive summary", articles[i].name, why[i])
         fallback = extractive.summarize([articles[i]], max_chars=max_chars)[0]
-        kind = FallbackKind.EMPTY if found == [""] else FallbackKind.UNSUPPORTED
-        out[i] = dataclasses.replace(fallback, fallback=why, fallback_kind=kind)
-    return out, False
+        if i in unwritten:  # the request failed (a server error, a timeout)
+            kind = FallbackKind.ENGINE_FAILED
+        else:
+            kind = FallbackKind.EMPTY if problems[i] == [""] else FallbackKind.UNSUPPORTED
+        out[i] = dataclasses.replace(fallback, fallback=why[i], fallback_kind=kind)
+    return out, set(unwritten)
+
+
+def _in_steps(engine: Summarizer, items: Sequence[T], stage: str, progress: Progress | None,
+              work: Callable[[Sequence[T]], list[R]]) -> list[R]:
+    """``work`` over ``items`` a few of the engine's batches at a time, reporting ``stage`` between them."""
+    step = max(8, 2 * engine.capabilities.batch)
+    out: list[R] = []
+    for start in range(0, len(items), step):
+        if progress:
+            progress(stage, start, len(items))
+        out += work(items[start:start + step])
+    if progress:
+        progress(stage, len(items), len(items))
+    return out
 
 
 def _problems(summary: Summary, article: Article) -> list[str]:
@@ -225,27 +277,41 @@ def summarize(
     backend: str = "auto",
     model: str | None = None,
     max_chars: int = 150,
+    **options: object,
 ) -> Summary:
     """Summarise one text or article.
 
     Args:
         text_or_article: plain text (its first sentence serves as title) or an ``Article``.
-        backend: ``auto``, ``extractive``, ``seq2seq`` or ``chat`` (or a registered name).
-        model: hub id, local folder or .gguf file for the model engines.
+        backend: ``auto`` or a name in ``backends.BACKENDS`` (extractive, transformers, seq2seq,
+            llama.cpp, openai, or a registered one).
+        model: hub id, local folder or .gguf file for the model engines (for openai, the served name).
         max_chars: the summary's length budget in characters.
+        options: the engine's options (``base_url=...``, ``threads=2`` …).
 
     Raises:
-        UnknownBackendError, BackendError: see ``choose_engine``.
+        UnknownBackendError, ConfigError, BackendError: see ``choose_engine``.
     """
     article = text_or_article if isinstance(text_or_article, Article) else Article(title="", text=text_or_article)
-    return summarize_articles([article], backend=backend, model=model, max_chars=max_chars)[0]
+    return summarize_articles([article], backend=backend, model=model, max_chars=max_chars, **options)[0]
 
 
-def with_regions(articles: Iterable[Article], aliases: Mapping[str, str] | None = None) -> list[Article]:
+_REGION_STEP = 64  # articles between progress reports of the regions stage
+
+
+def with_regions(articles: Sequence[Article], aliases: Mapping[str, str] | None = None,
+                 progress: Progress | None = None) -> list[Article]:
     """The articles with their regions resolved (an article whose region is resolved already keeps it,
     found or not: ``parallel.read_inputs`` resolves them in its workers)."""
-    return [a if a.region != UNKNOWN_REGION else dataclasses.replace(a, region=regions.resolve(a, aliases=aliases))
-            for a in articles]
+    out: list[Article] = []
+    for start in range(0, len(articles), _REGION_STEP):
+        if progress:
+            progress("regions", start, len(articles))
+        out += [a if a.region != UNKNOWN_REGION else dataclasses.replace(a, region=regions.resolve(a, aliases=aliases))
+                for a in articles[start:start + _REGION_STEP]]
+    if progress:
+        progress("regions", len(articles), len(articles))
+    return out
 
 
 def brief(
@@ -260,7 +326,7 @@ def brief(
     region_aliases: Mapping[str, str] | None = None,
     issue: str | None = None,
     unit: str | None = None,
-    overview_engine: object | None = None,
+    overview_engine: Completing | None = None,
     cache: SummaryCache | None = None,
     progress: Progress | None = None,
     dedup: bool = True,
@@ -278,49 +344,97 @@ def brief(
     ``dedup``: merge the copies of one story into one entry and group related reports
     (``summarizer.dedup``); reprints are never summarised. False: every article is its own entry.
 
-    ``issue``/``unit`` are the masthead's 期号 and 编印单位. When the engine is a chat model it also
-    writes the headline of an article that has none (checked like a summary) and the 综述; a given
-    ``overview_engine`` (anything with ``complete(prompt, *, max_chars)``) writes the 综述 instead;
-    without either it is composed from the summaries. ``options`` go to the engine (e.g.
-    ``prompts=DIR``); ``cache`` and ``progress`` as in ``summarize_articles``.
+    ``issue``/``unit`` are the masthead's 期号 and 编印单位. When the engine declares ``titles`` it
+    also writes the headlines of the articles that have none (all together; each checked like a
+    summary), and when it declares ``overview`` the 综述; a given ``overview_engine`` (anything with
+    ``complete(prompt, *, max_chars)``) writes the 综述 instead; without either it is composed from
+    the summaries. ``options`` go to the engine (e.g. ``prompts=DIR``); ``cache`` and ``progress``
+    as in ``summarize_articles`` (stages: model — loading it —, regions, summaries, retries, titles,
+    overview).
     """
     from .compose.briefing import ORDERS, build_briefing, in_period
     from .dedup import find_stories
 
     if order not in ORDERS:  # before any work
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    if progress:
+        progress("model", 0, 1)
+    engine, reason = open_engine(backend, model, cache=cache, **options)  # a bad option fails before any work
+    if progress:
+        progress("model", 1, 1)
+    # Articles built in Python have not passed a reader: make their text safe as ingest does (a lone
+    # surrogate cannot be encoded for comparing, caching or writing).
+    articles = safe_value(list(articles))
     period = None
     if since or until:
         articles, period = in_period(articles, since, until)
-    located = with_regions(articles, region_aliases)
+    located = with_regions(articles, region_aliases, progress)
     stories = find_stories(located) if dedup else None
     located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
-    engine, reason = open_engine(backend, model, cache=cache, **options)
     summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
-    if reason is None and hasattr(engine, "title"):
-        located = [_model_title(engine, a) if a.title_derived else a for a in located]
-    if overview_engine is None and reason is None and hasattr(engine, "complete"):
-        overview_engine = engine
+    if reason is None and engine.capabilities.titles:
+        located = _model_titles(cast(Titling, engine), located, summaries, max_chars, progress)
+    if overview_engine is None and reason is None and engine.capabilities.overview:
+        overview_engine = cast(Completing, engine)
+    if overview_engine is not None and progress is not None:
+        overview_engine = _Reported(overview_engine, progress)
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
                           issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
                           prompts=options.get("prompts"), stories=stories,  # type: ignore[arg-type]
                           period=period, order=order)
 
 
-def _model_title(engine: object, article: Article) -> Article:
-    """The article with a model-written headline, if it passes the checks a summary does (not empty, its
-    figures and organisation names in the text)."""
+def _model_titles(engine: Titling, articles: list[Article], summaries: Sequence[Summary], max_chars: int,
+                  progress: Progress | None) -> list[Article]:
+    """The articles, those without a headline (``title_derived``) given the model's where it passes the
+    checks a summary does (not empty, its figures and organisation names in the text).
+
+    A model summary within a headline's budget (``TITLE_CHARS``: a Weibo post summarised in 30
+    characters) already is one: its first sentence is the title, and no second generation is spent
+    on the same thing. The others are generated in one batch.
+    """
+    from .backends.engine import TITLE_CHARS
+    from .backends.output import title_text
+
+    headlines: dict[int, str | None] = {}
+    if max_chars <= TITLE_CHARS:
+        pairs = enumerate(zip(articles, summaries, strict=True))
+        headlines = {i: title_text(s.text, TITLE_CHARS) for i, (a, s) in pairs
+                     if a.title_derived and s.engine == engine.name}
+    untitled = [i for i, a in enumerate(articles) if a.title_derived and i not in headlines]
     try:
-        headline = engine.title(article)  # type: ignore[attr-defined]
+        written = _in_steps(engine, [articles[i] for i in untitled], "titles", progress,
+                            lambda part: engine.titles(part))
     except BackendError as exc:
-        log.warning("%s: no model title (%s); keeping the derived one", article.name, exc)
-        return article
-    if _problems(Summary(headline, engine.name), article):  # type: ignore[attr-defined]
-        return article
-    return dataclasses.replace(article, title=headline)  # still title_derived: the briefing says so
+        log.warning("no model titles (%s); keeping the derived ones", exc)
+        written = [None] * len(untitled)
+    headlines.update(zip(untitled, written, strict=True))
+    out = list(articles)
+    for i, headline in headlines.items():
+        if headline and not _problems(Summary(headline, engine.name), articles[i]):
+            out[i] = dataclasses.replace(articles[i], title=headline)  # still title_derived: the briefing says so
+    return out
 
 
-def brief_paths(paths: Iterable[str | Path], *, workers: int | None = 1, **options: object) -> Briefing:
+class _Reported:
+    """A 综述 writer that reports the ``overview`` stage around its one generation (else it is the writer)."""
+
+    def __init__(self, engine: Completing, progress: Progress) -> None:
+        self.engine, self.progress = engine, progress
+
+    def __getattr__(self, attribute: str) -> object:  # name, model_name: the briefing names the writer
+        return getattr(self.engine, attribute)
+
+    def complete(self, prompt: str, *, max_chars: int) -> str:
+        self.progress("overview", 0, 1)
+        try:
+            return self.engine.complete(prompt, max_chars=max_chars)
+        finally:
+            self.progress("overview", 1, 1)
+
+
+def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None, workers: int | None = 1,
+                **options: object) -> Briefing:
     """``brief`` over files and folders; unreadable files end up in ``Briefing.skipped``.
 
     ``workers``: processes for the CPU stages (reading, regions, keywords: ``parallel``); None: the
@@ -334,11 +448,15 @@ def brief_paths(paths: Iterable[str | Path], *, workers: int | None = 1, **optio
     with parallel.using(workers) as processes:
         if processes > 1:
             aliases = options.get("region_aliases")
+            if progress:
+                progress("ingest", 0, 1)
             articles, skipped = parallel.read_inputs(paths, workers=processes, aliases=aliases)  # type: ignore[arg-type]
+            if progress:
+                progress("ingest", 1, 1)
         else:
-            articles, skipped = read_inputs(paths)
+            articles, skipped = read_inputs(paths, progress=progress)
         require_articles(articles, skipped)
-        return brief(articles, skipped=skipped, **options)  # type: ignore[arg-type]
+        return brief(articles, skipped=skipped, progress=progress, **options)  # type: ignore[arg-type]
 
 
 __all__ = ["brief", "brief_paths", "choose_engine", "open_engine", "run_engine", "summarize", "summarize_articles",

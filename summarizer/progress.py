@@ -1,7 +1,8 @@
 """Progress of long runs: a bar per stage on a terminal, plain throttled lines otherwise.
 
-The library reports through a callback ``progress(stage, done, total)``; only the CLI decides
-how to show it (``reporter``). Short stages print nothing: a line for a 0.2 s step is noise.
+The library reports through a callback ``progress(stage, done, total)`` — stages ingest, model,
+regions, summaries, retries, titles, overview, render —; only the CLI decides how to show it
+(``Reporter``). Short stages print nothing: a line for a 0.2 s step is noise.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from collections.abc import Callable
 from typing import TextIO
 
 Progress = Callable[[str, int, int], None]
+# What a stage counts, where it is not articles; a stage of one step (loading the model, the 综述,
+# writing the file) shows only how long it took.
+UNITS = {"ingest": "files"}
 
 
 def _fmt_seconds(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f}s"
     whole = round(seconds)
-    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
+    return f"{whole // 60}m{whole % 60:02d}s"
 
 
 class Reporter:
@@ -35,9 +41,11 @@ class Reporter:
 
     def line(self, stage: str, done: int, total: int) -> str:
         elapsed = max(self.clock() - self._start, 1e-9)
+        if total <= 1:
+            return f"{stage}: {'done, ' if done >= total else ''}{_fmt_seconds(elapsed)}"
         rate = done / elapsed
         eta = (total - done) / rate if rate > 0 else 0.0
-        text = f"{stage}: {done}/{total} articles, {rate:.2f}/s"
+        text = f"{stage}: {done}/{total} {UNITS.get(stage, 'articles')}, {rate:.2f}/s"
         return text + (f", ETA {_fmt_seconds(eta)}" if done < total else f", {_fmt_seconds(elapsed)}")
 
     def __call__(self, stage: str, done: int, total: int) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.backends import Capabilities, Engine
 from summarizer.types import Article, Region, Summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,13 +42,15 @@ def make_region(province: str, city: str | None, code: str, county: str | None =
     return Region(province=province, city=city, county=county, confidence=0.9, code=code, scope="local")
 
 
-class FakeEngine:
+class FakeEngine(Engine):
     """A model engine stand-in: returns canned texts, so the fallback chain can be tested."""
 
     name = "fake"
+    capabilities = Capabilities(retry=True)
 
     def __init__(self, texts: Sequence[str] | None = None, fail: Exception | None = None,
-                 retry_texts: Sequence[str] | None = None, **_: object) -> None:
+                 retry_texts: Sequence[str] | None = None) -> None:
+        super().__init__()
         self.texts = list(texts or [])
         self.fail = fail
         self.retry_texts = list(retry_texts) if retry_texts is not None else None

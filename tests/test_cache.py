@@ -1,3 +1,7 @@
+import json
+
+import pytest
+
 from summarizer.cache import SummaryCache, cache_key, default_dir
 from summarizer.types import Summary
 from tests.conftest import make_article
@@ -28,6 +32,44 @@ def test_corrupt_entry_is_a_miss_and_removed(tmp_path):
     path = next(tmp_path.glob("*/*.json"))
     path.write_text('{"text": "half', encoding="utf-8")  # as if the machine died mid-write without rename
     assert cache.get(key) is None and not path.exists()
+
+
+@pytest.mark.parametrize("entry", [
+    {"text": "摘要", "engine": 123, "fallback": {"a": 1}},
+    {"text": "摘要", "engine": "chat", "notes": "not a list"},
+    {"text": "摘要", "engine": "chat", "fallback_kind": "no-such-kind"},
+    {"text": "摘要"},  # a title or 综述 entry read as a summary
+])
+def test_an_entry_of_the_wrong_shape_is_a_miss_and_removed(tmp_path, entry):
+    cache = SummaryCache(tmp_path)
+    key = cache_key(make_article(), "f", 150)
+    cache.put(key, SUMMARY)
+    path = next(tmp_path.glob("*/*.json"))
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    assert cache.get(key) is None and not path.exists()
+
+
+def test_cached_text_is_made_safe(tmp_path):
+    cache = SummaryCache(tmp_path)
+    key = cache_key(make_article(), "f", 150)
+    cache.put(key, Summary("摘要\x01\ud800", "chat", "m\x00"))  # as a model may write it
+    assert cache.get(key) == Summary("摘要\ufffd", "chat", "m")
+    path = next(tmp_path.glob("*/*.json"))
+    path.write_text(json.dumps({"text": "摘要\ud800\x02", "engine": "chat"}), encoding="utf-8")  # as by hand
+    assert cache.get(key) == Summary("摘要\ufffd", "chat")
+
+
+def test_clear_and_info_handle_anything_under_the_folder(tmp_path):
+    cache = SummaryCache(tmp_path)
+    key = cache_key(make_article(), "f", 150)
+    cache.put(key, SUMMARY)
+    (tmp_path / key[:2] / "odd.json").mkdir()  # a folder named like an entry
+    (tmp_path / key[:2] / ".tmp-abc.json").write_text("{", encoding="utf-8")  # a killed writer's temp file
+    (tmp_path / "ff").write_text("a file where a folder goes", encoding="utf-8")
+    (tmp_path / "probes").mkdir()  # not the summaries': left alone
+    assert cache.size() == 1
+    assert cache.clear() == 1 and cache.size() == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["probes"]
 
 
 def test_unwritable_cache_is_not_fatal(tmp_path):

@@ -62,7 +62,7 @@ def test_python_dash_m_works():
 
 def test_import_and_extractive_path_do_not_load_torch():
     code = ("import sys, summarizer; summarizer.brief(summarizer.load_articles('seeds'));"
-            "print(sorted(m for m in ('torch', 'transformers', 'pandas') if m in sys.modules))")
+            "print(sorted(m for m in ('torch', 'transformers', 'pandas', 'httpx', 'llama_cpp') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import brief, register_backend
+from summarizer.backends import Engine
 from summarizer.cli import app
 from summarizer.compose import layout
 from summarizer.compose.json import SCHEMA_FILE, to_json_data
@@ -68,7 +69,7 @@ def test_no_dedup_keeps_every_article(run):
     assert layout.merged_note(plain) is None
 
 
-class Recorder:
+class Recorder(Engine):
     """An engine that summarises with each article's first sentence and remembers what it was given."""
 
     name = "recorder"
@@ -80,7 +81,7 @@ class Recorder:
 
 
 def test_reprints_are_never_summarised(run):
-    register_backend("recorder", lambda **_: Recorder())
+    register_backend("recorder", Recorder)
     Recorder.seen.clear()
     brief(run, backend="recorder", date=DATE)
     assert "dispatch.txt" in Recorder.seen

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summarizer.dedup import find_stories, prepare, sketch
+from summarizer.dedup import encode, find_stories, prepare, sketch
 from summarizer.dedup.normalise import report_starts, story_body
 from summarizer.text import split_sentences
 from summarizer.types import Article
-from tests.conftest import make_article, seed
+from tests.conftest import make_article, make_region, seed
 
 DAY = dt.date(2023, 8, 10)
 
@@ -108,6 +108,99 @@ def test_one_form_filled_in_for_two_subjects_is_not_one_story_nor_related():
     assert len(stories) == 2 and stories[1].related_to is None
 
 
+def test_a_copy_whose_reader_took_paragraphs_for_captions_is_still_one_story(harbin):
+    """Ingest keeps photo captions apart from the text; a caption line run into the paragraph after
+    it takes that paragraph along. Dedup compares text and captions, so the copy stays one story."""
+    lines = harbin.text.splitlines()
+    split = copy_of(harbin, "with-photo.txt", text="\n".join(lines[:2]), captions=("图源 网络" + "".join(lines[2:]),))
+    assert len(find_stories([harbin, split])) == 1
+
+
+def test_numbers_disagree_only_where_both_texts_have_one():
+    """A copy that adds a paragraph with figures of its own is the same story; a notice filled in
+    again with other figures in the same places is another."""
+    base = ("某区住建局通报，今年以来全区共排查老旧小区42个，整改消防隐患318处，更换电梯65部。"
+            "住建局表示，下一步将继续推进老旧小区改造，确保年底前全部完成。居民对整改效果普遍表示满意。")
+    added = base + "据统计，改造共投入资金1200万元，惠及居民8600户，新增停车位340个。"
+    other = base.replace("42个", "57个").replace("318处", "406处").replace("65部", "12部")
+    articles = [make_article(added, path=Path("a.txt"), date=DAY), make_article(base, path=Path("b.txt"), date=DAY),
+                make_article(other, path=Path("c.txt"), date=DAY)]
+    stories = find_stories(articles)
+    assert [len(s.reprints) for s in stories] == [1, 0]
+    assert stories[0].primary.path == Path("a.txt")
+
+
+def test_a_headline_run_into_the_next_report_after_a_space_still_opens_it():
+    """Ingest joins a digest's headline and the report under it with one space (持续降雨！… 据…消息，)."""
+    body = "第一件事的正文。\n持续降雨！黑龙江省发布暴雨红色预警 据黑龙江日报消息，气象台发布暴雨红色预警。"
+    assert [body[p:p + 2] for p in report_starts(body)] == ["据黑"]
+
+
+def test_a_scrape_that_ran_into_another_page_is_not_related_to_it(seed_articles, harbin):
+    """A page whose text runs on, mid-sentence, into another page's story shares a long run with
+    that story; the run opens mid-sentence in one and at a sentence start in the other: a splice."""
+    shangqiu = seed(seed_articles, "004")
+    passage = "".join(split_sentences(harbin.text)[2:5])
+    assert 80 < len(passage) < len(harbin.text) / 3
+    run_on = make_article(shangqiu.text[:400].rstrip("。") + "，相关工作人员表示将继续" + passage,
+                          path=Path("run-on.txt"), date=DAY)
+    stories = find_stories([dataclasses.replace(harbin, date=DAY), run_on])
+    assert len(stories) == 2 and stories[1].related_to is None
+    quoted = make_article(shangqiu.text[:400] + "\n另据报道：" + passage, path=Path("quote.txt"), date=DAY)
+    stories = find_stories([dataclasses.replace(harbin, date=DAY), quoted])
+    assert len(stories) == 2 and stories[1].related_to == 0
+
+
+LAW = ("《银行保险机构许可证管理办法》第十八条：银行保险机构违反本办法，有下列情形之一的，依照有关规定进行处罚；"
+       "法律、行政法规没有规定的，由派出机构责令改正，予以警告，对有违法所得的处以违法所得一倍以上三倍以下罚款。")
+
+
+def test_a_law_two_notices_quote_is_no_event_when_they_are_far_apart_in_place_and_time():
+    def notice(company: str, place: str, day: dt.date, region: tuple[str, str, str]) -> Article:
+        return make_article(f"{place}监管分局公布行政处罚信息，{company}因管理不善导致许可证遗失，被予以警告。\n{LAW}",
+                            path=Path(f"{company}.txt"), date=day, region=make_region(*region))
+
+    handan = notice("甲保险公司", "邯郸", DAY, ("河北省", "邯郸市", "130400"))
+    dazhou = notice("乙人寿公司", "达州", DAY + dt.timedelta(days=13), ("四川省", "达州市", "511700"))
+    assert [s.related_to for s in find_stories([handan, dazhou])] == [None, None]
+    same_city = dataclasses.replace(dazhou, region=handan.region)
+    assert [s.related_to for s in find_stories([handan, same_city])] == [None, 0]
+
+
+def test_stories_sharing_only_a_disclaimer_are_not_related():
+    disclaimer = ("以上内容由某数据平台根据公开信息整理，由算法生成，与本站立场无关。"
+                  "某数据平台力求但不保证该信息的准确性、完整性、有效性、及时性等，如存在问题请联系我们。"
+                  "本文为数据整理，不对您构成任何投资建议，投资有风险，请谨慎决策。")
+    a = make_article("甲公司股价今日收涨百分之二，成交额较前一交易日放大，主力资金净流入。"
+                     "公司上周公告，拟在西部新建生产基地，项目总投资较去年同期增加，预计明年投产。"
+                     "分析人士认为，新基地投产后公司产能将明显提升，订单交付周期缩短。"
+                     "公司董事会秘书在投资者互动平台表示，目前各项工作进展顺利。" + disclaimer,
+                     path=Path("a.txt"), date=DAY)
+    b = make_article("乙基金最新单位净值上涨，近一个月表现好于同类平均，基金经理表示看好后市。"
+                     "该基金成立于五年前，主要投资于消费和医药行业，前十大重仓股集中度较高。"
+                     "基金经理在季报中提到，将继续关注估值合理的龙头企业，"
+                     "适度控制组合回撤。" + disclaimer, path=Path("b.txt"), date=DAY)
+    assert [s.related_to for s in find_stories([a, b])] == [None, None]
+
+
+def test_chunks_and_threads_do_not_change_what_is_compared(seed_articles, monkeypatch):
+    """The array passes run a chunk of texts at a time, on two threads: however the texts are cut
+    into chunks, every text gets the same signature, shingles, numbers and report starts."""
+    articles = [*seed_articles, *reprints(seed(seed_articles, "000"))]
+    whole = prepare(articles)
+    monkeypatch.setattr(encode, "CHUNK", 700)
+    monkeypatch.setattr(encode, "WORKERS", 2)
+    cut = prepare(articles)
+    assert len(cut.hash_chunks) > len(whole.hash_chunks)
+    for name in ("signatures", "keys", "lengths", "sizes", "contexts", "readings", "key_numbers", "key_offsets",
+                 "anchors", "anchor_texts"):
+        assert np.array_equal(getattr(whole, name), getattr(cut, name)), name
+    assert whole.report_starts == cut.report_starts
+    for i in range(len(articles)):
+        assert np.array_equal(whole.shingles(i), cut.shingles(i))
+        assert len(whole.arrays(i).codes) == whole.lengths[i]
+
+
 def test_versions_weeks_apart_are_two_stories_but_exact_copies_are_one(harbin):
     first = dataclasses.replace(harbin, date=DAY)
     retold = copy_of(harbin, "next-month.txt", date=DAY + dt.timedelta(days=40), text=harbin.text + "小区现已解封。")
@@ -146,5 +239,5 @@ def test_signatures_estimate_jaccard_and_identical_texts_agree():
     est = sketch.jaccard(texts.signatures, np.array([[0, 1], [0, 2]]))
     exact = (800 - 4) / (1600 - 4)
     assert abs(est[0] - exact) < 0.12 and est[1] == 1.0
-    pairs = sketch.candidate_pairs(texts.signatures, np.diff(texts.offsets))
+    pairs = sketch.candidate_pairs(texts.signatures, texts.sizes)
     assert [0, 2] in pairs.tolist()

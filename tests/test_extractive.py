@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from summarizer.backends import get_backend
 from summarizer.backends.extractive import ExtractiveSummarizer, drop_times
-from summarizer.backends.spans import DANGLING_RE, candidate_units, dangling, good_filler, unit_features
+from summarizer.backends.extractive.spans import DANGLING_RE, candidate_units, dangling, good_filler, unit_features
 from summarizer.text import split_clauses, split_sentences
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from summarizer.backends.extractive import ExtractiveSummarizer
-from summarizer.backends.headline import TIGHT, colon_lead, drop_setting, speaker, with_speaker
-from summarizer.backends.spans import candidate_units, dangling
+from summarizer.backends.extractive.headline import TIGHT, colon_lead, drop_setting, speaker, with_speaker
+from summarizer.backends.extractive.spans import candidate_units, dangling
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [

@@ -1,6 +1,8 @@
-"""Output hygiene, chunking and map-reduce shared by the model engines (no model needed)."""
+"""Output hygiene, chunking and map-reduce of the prompt engine, and the generators' batching (no model needed)."""
 
-from summarizer.backends.generate import batches, chunk_text, clean_output, map_reduce, settled, token_limit
+from summarizer.backends.generators import banned_next
+from summarizer.backends.generators.transformers import batches, token_limit
+from summarizer.backends.output import chunk_text, clean_output, map_reduce, settled, title_settled, title_text
 
 TEXT = "第一句话说明情况。第二句话讲物业做法，内容稍长一些。第三句。第四句话给出数字2836户。"
 
@@ -67,6 +69,37 @@ def test_settled_only_when_more_text_cannot_change_the_cleaned_summary():
     assert settled("物业配送物资。\n\n说明", 100)
     assert not settled("甲乙丙丁。甲乙丙丁", 6)  # the second sentence may yet repeat the first
     assert settled("甲乙丙丁。戊己庚辛。子", 6)
+    # a heading standing alone is not the answer: stopping there threw away a 综述 as too short (issue 16)
+    assert not settled("一、概述\n\n", 100) and not settled("综述\n\n", 100)
+    assert settled("一、概述\n\n本期共收录7篇新闻。\n\n二", 100)
+    answer = "一、概述\n\n本期共收录7篇新闻。各地物业积极抗疫。\n\n二、"
+    for end in range(len(answer) + 1):
+        if settled(answer[:end], 100):
+            assert clean_output(answer[:end], 100) == clean_output(answer, 100), answer[:end]
+
+
+def test_a_truncated_answer_loses_its_unfinished_sentence_or_clause():
+    done = "物业为2836户业主配送物资。"
+    assert clean_output(done + "业主普遍认可，还", 100, truncated=True) == done
+    assert clean_output("物业为2836户业主配送物资，业主", 100, truncated=True) == "物业为2836户业主配送物资。"
+    assert clean_output("物业为2836户业主配送物资业主普遍", 100, truncated=True) == ""  # nothing whole: nothing
+    assert clean_output("物业为2836户业主配送物资业主普遍", 100) == "物业为2836户业主配送物资业主普遍"
+    assert clean_output("物业送物资。\n\n说明：以上为摘", 100, truncated=True) == "物业送物资。"  # paragraph ended
+
+
+def test_titles_are_the_first_line_without_preamble_or_marks_and_settle_at_its_end():
+    assert title_text("标题：“物业一天为2836户配送物资”。\n说明：……", 30) == "物业一天为2836户配送物资"
+    assert title_text("好的，以下是标题：\n《悦山国際小區物業送菜上門》", 30) == "悦山国际小区物业送菜上门"
+    assert len(title_text("甲" * 20 + "，" + "乙" * 20, 30)) <= 30
+    assert not title_settled("好的，以下是标题：\n") and not title_settled("物业送菜")
+    assert title_settled("物业送菜上门\n") and title_settled("标题：物业送菜上门。")
+
+
+def test_banned_next_completes_only_the_banned_sequences():
+    seqs = [[7], [3, 4, 5]]
+    assert banned_next([1, 2], seqs) == {7}
+    assert banned_next([1, 3, 4], seqs) == {7, 5}
+    assert banned_next([], seqs) == {7}
 
 
 def test_batches_go_shortest_first_within_row_and_padded_token_caps():

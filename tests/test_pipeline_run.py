@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from summarizer import brief
+from summarizer.backends import Capabilities, Engine
 from summarizer.cache import SummaryCache
 from summarizer.errors import BackendError
 from summarizer.pipeline import run_engine
@@ -13,12 +14,13 @@ OVERVIEW = "本期两篇新闻都报道了小区物业为业主配送物资的�
 ARTICLES = [make_article(f"某小区物业为{n}户业主配送物资。业主普遍认可。", title=f"标题{n}") for n in (100, 200, 300)]
 
 
-class CountingEngine:
+class CountingEngine(Engine):
     """Echoes each article's first sentence; records which articles it was asked to summarise."""
 
     name = "counting"
 
-    def __init__(self, fingerprint: str = "counting|v1", fail: bool = False) -> None:
+    def __init__(self, fingerprint: str | None = "counting|v1", fail: bool = False) -> None:
+        super().__init__()
         self.fingerprint = fingerprint
         self.fail = fail
         self.seen: list[str] = []
@@ -55,42 +57,52 @@ def test_engine_failure_and_engines_without_fingerprint_are_not_cached(tmp_path)
     out = run_engine(CountingEngine(fail=True), ARTICLES, max_chars=60, cache=cache)
     assert all(s.engine == "extractive" and "model crashed" in s.fallback for s in out)
     assert cache.size() == 0
-    engine = CountingEngine()
-    del engine.fingerprint  # an engine that cannot say what decides its output is never cached
+    engine = CountingEngine(fingerprint=None)  # an engine that cannot say what decides its output is never cached
     run_engine(engine, ARTICLES, max_chars=60, cache=cache)
     assert cache.size() == 0
 
 
-def test_progress_reports_the_summarise_stage():
+def test_progress_reports_every_stage_of_a_briefing():
     calls = []
     run_engine(CountingEngine(), ARTICLES, max_chars=60, progress=lambda *a: calls.append(a))
-    assert calls[0] == ("summarise", 0, 3) and calls[-1] == ("summarise", 3, 3)
+    assert calls[0] == ("summaries", 0, 3) and calls[-1] == ("summaries", 3, 3)
+    calls.clear()
+    untitled = make_article("某小区物业为100户业主配送物资。", title="某小区物业为100户业主配送物资",
+                            title_derived=True)
+    _brief_with(ChatLike("小区物业为百户业主送物资"), [untitled, *ARTICLES], progress=lambda *a: calls.append(a))
+    stages = list(dict.fromkeys(stage for stage, _, _ in calls))
+    assert stages == ["model", "regions", "summaries", "titles", "overview"]
+    assert ("titles", 1, 1) in calls and ("regions", 4, 4) in calls and calls[-1] == ("overview", 1, 1)
 
 
 class ChatLike(CountingEngine):
-    """A chat engine stand-in with the title and free-answer methods."""
+    """A chat engine stand-in with the titles and free-answer methods."""
 
     name = "chatlike"
+    capabilities = Capabilities(titles=True, overview=True)
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.headline = title
         self.prompts: list[str] = []
+        self.titled: list[list[str]] = []
 
-    def title(self, article: Article, *, max_chars: int = 30) -> str:
-        return self.headline
+    def titles(self, articles: Sequence[Article], *, max_chars: int = 30) -> list[str]:
+        self.titled.append([a.title for a in articles])  # one call for all untitled articles
+        return [self.headline for _ in articles]
 
     def complete(self, prompt: str, *, max_chars: int) -> str:
         self.prompts.append(prompt)
         return OVERVIEW
 
 
-def _brief_with(engine, articles):
+def _brief_with(engine, articles, **options):
     from summarizer.backends import BACKENDS, register_backend
 
-    register_backend("chatlike", lambda **_: engine)
+    register_backend("chatlike", lambda options: engine)
     try:
-        return brief(articles, backend="chatlike")
+        # the articles here are near copies of one another: kept apart (no dedup) so each gets its title
+        return brief(articles, backend="chatlike", dedup=False, **options)
     finally:
         BACKENDS.pop("chatlike", None)
 
@@ -105,7 +117,9 @@ def test_chat_engine_titles_untitled_articles_and_writes_the_overview():
     titles = {i.article.title for i in result.items}
     assert "小区物业为百户业主送物资" in titles and "标题200" in titles  # a real headline is kept
     assert all(i.article.title_derived == (i.article.text == untitled.text) for i in result.items)
-    assert engine.prompts and result.overview is not None and result.overview.text == OVERVIEW
+    assert engine.titled == [["某小区物业为100户业主配送物资"]]  # only the untitled one is asked for
+    assert engine.prompts and result.overview is not None and OVERVIEW in result.overview.text
+    assert result.overview.text.startswith("本期共收录新闻2篇")  # the counts are composed, not the model's
 
 
 def test_model_title_with_an_invented_figure_is_not_used():
@@ -120,3 +134,13 @@ def test_model_title_naming_an_organisation_not_in_the_text_is_not_used():
                             title_derived=True)
     result = _brief_with(ChatLike("阳光小区物业送物资"), [untitled])  # 阳光小区 is not in the article
     assert result.items[0].article.title == "某小区物业为100户业主配送物资"
+
+
+def test_a_model_summary_within_a_headlines_budget_is_the_title_and_costs_no_generation():
+    untitled = make_article("某小区物业为100户业主配送物资。业主普遍认可。", title="物业送物资", title_derived=True)
+    engine = ChatLike("不会用到的标题")
+    result = _brief_with(engine, [untitled], max_chars=30)  # 30 characters: a headline's budget
+    assert engine.titled == [] and result.items[0].article.title == "某小区物业为100户业主配送物资"
+    assert result.items[0].summary.text == "某小区物业为100户业主配送物资。"
+    result = _brief_with(engine, [untitled], max_chars=60)
+    assert engine.titled == [["物业送物资"]] and result.items[0].article.title == "不会用到的标题"

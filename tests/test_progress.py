@@ -20,8 +20,20 @@ def test_plain_lines_are_throttled_and_finish_with_elapsed():
         report("summarise", done, 10)
     lines = out.getvalue().splitlines()
     assert len(lines) == 4  # every 5 s of a 20 s stage, plus the final line
-    assert lines[0].startswith("summarise: 3/10 articles, 0.50/s, ETA 14s")
-    assert lines[-1] == "summarise: 10/10 articles, 0.50/s, 20s"
+    assert lines[0].startswith("summarise: 3/10 articles, 0.50/s, ETA 14.0s")
+    assert lines[-1] == "summarise: 10/10 articles, 0.50/s, 20.0s"
+
+
+def test_files_are_counted_as_files_and_a_one_step_stage_shows_its_time():
+    clock, out = Clock(), io.StringIO()
+    report = Reporter(out, interval=5, quiet_under=1, clock=clock)
+    report("ingest", 0, 4)
+    clock.t += 90
+    report("ingest", 4, 4)
+    report("model", 0, 1)
+    clock.t += 3.25
+    report("model", 1, 1)
+    assert out.getvalue().splitlines() == ["ingest: 4/4 files, 0.04/s, 1m30s", "model: done, 3.2s"]
 
 
 def test_short_stage_prints_nothing():

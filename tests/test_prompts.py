@@ -26,7 +26,8 @@ def test_missing_prompt_and_missing_value_are_errors():
     ("name", "variables"),
     [("title", {"text", "max_chars"}),
      # overview: exactly what compose/overview.py fills, or every model-written 综述 would fail
-     ("overview", {"title", "max_chars", "n_articles", "n_provinces", "n_cities", "regions", "summaries", "figures"}),
+     ("overview", {"title", "max_chars", "min_chars", "n_articles", "n_provinces", "n_cities", "regions",
+                   "summaries"}),
      ("strict", {"prompt", "problems", "figures"})],
 )
 def test_every_prompt_file_renders_with_its_named_variables(name, variables):
@@ -34,7 +35,7 @@ def test_every_prompt_file_renders_with_its_named_variables(name, variables):
 
     template = load_prompt(name)
     assert {f for _, f, _, _ in string.Formatter().parse(template) if f} == variables
-    assert "不超过" in template or name == "strict"
+    assert "{max_chars}个字" in template or name == "strict"
     assert render_prompt(template, **dict.fromkeys(variables, "X"))
 
 

@@ -117,3 +117,28 @@ def test_cjk_counts_match_their_definition(text):
     chars = [c for c in text if not c.isspace()]
     assert cjk_count(text) == sum(1 for c in text if CJK_RE.match(c))
     assert cjk_ratio(text) == (sum(1 for c in chars if CJK_RE.match(c)) / len(chars) if chars else 0.0)
+
+
+def test_a_killed_runs_temp_file_is_removed_by_the_next_write(tmp_path):
+    import os
+    import time
+
+    from summarizer.compose import STALE_TEMP
+
+    stale, fresh, other = (tmp_path / n for n in (".b.md.0123456789ab.tmp", ".b.md.ba9876543210.tmp",
+                                                  ".c.md.0123456789ab.tmp"))
+    for file in (stale, fresh, other):
+        file.write_text("half", encoding="utf-8")
+    old = time.time() - STALE_TEMP - 60
+    for file in (stale, other):
+        os.utime(file, (old, old))
+    brief([make_article()]).write(tmp_path / "b.md")
+    # the stale temp of this output goes; a writer's fresh one and another output's stay
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["b.md", fresh.name, other.name])
+
+
+def test_articles_built_in_python_with_a_lone_surrogate_make_a_briefing(tmp_path):
+    article = make_article(title="标题\ud800", text=make_article().text + "\ud800\x01")
+    briefing = brief([article, make_article(title="另一篇")])
+    briefing.write(tmp_path / "b.json")
+    assert "\ud800" not in (tmp_path / "b.json").read_text(encoding="utf-8", errors="surrogatepass")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,6 +62,22 @@ def check_output(path: Path) -> None:
         raise OutputError(f"cannot write {path}: {folder} is not a folder you can write to")
 
 
+# A temp file this old is a killed run's, not a writer's at work (rendering takes seconds).
+STALE_TEMP = 3600  # seconds
+_TEMP_RE = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{12}\.tmp")
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Remove the half-written temp files of ``path`` that a killed run left (a kill between creating
+    and renaming one leaves it; nothing else would ever remove it)."""
+    now = time.time()
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        m = _TEMP_RE.fullmatch(tmp.name)
+        with contextlib.suppress(OSError):
+            if m and m["name"] == path.name and tmp.is_file() and now - tmp.stat().st_mtime > STALE_TEMP:
+                tmp.unlink()
+
+
 def write_briefing(briefing: Briefing, path: Path, *, template: str | Path | None = None) -> Path:
     """Render ``briefing`` by the suffix of ``path``, atomically: a temp file, then a rename.
 
@@ -72,6 +91,7 @@ def write_briefing(briefing: Briefing, path: Path, *, template: str | Path | Non
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(path)
         render(safe_value(briefing), tmp, template)  # the renderers' edge: every string writable
         os.replace(tmp, path)
     except OSError as exc:

@@ -1,12 +1,17 @@
 """The 综述: how many articles from where, the main themes, and the headline figures.
 
-Written by a chat engine from ``prompts/overview.txt`` when one is given (its variables:
-``{n_articles} {n_provinces} {n_cities} {regions} {summaries} {figures}``); otherwise, or when the
-model's text cannot be used, composed from the summaries and key figures without a model.
+Composed from counts, keywords and key figures without a model; or, given a chat engine, the
+counts and figures composed the same way around what the model writes from ``prompts/overview.txt``
+(its variables: ``{title} {n_articles} {n_provinces} {n_cities} {regions} {summaries} {figures}
+{min_chars} {max_chars}``): what the articles share and the measures taken. The model's prompt is
+bounded (``PROMPT_CHARS``), so is its answer (``model_chars``: longer for more articles), and the
+prompt asks for a length the checks accept and no figures (the composed sentence quotes them), so
+an answer is seldom discarded; when one cannot be used, the model-free 综述 is, with the reason.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -25,11 +30,14 @@ from .layout import counts, quote_around, reprint_count, story_count
 
 log = logging.getLogger(__name__)
 
-MAX_CHARS = 300
+MODEL_CHARS = 120  # the most a model writes of the 综述 (``model_chars``)
 MAX_FIGURES = 4
 MAX_THEMES = 5
 MAX_REGIONS = 6
-MAX_PROMPT_ITEMS = 40  # summaries given to the model; beyond that the prompt outgrows small models' context
+# The model's prompt lists the summaries up to this many characters (about 1,400 tokens of Qwen's: a
+# few seconds of prefill on a CPU and room in a 4k context), taking them in turn from each province so
+# every region is in; the rest are counted. A 综述 names themes and a few figures, not every article.
+PROMPT_CHARS = 2000
 # Units of time (2022年, 3天): not amounts, so not headline figures (key_figures already drops dates).
 TIME_UNITS = {"年", "月", "天", "小时", "分钟"}
 MIN_MODEL_CHARS = 30  # a model's 综述 shorter than this is a heading or a fragment, not an overview
@@ -127,18 +135,26 @@ def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     items = _stories(sections)
     if not items:
         return Overview("本期未收录新闻。", "model-free")
+    words = themes(items)
+    return Overview(_lead(sections) + (f"主要内容涉及{'、'.join(words)}等方面。" if words else "")
+                    + _figures_sentence(sections), "model-free")
+
+
+def _lead(sections: Sequence[ProvinceSection]) -> str:
+    """How many articles from where (本期共收录新闻7篇（另有2篇转载已合并），涉及5个省份、5个城市：…。)."""
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
     merged = reprint_count([i for s in sections for i in s.items])
     merged_note = f"（另有{merged}篇转载已合并）" if merged else ""
-    parts = [f"本期共收录新闻{n}篇{merged_note}，{where}{_region_list(sections)}。"]
-    if words := themes(items):
-        parts.append(f"主要内容涉及{'、'.join(words)}等方面。")
-    figures = headline_figures(_spread(sections))
-    if figures:
-        quoted = "；".join(f"{_figure_clause(f)}（{_place(i)}）" for i, f in figures)
-        parts.append(f"重要数据：{quoted}。")
-    return Overview("".join(parts), "model-free")
+    return f"本期共收录新闻{n}篇{merged_note}，{where}{_region_list(sections)}。"
+
+
+def _figures_sentence(sections: Sequence[ProvinceSection]) -> str:
+    """Up to ``MAX_FIGURES`` headline figures from across the briefing, each quoted from its source clause
+    with its city ("" if none)."""
+    if not (figures := headline_figures(_spread(sections))):
+        return ""
+    return f"重要数据：{'；'.join(f'{_figure_clause(f)}（{_place(i)}）' for i, f in figures)}。"
 
 
 def _stories(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
@@ -151,29 +167,40 @@ def _place(item: BriefingItem) -> str:
     return region.city or region.province or "地区不详"
 
 
+def model_chars(n_articles: int) -> int:
+    """The budget of the model's part of the 综述: 40 characters and 3 more an article, up to ``MODEL_CHARS``.
+
+    Decoding one answer is the slowest generation of a run for its length (one row, a token at a
+    time): a dozen articles get a synthesis of some seventy characters; counts and figures are composed.
+    """
+    return min(MODEL_CHARS, 40 + 3 * n_articles)
+
+
 def written_by(
     engine: Completer,
     sections: Sequence[ProvinceSection],
     *,
     prompts: str | Path | None = None,
-    max_chars: int = MAX_CHARS,
+    max_chars: int | None = None,
     title: str = "新闻简报",
 ) -> Overview:
-    """Ask ``engine`` for the 综述; fall back to ``model_free`` (saying why) when it can't be used.
+    """Ask ``engine`` for the 综述's synthesis; fall back to ``model_free`` (saying why) when it can't be used.
 
-    The model's text is used only if it is not empty and every figure in it appears in a source
-    article or summary (generated text changes numbers).
+    The model writes only what a model is for: what the articles have in common and the measures
+    taken, between the counts sentence and the quoted figures, both composed here (so the model
+    neither miscounts nor rewrites a number, and decodes a short answer). Its text is used only if
+    it is long enough, and every figure and name in it appears in a source article or summary.
     """
     from ..prompts import load_prompt, render_prompt
 
-    items = _stories(sections)
     n, n_prov, n_city = counts(sections)
+    max_chars = max_chars or model_chars(n)
     try:
         prompt = render_prompt(
             load_prompt("overview", prompts),
-            title=title, max_chars=max_chars,
+            title=title, max_chars=max_chars, min_chars=MIN_MODEL_CHARS,
             n_articles=n, n_provinces=n_prov, n_cities=n_city, regions=_region_list(sections).lstrip("：，"),
-            summaries=_summary_lines(items),
+            summaries=_summary_lines(sections),
             figures="\n".join(f"- {_figure_clause(f)}（{_place(i)}）"
                                for i, f in headline_figures(_spread(sections), 10)),
         )
@@ -187,7 +214,8 @@ def written_by(
     if len(text) < MIN_MODEL_CHARS:  # a heading or a fragment (一、概述), not an overview
         return _fallback(sections, f"模型综述过短（{text}）")
     name, model = _writer(engine)
-    return Overview(text, f"{name} ({model})" if model else name, model)
+    return Overview(_lead(sections) + text + _figures_sentence(sections), f"{name} ({model})" if model else name,
+                    model)
 
 
 def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
@@ -200,11 +228,28 @@ def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
     return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个 {merged}篇")
 
 
-def _summary_lines(items: Sequence[BriefingItem]) -> str:
-    lines = [f"- {_place(i)}：{i.article.title}：{i.summary.text}" for i in items[:MAX_PROMPT_ITEMS]]
-    if len(items) > MAX_PROMPT_ITEMS:
-        lines.append(f"- （另有{len(items) - MAX_PROMPT_ITEMS}篇未列出）")
+def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
+    """One line per story while ``PROMPT_CHARS`` allows, taken in turn from each province; then a count."""
+    per_section = [_stories([s]) for s in sections]
+    in_turn = (i for r in itertools.zip_longest(*per_section) for i in r if i is not None)
+    chosen: set[int] = set()
+    size = 0
+    for item in in_turn:
+        size += len(_line(item)) + 1
+        if size > PROMPT_CHARS:
+            break
+        chosen.add(id(item))
+    items = _stories(sections)
+    lines = [_line(i) for i in items if id(i) in chosen]  # in briefing order
+    if left := len(items) - len(chosen):
+        lines.append(f"- （另有{left}篇未列出）")
     return "\n".join(lines)
+
+
+def _line(item: BriefingItem) -> str:
+    """A summary for the prompt, with its place and its headline (a derived headline repeats the summary)."""
+    title = "" if item.article.title_derived else f"{item.article.title}："
+    return f"- {_place(item)}：{title}{item.summary.text}"
 
 
 def _writer(engine: Completer) -> tuple[str, str | None]:

@@ -2,17 +2,19 @@
 
 ``find_stories`` takes the articles of a run and returns its stories, in steps:
 
-1. Compare what matters (``normalise``): each text without its furniture, width, case and
-   punctuation folded; identical results are exact copies and are sketched once.
+1. Compare what matters (``normalise``, ``encode``): each text and its captions without their
+   furniture, width, case and punctuation folded; identical results are exact copies and are
+   compared once.
 2. Sketch (``sketch``): MinHash signatures of character shingles; LSH banding proposes candidate
    pairs — the cost grows with the text, not with the number of pairs.
-3. Judge each candidate pair (``compare``): one story (a reprint), or not.
+3. Judge the candidate pairs (``compare``): one story (a reprint), or not.
 4. Merge: the longest texts lead; each text joins the most similar leader it is one story with
    (never a chain of copies of copies). The primary of a story is its most complete version —
    the longest clean body, then the earliest date, then the original over a text that says it
    was reprinted (转载, 来源).
-5. Group: a story related to an earlier story (same event: a run of text, or key numbers and the
-   city, in common within ``related_days``) is shown under it as 相关报道 — grouped, never merged.
+5. Group: a story related to an earlier story (same event: a run of story text, or key numbers
+   and the city, in common within ``related_days``) is shown under it as 相关报道 — grouped,
+   never merged.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,32 +30,24 @@ import numpy as np
 
 from ..types import Article, Story
 from . import encode, sketch
-from .compare import THRESHOLDS, Texts, Thresholds, related, same_story
-from .normalise import report_starts, story_body
+from .compare import MARGIN, THRESHOLDS, Thresholds, Verdicts, related
+from .encode import Texts
+from .normalise import comparison_text, story_body
 
 log = logging.getLogger(__name__)
 
-__all__ = ["THRESHOLDS", "Index", "Thresholds", "find_stories", "index", "prepare", "stories"]
+__all__ = ["THRESHOLDS", "Index", "Texts", "Thresholds", "find_stories", "index", "prepare", "stories"]
 
 COMPLETE_SHARE = 0.95  # a version at least this long (of the longest) is as complete; dates decide
+MAX_SHARERS = 8  # a run of text or a number in one city found in more stories than this is common, not an event's
 # A text that says where it was taken from: 转载, 转自, 来源：X (X another outlet than its own).
 _TAKEN_RE = re.compile(r"转载|转自|来源\s*[:：|]\s*([^\s，。,|｜】)）]{2,12})")
 
 
 def prepare(articles: Sequence[Article]) -> Texts:
-    """What ``compare`` needs of each article."""
-    return _prepare(articles, [story_body(a.text) for a in articles])[1]
-
-
-def _prepare(articles: Sequence[Article], bodies: Sequence[str]) -> tuple[encode.Encoded, Texts]:
-    starts = [report_starts(b) for b in bodies]
-    coded, where = encode.encode(bodies, starts)
-    hashes, offsets = sketch.shingle_hashes(coded.codes, coded.offsets)
+    """What ``compare`` needs of each article, one text per article."""
     days = np.array([a.date.toordinal() if a.date else -1 for a in articles], dtype=np.int64)
-    texts = Texts(hashes=hashes, offsets=offsets, signatures=sketch.signatures(hashes, offsets),
-                  report_starts=tuple(where), number_bits=coded.number_bits, key_numbers=coded.key_numbers,
-                  days=days, codes=coded.codes, code_offsets=coded.offsets)
-    return coded, texts
+    return encode.encode([story_body(comparison_text(a)) for a in articles], days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,53 +56,46 @@ class Index:
     thresholds (``stories``) — the benchmark tunes thresholds on one index."""
 
     articles: tuple[Article, ...]
-    text_of: tuple[int, ...]  # for each article, its distinct text (an index into ``texts``)
-    lengths: tuple[int, ...]  # length of each article's comparison text
-    texts: Texts  # one per distinct comparison text
-    pairs: np.ndarray  # LSH candidate pairs of ``texts``
+    text_of: np.ndarray  # for each article, the first article with its comparison text (an exact copy's original)
+    lengths: np.ndarray  # length of each article's comparison text
+    texts: Texts  # one per article
+    pairs: np.ndarray  # LSH candidate pairs of ``texts``, among the first articles of each text
 
 
 def index(articles: Sequence[Article]) -> Index:
     """Steps 1–2: normalise, set exact copies aside, sketch, and find the candidate pairs."""
-    coded, texts = _prepare(articles, [story_body(a.text) for a in articles])
-    first: dict[tuple[int, int], int] = {}
-    reps: list[int] = []  # the first article of each distinct text
-    text_of = []
-    for i, key in enumerate(coded.keys):
-        if key not in first:
-            first[key] = len(reps)
-            reps.append(i)
-        text_of.append(first[key])
-    if len(reps) < len(articles):
-        texts = _subset(texts, np.array(reps))
-    pairs = sketch.candidate_pairs(texts.signatures, np.diff(texts.offsets))
-    return Index(tuple(articles), tuple(text_of), tuple(coded.lengths.tolist()), texts, pairs)
-
-
-def _subset(texts: Texts, keep: np.ndarray) -> Texts:
-    sizes, lengths = np.diff(texts.offsets), np.diff(texts.code_offsets)
-    kept = np.isin(np.arange(len(texts)), keep)
-    return Texts(hashes=texts.hashes[np.repeat(kept, sizes)], offsets=np.concatenate(([0], np.cumsum(sizes[keep]))),
-                 codes=texts.codes[np.repeat(kept, lengths)],
-                 code_offsets=np.concatenate(([0], np.cumsum(lengths[keep]))),
-                 signatures=texts.signatures[keep], report_starts=tuple(texts.report_starts[i] for i in keep),
-                 number_bits=texts.number_bits[keep], key_numbers=tuple(texts.key_numbers[i] for i in keep),
-                 days=texts.days[keep])
+    texts = prepare(articles)
+    lengths = texts.lengths
+    keys = texts.keys.copy()
+    empty = lengths == 0
+    keys[empty, 1] = np.arange(int(empty.sum()), dtype=np.uint64)  # an empty text is no copy of another
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    text_of = first[inverse.ravel()]  # the first article with the same text
+    reps = np.sort(first)
+    pairs = reps[sketch.candidate_pairs(texts.signatures[reps], texts.sizes[reps])]
+    return Index(tuple(articles), text_of, lengths, texts, pairs)
 
 
 def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
     """Steps 3–5: judge the candidate pairs, merge, and group related stories."""
-    texts, pairs = idx.texts, idx.pairs
-    same, similarity = same_story(texts, pairs, thresholds)
-    leader = _leaders(texts, pairs[same], similarity[same])
-    groups: dict[int, list[int]] = {}  # leader's text → its articles
-    for i, text in enumerate(idx.text_of):
-        groups.setdefault(leader[text], []).append(i)
-    order = sorted(groups, key=lambda lead: groups[lead][0])
-    found = [_story(idx.articles, groups[lead], idx.lengths) for lead in order]
-    position = {lead: s for s, lead in enumerate(order)}
-    story_of = np.array([position[leader[t]] for t in range(len(texts))], dtype=np.int64)
-    return _group_related(found, texts, order, story_of, pairs[~same], thresholds)
+    texts = idx.texts
+    verdicts = Verdicts(texts, idx.pairs, thresholds)
+    leader = _leaders(texts, verdicts)
+    # stories in the order of their first article; each article's story
+    lead_of = leader[idx.text_of]
+    _, first, inverse = np.unique(lead_of, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    story_of_article = rank[inverse.ravel()]
+    members = np.argsort(story_of_article, kind="stable")
+    bounds = np.searchsorted(story_of_article[members], np.arange(len(first) + 1)).tolist()
+    members_l, lengths = members.tolist(), idx.lengths.tolist()
+    found = [_story(idx.articles, members_l[bounds[s]:bounds[s + 1]], lengths) for s in range(len(first))]
+    story_of = story_of_article  # texts are the articles' own
+    lead = np.empty(len(first), dtype=np.int64)
+    lead[story_of[lead_of]] = lead_of  # the text that stands for each story: its leader
+    merged = verdicts.verdict == Verdicts.YES
+    return _group_related(found, texts, lead, story_of, idx.pairs[~merged], thresholds)
 
 
 def find_stories(articles: Sequence[Article], *, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
@@ -124,41 +112,67 @@ def find_stories(articles: Sequence[Article], *, thresholds: Thresholds = THRESH
     return found
 
 
-def _leaders(texts: Texts, pairs: np.ndarray, j: np.ndarray) -> list[int]:
-    """For each text, the index of the leader it joins (itself when it leads)."""
+def _leaders(texts: Texts, verdicts: Verdicts) -> np.ndarray:
+    """For each text, the index of the leader it joins (itself when it leads).
+
+    The longest texts come first; a text joins the most similar leader it is one story with, or
+    leads. Only a text's pairs with leaders are judged (``Verdicts.same``).
+    """
     n = len(texts)
-    neighbours: list[list[tuple[float, int]]] = [[] for _ in range(n)]
-    for (a, b), s in zip(pairs.tolist(), j.tolist(), strict=True):
-        neighbours[a].append((s, b))
-        neighbours[b].append((s, a))
-    sizes = np.diff(texts.offsets)
+    order = np.lexsort((np.arange(n), -texts.sizes))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    live = np.nonzero(verdicts.verdict != Verdicts.NO)[0]
+    a, b = verdicts.pairs[live, 0], verdicts.pairs[live, 1]
+    # each pair from the text that comes later to the one that comes first: the only leader it
+    # might join; a text's pairs by their estimated similarity, highest first
+    later, first = np.where(rank[a] > rank[b], a, b), np.where(rank[a] > rank[b], b, a)
+    by_text = np.lexsort((-verdicts.j[live], later))
+    other, pair_of = first[by_text].tolist(), live[by_text].tolist()
+    bounds = np.searchsorted(later[by_text], np.arange(n + 1)).tolist()
     leader = list(range(n))
     is_leader = [False] * n
-    for i in sorted(range(n), key=lambda i: (-sizes[i], i)):
-        joined = [(s, k) for s, k in neighbours[i] if is_leader[k]]
-        if joined:
-            leader[i] = max(joined)[1]
+    j, verdict = verdicts.j.tolist(), verdicts.verdict.tolist()
+    for i in order.tolist():
+        best, best_j = -1, -1.0
+        for q in range(bounds[i], bounds[i + 1]):
+            if not is_leader[k := other[q]]:
+                continue
+            if j[p := pair_of[q]] + MARGIN <= best_j:
+                break  # the rest are less similar, even counted exactly
+            if verdict[p] == Verdicts.YES:
+                if j[p] > best_j:
+                    best, best_j = k, j[p]
+            elif verdicts.same(p) and (counted := float(verdicts.j[p])) > best_j:
+                best, best_j = k, counted
+        if best >= 0:
+            leader[i] = best
         else:
             is_leader[i] = True
-    return leader
+    return np.array(leader, dtype=np.int64)
 
 
-def _story(articles: Sequence[Article], group: list[int], lengths: Sequence[int]) -> Story:
+def _story(articles: Sequence[Article], group: list[int], lengths: list[int]) -> Story:
+    if len(group) == 1:
+        return Story(articles[group[0]])
     primary = _primary(articles, group, lengths)
     return Story(articles[primary], tuple(articles[i] for i in group if i != primary))
 
 
-def _primary(articles: Sequence[Article], group: list[int], lengths: Sequence[int]) -> int:
+def _primary(articles: Sequence[Article], group: list[int], lengths: list[int]) -> int:
     """The most complete version: the longest clean body (within ``COMPLETE_SHARE``), then the
     earliest date, then a text that does not say it was taken from another outlet."""
     longest = max(lengths[i] for i in group)
     complete = [i for i in group if lengths[i] >= COMPLETE_SHARE * longest]
-    return min(complete, key=lambda i: (articles[i].date or dt.date.max, _says_reprinted(articles[i]),
-                                        -lengths[i], i))
+    earliest = min(articles[i].date or dt.date.max for i in complete)
+    first = [i for i in complete if (articles[i].date or dt.date.max) == earliest]
+    return min(first, key=lambda i: (len(first) > 1 and _says_reprinted(articles[i]), -lengths[i], i))
 
 
 def _says_reprinted(article: Article) -> bool:
     """The text says it was reprinted (转载, 转自) or names a source other than its own outlet."""
+    if "转" not in article.text and "来源" not in article.text:
+        return False
     for m in _TAKEN_RE.finditer(article.text):
         outlet = m.group(1)
         if outlet is None or not article.source or outlet not in article.source:
@@ -166,49 +180,61 @@ def _says_reprinted(article: Article) -> bool:
     return False
 
 
-def _group_related(found: list[Story], texts: Texts, lead: list[int], story_of: np.ndarray, others: np.ndarray,
+def _group_related(found: list[Story], texts: Texts, lead: np.ndarray, story_of: np.ndarray, others: np.ndarray,
                    t: Thresholds) -> list[Story]:
     """Each story related to an earlier story that heads no group itself is put under it.
 
     ``lead[s]`` is the text that stands for story ``s``, ``story_of[text]`` the story a text is in;
-    ``others`` are the candidate pairs of texts that were not found to be one story — judged on
-    those two texts (a copy may share the passage its leader lacks).
+    ``others`` are the candidate pairs of texts that were not merged — judged on those two texts
+    (a copy may share the passage its leader lacks). Besides them, stories whose leads share an
+    anchor shingle (a run of text), and stories in one city whose leads share key numbers.
     """
     city_of_story = [f"{r.province}{r.city}" if (r := story.primary.region).city else None for story in found]
-    cities = [city_of_story[s] for s in story_of.tolist()]
-    candidates: dict[int, dict[int, tuple[int, int]]] = {}  # later story → earlier story → the two texts
-    for a, b in others.tolist():
-        sa, sb = int(story_of[a]), int(story_of[b])
-        if sa != sb:
-            (earlier, x), (later, y) = sorted(((sa, a), (sb, b)))
-            candidates.setdefault(later, {}).setdefault(earlier, (y, x))
-    for earlier, later in sketch.anchor_pairs(texts.hashes, texts.offsets, story_of).tolist():
-        candidates.setdefault(later, {}).setdefault(earlier, (lead[later], lead[earlier]))
-    for later, earlier in _number_city_pairs(texts, lead, cities, t):
-        candidates.setdefault(later, {}).setdefault(earlier, (lead[later], lead[earlier]))
+    place_of_story = [_places(story) for story in found]
+    places = [place_of_story[s] for s in story_of.tolist()]
+    # candidates: (later story, earlier story) → the two texts to judge, the first pair found
+    sa, sb = story_of[others[:, 0]], story_of[others[:, 1]]
+    apart = sa != sb
+    x, y = np.where(sa > sb, others[:, 0], others[:, 1])[apart], np.where(sa > sb, others[:, 1], others[:, 0])[apart]
+    is_lead = np.zeros(len(texts), dtype=bool)
+    is_lead[lead] = True
+    of_lead = is_lead[texts.anchor_texts]
+    shared, _ = sketch.sharing_pairs(texts.anchors[of_lead], story_of[texts.anchor_texts[of_lead]], MAX_SHARERS)
+    numbers = _number_city_pairs(texts, lead, city_of_story, t)
+    later = np.concatenate((story_of[x], shared[:, 1], numbers[:, 1]))
+    earlier = np.concatenate((story_of[y], shared[:, 0], numbers[:, 0]))
+    tx = np.concatenate((x, lead[shared[:, 1]], lead[numbers[:, 1]]))
+    ty = np.concatenate((y, lead[shared[:, 0]], lead[numbers[:, 0]]))
+    _, pick = np.unique(later * len(found) + earlier, return_index=True)  # sorted: by later, then earlier
+    is_related = related(texts, np.stack((tx[pick], ty[pick]), axis=1), places, t)
     out = list(found)
-    for s in range(len(out)):
-        for head, (x, y) in sorted(candidates.get(s, {}).items()):
-            if out[head].related_to is None and related(texts, x, y, cities, t):
-                out[s] = Story(out[s].primary, out[s].reprints, head)
-                break
+    current = -1
+    for n, (s, head) in enumerate(zip(later[pick].tolist(), earlier[pick].tolist(), strict=True)):
+        if s == current:
+            continue  # already grouped under an earlier head
+        if out[head].related_to is None and is_related(n):
+            out[s] = Story(out[s].primary, out[s].reprints, head)
+            current = s
     return out
 
 
-def _number_city_pairs(texts: Texts, lead: list[int], cities: list[str | None], t: Thresholds
-                       ) -> list[tuple[int, int]]:
-    """Pairs of stories (later, earlier) in one city that share ``t.related_numbers`` key numbers."""
-    by_number: dict[tuple[str, int], list[int]] = {}
-    for s, r in enumerate(lead):
-        if cities[r]:
-            for n in texts.key_numbers[r]:
-                by_number.setdefault((cities[r], n), []).append(s)
-    shared: dict[tuple[int, int], int] = {}
-    for members in by_number.values():
-        if len(members) > 20:  # a number every story of the city has (a phone line, a year's plan)
-            continue
-        for x in range(len(members)):
-            for y in range(x):
-                key = (members[x], members[y])
-                shared[key] = shared.get(key, 0) + 1
-    return [k for k, c in shared.items() if c >= t.related_numbers]
+def _places(story: Story) -> frozenset[tuple[str, str | None]]:
+    """Where a story happened, as its copies' regions say: (province, city or None) of each that
+    names one place (not a story of several provinces or of the whole country)."""
+    return frozenset((r.province, r.city) for a in (story.primary, *story.reprints)
+                     if (r := a.region).province and r.scope == "local")
+
+
+def _number_city_pairs(texts: Texts, lead: np.ndarray, city_of_story: list[str | None], t: Thresholds) -> np.ndarray:
+    """Pairs of stories (earlier, later) in one city whose leads share ``t.related_numbers`` key numbers."""
+    in_city = [s for s, city in enumerate(city_of_story) if city]
+    if not in_city:
+        return np.empty((0, 2), dtype=np.int64)
+    stories_ = np.array(in_city, dtype=np.int64)
+    city_hash = np.array([zlib.crc32(city_of_story[s].encode()) for s in in_city], dtype=np.uint64)  # type: ignore[union-attr]
+    starts, ends = texts.key_offsets[lead[stories_]], texts.key_offsets[lead[stories_] + 1]
+    counts = ends - starts
+    picks = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts) + np.arange(counts.sum())
+    keys = sketch.mix(texts.key_numbers[picks] ^ np.repeat(city_hash, counts))
+    pairs, shared = sketch.sharing_pairs(keys.astype(np.uint32), np.repeat(stories_, counts), 20)
+    return pairs[shared >= t.related_numbers]

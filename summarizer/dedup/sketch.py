@@ -3,12 +3,12 @@
 Every step is a pass over arrays, so the cost grows with the number of characters, not with the
 number of pairs:
 
-1. Shingles: each run of ``SHINGLE`` characters of a comparison text is hashed (a polynomial over
-   the code points, then a 64-bit finaliser), all texts at once, in numpy.
-2. Signatures: ``BINS`` MinHash values per text, by rensa (R-MinHash, Rust). Chosen by
-   measurement (``benchmarks/reprints.py --engines``; README, Duplicates) over datasketch (the same
-   accuracy, 60 times slower) and a one-permutation-hashing version in numpy (the same accuracy,
-   3 times slower).
+1. Shingles: each run of ``SHINGLE`` characters of a comparison text is hashed (FNV-1a over the
+   code points, then a finaliser, in 32 bits), all texts at once, in numpy.
+2. Signatures: ``BINS`` MinHash values per text by one-permutation hashing, in numpy. Chosen by
+   measurement (``benchmarks/reprints.py --engines``; README, Duplicates) over rensa (Rust: its
+   sketch is fast, but its signatures come back as Python lists, which costs more than the whole
+   numpy version) and datasketch (the same accuracy, a hundred times slower).
 3. LSH: the signature is cut into ``BANDS`` bands of ``BINS // BANDS`` rows; texts whose band
    values are all equal in some band become a candidate pair.
 """
@@ -21,10 +21,11 @@ SHINGLE = 5  # characters per shingle: Chinese words are 1–4 characters, so 5 
 BINS = 128  # signature length; the Jaccard estimate's standard error is about 0.5 / sqrt(BINS)
 BANDS = 42  # 42 bands of 3 rows: a pair at Jaccard 0.45 becomes a candidate with probability 0.98
 EMPTY = np.uint32(0xFFFFFFFF)
-SEED = 42  # of rensa's permutations: the same seed, the same signatures, run after run
+_ROWS = 4096  # signatures densified at once
 ANCHOR_EVERY = 16  # one shingle in this many anchors the search for shared runs (related reports)
 _M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)  # MurmurHash3 fmix64
 _BASE = np.uint64(0x100000001B3)
+_FNV_BASIS, _FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
 _S33 = np.uint64(33)
 
 
@@ -39,56 +40,97 @@ def mix(h: np.ndarray) -> np.ndarray:
 
 
 def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The 64-bit hash of every shingle of every text, and where each text's hashes start.
+    """The 32-bit hash of every shingle of every text, and where each text's hashes start.
 
     Args:
         codes, offsets: the texts' code points end to end, and where each text starts
-            (``encode.Encoded``).
+            (``encode``).
 
-    A text shorter than ``SHINGLE`` gives one shingle, itself; an empty text gives none.
+    A text shorter than ``SHINGLE`` gives one shingle, itself; an empty text gives none. The
+    hash is FNV-1a over the shingle's code points, then MurmurHash3's 32-bit finaliser — in
+    32-bit arithmetic, which numpy vectorises (its 64-bit multiply is ten times slower here).
 
     Returns:
-        (hashes as uint64, offsets as int64 of length ``len(offsets)``)
+        (uint32 hashes, offsets as int64 of length ``len(offsets)``)
     """
     lengths = np.diff(offsets)
     counts = np.where(lengths >= SHINGLE, lengths - SHINGLE + 1, np.minimum(lengths, 1))
-    out_offsets = np.concatenate(([0], np.cumsum(counts)))
+    out_offsets = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(counts, out=out_offsets[1:])
     if len(codes) == 0:
-        return np.empty(0, dtype=np.uint64), out_offsets
-    wide = np.concatenate((codes.astype(np.uint64), np.zeros(SHINGLE, dtype=np.uint64)))
+        return np.empty(0, dtype=np.uint32), out_offsets
     span = len(codes)
-    h = wide[:span].copy()
-    for j in range(1, SHINGLE):
-        h *= _BASE
-        h ^= wide[j:j + span]
+    wide = np.zeros(span + SHINGLE, dtype=np.uint32)
+    wide[:span] = codes
     if (lengths >= SHINGLE).all():
+        h = np.full(span, _FNV_BASIS, dtype=np.uint32)
+        for j in range(SHINGLE):
+            h ^= wide[j:j + span]
+            h *= _FNV_PRIME
         # the last SHINGLE - 1 positions of each text run into the next one: drop them
-        tail = (offsets[1:, None] - np.arange(1, SHINGLE)).ravel()
         keep = np.ones(span, dtype=bool)
-        keep[tail] = False
-        return mix(h[keep]), out_offsets
-    # short texts: one shingle of their own characters (the zeros of the next text's start masked out)
+        keep[(offsets[1:, None] - np.arange(1, SHINGLE)).ravel()] = False
+        return fmix32(h[keep]), out_offsets
+    # short texts: one shingle of their own characters (the next text's first ones masked out)
     first = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(out_offsets[-1])
     width = np.repeat(np.minimum(lengths, SHINGLE), counts)
-    g = wide[first].copy()
-    for j in range(1, SHINGLE):
-        g *= _BASE
-        g ^= np.where(width > j, wide[first + j], 0)
-    return mix(g), out_offsets
+    h = np.full(len(first), _FNV_BASIS, dtype=np.uint32)
+    for j in range(SHINGLE):
+        h ^= np.where(width > j, wide[first + j], 0).astype(np.uint32)
+        h *= _FNV_PRIME
+    return fmix32(h), out_offsets
+
+
+def fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, in place: every input bit reaches every output bit."""
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
 
 
 def signatures(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """One ``BINS``-long uint32 MinHash signature per text (rensa's R-MinHash, in Rust).
+    """One ``BINS``-long uint32 MinHash signature per text, by one-permutation hashing (Li, Owen
+    & Zhang, NIPS 2012): a shingle's top 7 bits choose its bin, a bin keeps its smallest hash.
+    Chosen by measurement over rensa and datasketch (README, Duplicates;
+    ``benchmarks/reprints.py --engines``). Bins left empty are filled by ``densify``.
 
-    A text with no shingles gets a signature of ``EMPTY`` values; ``candidate_pairs`` leaves it out.
+    Args:
+        hashes, offsets: the texts' 32-bit shingle hashes (``shingle_hashes``), and where each
+            text's start.
     """
-    import rensa  # a compiled core: imported here, where it is used
-
     n = len(offsets) - 1
-    if n == 0:
-        return np.empty((0, BINS), dtype=np.uint32)
-    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets.astype(np.uint64), BINS, SEED)
-    return np.array(matrix.to_rows(), dtype=np.uint32).reshape(n, BINS)
+    sig = np.full(n * BINS, EMPTY, dtype=np.uint32)
+    if len(hashes):
+        slot = np.repeat(np.arange(0, n * BINS, BINS, dtype=np.int64), np.diff(offsets))
+        slot += hashes >> np.uint32(32 - 7)
+        np.minimum.at(sig, slot, hashes)
+    return sig.reshape(n, BINS)
+
+
+def densify(sig: np.ndarray) -> np.ndarray:
+    """Fill each empty bin from the next non-empty bin to its right (circularly; Shrivastava, ICML
+    2017), mixed with the distance, so that two texts borrow alike only when their bins agree. A
+    text with no shingles keeps a signature of ``EMPTY`` values; ``candidate_pairs`` leaves it out."""
+    cols = np.arange(BINS, dtype=np.int16)
+    for lo in range(0, len(sig), _ROWS):
+        block = sig[lo:lo + _ROWS]
+        empty = block == EMPTY
+        rows = np.nonzero(empty.any(axis=1) & ~empty.all(axis=1))[0]
+        if len(rows) == 0:
+            continue
+        part, holes = block[rows], empty[rows]
+        # the next non-empty bin at or after each bin, over two copies of the row (the wrap)
+        where = np.where(np.concatenate((~holes, ~holes), axis=1), np.arange(2 * BINS, dtype=np.int16), 2 * BINS)
+        nxt = np.minimum.accumulate(where[:, ::-1], axis=1)[:, ::-1][:, :BINS]
+        r, c = np.nonzero(holes)
+        src = nxt[r, c]
+        borrowed = part[r, src % BINS].astype(np.uint64) + (src - cols[c]).astype(np.uint64)
+        part[r, c] = (mix(borrowed * _BASE) >> np.uint64(32)).astype(np.uint32)
+        block[rows] = part
+    return sig
 
 
 def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_pairs: int = 8) -> np.ndarray:
@@ -109,71 +151,97 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
     # rank: longest first, so a bucket's lead is its member of the lowest rank
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((np.arange(n), -sizes))] = np.arange(n)
-    # one 64-bit key per (text, band): the band's rows mixed together
-    cut = sig[live, : bands * rows].reshape(len(live), bands, rows).astype(np.uint64)
-    keys = cut[:, :, 0]
-    for r in range(1, rows):
-        keys = mix(keys * _BASE ^ cut[:, :, r])
+    # one 32-bit key per (text, band): the band's rows hashed together
+    cut = (sig if len(live) == n else sig[live])[:, :bands * rows].reshape(len(live), bands, rows)
+    keys = np.full((len(live), bands), _FNV_BASIS, dtype=np.uint32)
+    for r in range(rows):
+        keys ^= cut[:, :, r]
+        keys *= _FNV_PRIME
+    keys = np.ascontiguousarray(fmix32(keys).T)  # a band's keys side by side
     text_of_rank = _by_rank(rank)
     found = []
+    last_lead = np.full(n, -1, dtype=np.int64)  # a text's lead in the bands before: the same star, once
     for b in range(bands):
-        order = np.argsort(keys[:, b])
-        sorted_keys = keys[order, b]
+        order = np.argsort(keys[b])
+        sorted_keys = keys[b][order]
         new = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
         first = np.nonzero(new)[0]
         sizes_b = np.diff(np.append(first, len(order)))
-        if sizes_b.max(initial=1) < 2:
+        shared = sizes_b >= 2
+        if not shared.any():
             continue
-        members = live[order]
-        group = np.cumsum(new) - 1
-        lead_rank = np.minimum.reduceat(rank[members], first)
-        lead = text_of_rank[lead_rank][group]
-        star = lead != members
-        found.append(np.stack((lead[star], members[star]), axis=1))
+        in_shared = np.repeat(shared, sizes_b)  # the members of buckets of two or more
+        first, sizes_b = np.cumsum(np.concatenate(([0], sizes_b[shared][:-1]))), sizes_b[shared]
+        members = live[order[in_shared]]
+        group = np.repeat(np.arange(len(sizes_b)), sizes_b)
+        lead = text_of_rank[np.minimum.reduceat(rank[members], first)][group]
+        star = (lead != members) & (last_lead[members] != lead)
+        last_lead[members[star]] = lead[star]
+        found.append(_codes(lead[star], members[star], n))
         for size in np.unique(sizes_b[(sizes_b > 2) & (sizes_b <= all_pairs)]):
             block = members[first[sizes_b == size][:, None] + np.arange(size)]
             a, c = np.triu_indices(size, k=1)
-            found.append(np.stack((block[:, a].ravel(), block[:, c].ravel()), axis=1))
+            found.append(_codes(block[:, a].ravel(), block[:, c].ravel(), n))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(found), axis=1)
-    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    code = distinct(np.concatenate(found))
     return np.stack((code // n, code % n), axis=1)
 
 
-def anchor_pairs(hashes: np.ndarray, offsets: np.ndarray, group_of: np.ndarray, every: int = ANCHOR_EVERY,
-                 max_groups: int = 8) -> np.ndarray:
-    """Pairs of groups (stories) whose texts share an anchor shingle — one of every ``every``
-    shingles, chosen by its hash, so the same text gives the same anchors wherever it appears. A
-    run of 40 shared characters holds one with probability 0.93 (``every`` 16). An anchor found in
-    more than ``max_groups`` groups is a run every story of the day has (a copyright line), not an
-    event's, and is skipped.
+def _codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Each pair (a[k], b[k]) as one number, lower index first."""
+    return np.minimum(a, b) * n + np.maximum(a, b)
+
+
+def anchors(hashes: np.ndarray, offsets: np.ndarray, every: int = ANCHOR_EVERY) -> tuple[np.ndarray, np.ndarray]:
+    """The anchor shingles of each text — one of every ``every`` shingles, chosen by its hash, so the
+    same text gives the same anchors wherever it appears (a run of 40 shared characters holds one
+    with probability 0.93 at ``every`` 16).
 
     Returns:
-        int64 array (pairs, 2) of group indices, each pair once, lower index first
+        (anchor hashes, the text each is in)
     """
-    doc = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    pick = np.nonzero(hashes % np.uint64(every) == 0)[0]
-    if len(pick) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    h, g = hashes[pick], group_of[doc[pick]]
-    order = np.lexsort((g, h))
-    h, g = h[order], g[order]
-    distinct = np.concatenate(([True], (h[1:] != h[:-1]) | (g[1:] != g[:-1])))  # each (anchor, group) once
-    h, g = h[distinct], g[distinct]
-    if len(h) < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    new = np.concatenate(([True], h[1:] != h[:-1]))
+    pick = np.flatnonzero((hashes & np.uint32(every - 1)) == 0)
+    return hashes[pick], np.searchsorted(offsets, pick, side="right") - 1
+
+
+def sharing_pairs(keys: np.ndarray, groups: np.ndarray, max_groups: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of groups that share a key (an anchor shingle, a number in one city; its low 32 bits),
+    and how many keys each pair shares. A key found in more than ``max_groups`` groups is one that every story of the
+    day has (a copyright line, a hotline), not an event's, and is skipped.
+
+    Returns:
+        (int64 array (pairs, 2) of groups, lower first, each pair once; the keys each shares)
+    """
+    none = np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
+    if len(keys) < 2:
+        return none
+    # each (key, group) once, sorted by key
+    code = distinct((keys.astype(np.uint32).astype(np.uint64) << np.uint64(32)) | groups.astype(np.uint64))
+    k, g = code >> np.uint64(32), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    new = np.concatenate(([True], k[1:] != k[:-1]))
     first = np.nonzero(new)[0]
-    sizes = np.diff(np.append(first, len(h)))
+    sizes = np.diff(np.append(first, len(k)))
     found = []
     for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_groups)]):
         block = g[first[sizes == size][:, None] + np.arange(size)]
         a, c = np.triu_indices(size, k=1)
         found.append(np.stack((block[:, a].ravel(), block[:, c].ravel()), axis=1))
     if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+        return none
+    pairs = np.sort(np.concatenate(found), axis=1)
+    span = int(g.max()) + 1
+    code = np.sort(pairs[:, 0] * span + pairs[:, 1])
+    new = np.concatenate(([True], code[1:] != code[:-1]))
+    counts = np.diff(np.append(np.nonzero(new)[0], len(code)))
+    code = code[new]
+    return np.stack((code // span, code % span), axis=1), counts
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (by a sort: numpy's hash-based ``unique`` is slower on these)."""
+    out = np.sort(values)
+    return out[np.concatenate(([True], out[1:] != out[:-1]))] if len(out) else out
 
 
 def _by_rank(rank: np.ndarray) -> np.ndarray:
@@ -187,4 +255,4 @@ def jaccard(sig: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """The estimated Jaccard similarity of each pair: the share of bins on which they agree."""
     if len(pairs) == 0:
         return np.empty(0)
-    return (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)
+    return np.count_nonzero(sig[pairs[:, 0]] == sig[pairs[:, 1]], axis=1) / sig.shape[1]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .. import regions
@@ -121,20 +121,28 @@ def read_path(path: Path | WebAddress) -> tuple[list[Article], list[SkippedFile]
         return [], [failure(path.path if isinstance(path, WebAddress) else path, exc)]
 
 
-def read_inputs(paths: Iterable[str | Path]) -> tuple[list[Article], list[SkippedFile]]:
+def read_inputs(paths: Iterable[str | Path], progress: Callable[[str, int, int], None] | None = None,
+                ) -> tuple[list[Article], list[SkippedFile]]:
     """Read every input: the articles, and an entry (logged) for each file or record that gave none.
+
+    ``progress`` is called as ``progress("ingest", inputs done, inputs)``.
 
     Raises:
         InputError: a path does not exist, or a folder is empty.
     """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    for entry in scan_paths(paths):
+    entries = scan_paths(paths)
+    for done, entry in enumerate(entries):
+        if progress:
+            progress("ingest", done, len(entries))
         found, missed = ([], [entry]) if isinstance(entry, SkippedFile) else read_path(entry)
         articles.extend(found)
         for miss in missed:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
         skipped.extend(missed)
+    if progress:
+        progress("ingest", len(entries), len(entries))
     return articles, skipped
 
 

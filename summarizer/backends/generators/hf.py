@@ -7,20 +7,30 @@ torch and transformers are imported here, inside the functions, never at module 
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 import logging
 import os
 import platform
+import time
 import warnings
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelLoadError
+from ...errors import ModelLoadError
 
 log = logging.getLogger(__name__)
 
 
 def require_torch() -> tuple[Any, Any]:
-    """Import torch and transformers, or say how to install them."""
+    """Import torch and transformers, or say how to install them.
+
+    OpenMP's waiting threads spin by default; on cores shared with other work (CI, a colleague's
+    tests, a second engine) a 519-token prompt and 30 new tokens took 78 s here spinning and 29 s
+    sleeping (``OMP_WAIT_POLICY=PASSIVE``), so that is set before torch loads, unless the user set it.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import torch
         import transformers
@@ -66,80 +76,120 @@ def _probe_hub(model: str) -> None:
         ) from exc
 
 
-def quantize_option(quantize: str | None) -> str | None:
-    """The engines' ``quantize`` option: ``int8``, or None (also spelled ``none``/``float32``) for float32.
-
-    Raises:
-        ModelLoadError: any other value.
-    """
-    if quantize is None or str(quantize).lower() in {"none", "float32", "fp32"}:
-        return None
-    if str(quantize).lower() == "int8":
-        return "int8"
-    raise ModelLoadError(f"unknown quantize={quantize!r}; choose int8, or none for float32")
+# Accepted spellings of the engines' ``quantize`` and ``dtype`` options → what they stand for.
+QUANTIZE = {"none": None, "float32": None, "fp32": None, "int8": "int8"}
+DTYPES = {"auto": "auto", "mixed": "mixed", "autocast": "mixed", "bfloat16": "bfloat16", "bf16": "bfloat16",
+          "float32": "float32", "fp32": "float32"}
+# What a CPU signature keeps of /proc/cpuinfo's flags: those that decide how fast bf16 and float32 run.
+_FLAGS = {"avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "bf16", "sve", "sve2", "asimd"}
+PROBE_SECONDS = 0.4  # of each arithmetic: the probe takes about a second, once per CPU
+MIXED_GAIN = 1.25  # bf16 products must beat float32 by this much to be worth autocast's copies and casts
+_probed: dict[str, str] = {}
 
 
-_DTYPES = {"float32": "float32", "fp32": "float32", "bfloat16": "bfloat16", "bf16": "bfloat16", "auto": "auto",
-           "mixed": "mixed", "autocast": "mixed"}
-
-
-def dtype_option(dtype: str | None) -> str:
-    """The engines' ``dtype`` option: ``float32``, ``mixed``, ``bfloat16`` or ``auto`` (None is ``auto``).
-
-    ``mixed`` keeps float32 weights and runs the matrix products in bfloat16 (``torch.autocast``);
-    ``bfloat16`` stores the weights in bfloat16 too (norms and the residual stream included).
-
-    Raises:
-        ModelLoadError: any other value.
-    """
-    key = "auto" if dtype is None else str(dtype).lower()
-    if key not in _DTYPES:
-        raise ModelLoadError(f"unknown dtype={dtype!r}; choose auto, mixed, bfloat16 or float32")
-    return _DTYPES[key]
-
-
-def fast_bf16(torch: Any) -> bool:
-    """True when this CPU does bfloat16 arithmetic in hardware (AMX or AVX512-BF16).
-
-    Elsewhere (older x86, most ARM laptops) oneDNN emulates bf16 with float32 instructions plus
-    conversions, slower than float32 itself, so ``auto`` keeps float32 there.
-    """
-    try:
-        caps = torch.cpu.get_capabilities()
-    except (AttributeError, RuntimeError):  # torch before 2.5 lacks the probe: assume no bf16 hardware
-        return False
-    return bool(caps.get("amx_bf16") or caps.get("avx512_bf16"))
+def _choice(table: dict[str, str | None], name: str, value: str | None) -> str | None:
+    key = str(value).lower()
+    if key not in table:
+        raise ModelLoadError(f"unknown {name}={value!r}; choose one of: {', '.join(table)}")
+    return table[key]
 
 
 def cpu_signature() -> str:
-    """What of this CPU decides ``dtype="auto"``, read without importing torch: the architecture and,
-    on Linux, its bf16 flags. The cache remembers an engine's fingerprint per request; a cache shared
-    by two machines must not hand one the other's resolved dtype."""
-    flags: set[str] = set()
+    """What of this machine decides which arithmetic is fastest, read without importing torch: the
+    architecture, the CPU model and its vector and matrix flags, and the torch version. The probe
+    result and the cache's remembered fingerprints are kept per signature, so a cache shared by two
+    machines never hands one the other's choice."""
+    model, flags = "", ""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
-            line = next((x for x in fh if x.startswith(("flags", "Features"))), "")
-        flags = set(line.split(":", 1)[-1].split()) & {"amx_bf16", "avx512_bf16", "bf16"}
-    except OSError:  # not Linux: the architecture alone
-        pass
-    return "+".join([platform.machine(), *sorted(flags)])
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() in ("model name", "Model", "CPU part") and not model:
+                    model = value.strip()
+                elif key.strip() in ("flags", "Features") and not flags:
+                    flags = "+".join(sorted(set(value.split()) & _FLAGS))
+    except OSError:  # not Linux: the architecture and what platform says
+        model = platform.processor()
+    try:
+        torch_version = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
+        torch_version = "none"
+    return "|".join([platform.machine(), model, flags, f"torch {torch_version}"])
+
+
+def _matmul_rates(torch: Any) -> tuple[float, float]:
+    """GFLOP/s of a layer-shaped product (64 tokens x 896 -> 4864, Qwen2.5-0.5B's MLP) in float32, and in
+    bfloat16 under ``torch.autocast`` over float32 weights (what ``mixed`` runs)."""
+    weight = torch.nn.Parameter(torch.randn(4864, 896))
+    x = torch.randn(64, 896)
+    rates = []
+    for mixed in (False, True):
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=mixed):
+            torch.nn.functional.linear(x, weight)  # warm-up (and autocast's bf16 copy of the weight)
+            runs, start = 0, time.perf_counter()
+            while (spent := time.perf_counter() - start) < PROBE_SECONDS:
+                torch.nn.functional.linear(x, weight)
+                runs += 1
+        rates.append(2 * 64 * 896 * 4864 * runs / spent / 1e9)
+    return rates[0], rates[1]
+
+
+def probe_file(signature: str) -> Path:
+    from ...cache import default_dir
+
+    return default_dir() / "probes" / f"dtype-{hashlib.sha256(signature.encode()).hexdigest()[:16]}.json"
+
+
+def measured_dtype(torch: Any) -> str:
+    """``mixed`` where bfloat16 products beat float32 ones by ``MIXED_GAIN`` on this CPU, else ``float32``.
+
+    CPU flags alone mislead: a CPU may have AVX512-BF16 and still gain little (or, emulating bf16,
+    lose), and machines with the same flags differ several-fold in float32 speed. So the first run
+    on a machine measures both (about a second) and remembers the answer on disk, keyed by
+    ``cpu_signature``.
+    """
+    signature = cpu_signature()
+    if signature in _probed:
+        return _probed[signature]
+    path = probe_file(signature)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        choice = data["choice"] if data.get("signature") == signature and data["choice"] in {"mixed", "float32"} else ""
+    except (OSError, ValueError, KeyError, TypeError):
+        choice = ""
+    if not choice:
+        fp32, bf16 = _matmul_rates(torch)
+        choice = "mixed" if bf16 > MIXED_GAIN * fp32 else "float32"
+        log.info("dtype auto: float32 %.0f GFLOP/s, bf16 %.0f GFLOP/s on this CPU: %s", fp32, bf16, choice)
+        record = {"signature": signature, "float32_gflops": round(fp32, 1), "bfloat16_gflops": round(bf16, 1),
+                  "choice": choice}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps(record), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:  # not remembered: measured again next run, never fatal
+            log.warning("cannot remember the dtype probe in %s: %s", path, exc)
+    _probed[signature] = choice
+    return choice
 
 
 def resolve_dtype(dtype: str | None, quantize: str | None) -> str:
-    """What ``dtype`` stands for here: ``auto`` is ``mixed`` on a CPU with bf16 hardware and no int8, else float32.
+    """What ``dtype`` stands for here: ``auto`` is ``measured_dtype`` on a CPU without int8, else float32.
 
     Mixed rather than bfloat16 weights: on 96 LCSTS posts it wrote 91 summaries exactly as float32
     did (ROUGE-L +0.03) at 91% of bf16 weights' speed; bf16 weights wrote 88 (−0.48).
 
     Raises:
-        ModelLoadError: an unknown ``dtype``.
+        ModelLoadError: an unknown ``dtype`` or ``quantize``.
     """
-    chosen = dtype_option(dtype)
+    chosen = _choice(DTYPES, "dtype", "auto" if dtype is None else dtype)
     if chosen != "auto":
-        return chosen
+        return str(chosen)
     torch, _ = require_torch()
-    cpu = not torch.cuda.is_available()
-    return "mixed" if cpu and quantize_option(quantize) is None and fast_bf16(torch) else "float32"
+    if torch.cuda.is_available() or _choice(QUANTIZE, "quantize", quantize) is not None:
+        return "float32"
+    return measured_dtype(torch)
 
 
 def autocast(torch: Any, precision: str, device: str) -> Any:
@@ -198,14 +248,13 @@ def load(model: str, kind: str, *, quantize: str | None = None, dtype: str | Non
         dtype: the weights' type (with int8: of the layers left float): ``float32`` (the default:
             mT5 overflows in fp16, and no seq2seq model was measured in bf16), ``bfloat16``,
             ``mixed`` (float32 weights, for the caller to run under ``autocast``), or ``auto``
-            (``resolve_dtype``: mixed on a CPU with bf16 hardware unless ``quantize`` is set,
-            else float32).
+            (``resolve_dtype``: what the probe measured faster on this CPU, float32 with int8).
 
     Raises:
         ModelLoadError: not installed, not on disk while offline, or not loadable; unknown ``quantize``
             or ``dtype``, or int8 with another dtype than float32.
     """
-    quantize = quantize_option(quantize)
+    quantize = _choice(QUANTIZE, "quantize", quantize)
     torch, transformers = require_torch()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     precision = resolve_dtype(dtype, quantize)
@@ -246,7 +295,7 @@ def load(model: str, kind: str, *, quantize: str | None = None, dtype: str | Non
 def applied_quantize(net: Any, quantize: str | None) -> str | None:
     """The quantisation ``load`` applied: int8 is a CPU path only (on CUDA the weights stay float), and
     the engines' fingerprints must say what ran."""
-    return quantize_option(quantize) if net.device.type == "cpu" else None
+    return _choice(QUANTIZE, "quantize", quantize) if net.device.type == "cpu" else None
 
 
 def model_identity(model: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text import split_clauses
+from ...text import split_clauses
 
 # Openers that point back at earlier text (但是, 同时, 他们, 也 …), adverbial clauses that are only
 # a time or condition (继…之后, 随着…), a subordinate clause without its main clause (尽管…，),

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..text import (
+from ...text import (
     BYLINE_OPEN,
     CJK,
     LEAD_WINDOW,
@@ -48,7 +48,8 @@ from ..text import (
     strip_asides,
     truncate_at_boundary,
 )
-from ..types import GARBLED, Article, Summary
+from ...types import GARBLED, Article, Summary
+from ..base import Engine
 from .headline import TIGHT, colon_lead, drop_setting, with_speaker
 from .spans import Candidates, Unit, UnitSpace, candidate_units, good_filler, score_units
 
@@ -78,13 +79,10 @@ _LEAD_TIME_RE = re.compile(
 )
 
 
-class ExtractiveSummarizer:
-    """Clause and sentence selection by centrality, position and length, under a character budget."""
+class ExtractiveSummarizer(Engine):
+    """Clause and sentence selection by centrality, position and length, under a character budget (no options)."""
 
     name = "extractive"
-
-    def __init__(self, **_: object) -> None:
-        """No options: model-engine options (model, threads …) given to every engine are ignored."""
 
     def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
         return [Summary(self.summarize_text(a.text, max_chars=max_chars, title=a.title), self.name,

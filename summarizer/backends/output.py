@@ -1,4 +1,4 @@
-"""What the model engines share: output hygiene, token limits, map-reduce over long texts.
+"""What the prompt engine does with model text: output hygiene, when to stop, long inputs in parts.
 
 Summarisation pipelines crash or silently truncate on long input (transformers #4224, #11339), so
 an engine knows its token limit, splits a long article at sentence boundaries, summarises the parts
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from ..ingest.clean import to_simplified
 from ..text import close_clause, split_clauses, split_sentences, truncate_at_boundary
@@ -29,14 +28,25 @@ _HEADING_RE = re.compile(
 Generate = Callable[[list[tuple[int, str]], int], list[str]]
 
 
+_HEADING_ONLY_RE = re.compile(_HEADING_RE.pattern.removesuffix(r"\n+(?=\S)") + r"\s*$")
+_PARAGRAPH_END_RE = re.compile(r"\n\s*\n")
+_TITLE_MARKS = "《》“”\"'「」『』。．.！!"
+_LINE_END_RE = re.compile(r"[\n。！？!?]")
+_ENDS = ("。", "！", "？", "!", "?", "…", "”", "’", "」", "』", "）", ")")
+
+
+def _unwrap(text: str) -> str:
+    """The answer without the preamble and markup an instruct model puts around it."""
+    return _MARKUP_RE.sub("", _PREAMBLE_RE.sub("", text.strip())).strip()
+
+
 def _strip(text: str) -> str:
-    text = _MARKUP_RE.sub("", _PREAMBLE_RE.sub("", text.strip())).strip()
-    return _HEADING_RE.sub("", text, count=1).strip()
+    return _HEADING_RE.sub("", _unwrap(text), count=1).strip()
 
 
 def _sentences(text: str) -> list[str]:
     """The answer's first paragraph as Simplified sentences, preamble and markup dropped, each said once."""
-    text = re.split(r"\n\s*\n", _strip(text), maxsplit=1)[0].replace("\n", "")
+    text = _PARAGRAPH_END_RE.split(_strip(text), maxsplit=1)[0].replace("\n", "")
     seen: set[str] = set()
     kept = []
     for sentence in split_sentences(to_simplified(text.strip())):
@@ -46,45 +56,43 @@ def _sentences(text: str) -> list[str]:
     return kept
 
 
-def clean_output(text: str, max_chars: int) -> str:
-    """Drop a preamble and markup, keep the first paragraph, Simplified, no repeated sentence, within budget."""
-    return close_clause(truncate_at_boundary("".join(_sentences(text)), max_chars))
+def clean_output(text: str, max_chars: int, *, truncated: bool = False) -> str:
+    """Drop a preamble and markup, keep the first paragraph, Simplified, no repeated sentence, within budget.
+
+    ``truncated``: the answer was cut by the token limit, so its last sentence may be unfinished: it
+    is dropped when complete sentences come before it, else cut back to its last clause (or dropped).
+    """
+    sentences = _sentences(text)
+    if truncated and sentences and not _PARAGRAPH_END_RE.search(_strip(text)) and not sentences[-1].endswith(_ENDS):
+        last = split_clauses(sentences[-1])
+        sentences[-1] = "".join(last[:-1]) if len(sentences) == 1 else ""
+    return close_clause(truncate_at_boundary("".join(sentences), max_chars))
 
 
 def settled(text: str, max_chars: int) -> bool:
     """True when more generated text cannot change ``clean_output(text, max_chars)``: stop generating.
 
-    That is when the first paragraph has ended, or when its sentences before the last one (which may
-    still grow, or turn out to repeat an earlier one) already fill the budget.
+    That is when the first paragraph has ended (a heading standing alone does not count: its text is
+    still to come), or when its sentences before the last one (which may still grow, or turn out to
+    repeat an earlier one) already fill the budget.
     """
-    if re.search(r"\n\s*\n", _strip(text)):
-        return True
+    stripped = _strip(text)
+    if end := _PARAGRAPH_END_RE.search(stripped):
+        return not (_HEADING_ONLY_RE.match(stripped[:end.start()]) and not stripped[end.end():].strip())
     return len("".join(_sentences(text)[:-1])) > max_chars
 
 
-def batches(lengths: Sequence[int], size: int, tokens: int) -> list[list[int]]:
-    """Indices grouped shortest first: at most ``size`` a batch, and at most ``tokens`` once padded.
-
-    Similar lengths waste little on padding; the token cap keeps a batch of long texts from
-    holding gigabytes of activations (a padded batch costs its row count x its longest row).
-    """
-    out: list[list[int]] = []
-    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
-        if out and len(out[-1]) < size and (len(out[-1]) + 1) * lengths[i] <= tokens:
-            out[-1].append(i)
-        else:
-            out.append([i])
-    return out
+def title_text(text: str, max_chars: int) -> str:
+    """A headline answer's first line: no preamble, quotes, book-title marks or final stop; Simplified, in budget."""
+    line = _LINE_END_RE.split(_unwrap(text), maxsplit=1)[0]
+    line = to_simplified(line.strip(_TITLE_MARKS + " "))
+    return line if len(line) <= max_chars else truncate_at_boundary(line, max_chars).rstrip("，,；;：:、")
 
 
-def token_limit(tokenizer: Any, model: Any, default: int = 512) -> int:
-    """The most input tokens the model takes: its position table, else the tokenizer's limit."""
-    config = getattr(model, "config", None)
-    candidates = [getattr(config, key, None) for key in ("max_position_embeddings", "n_positions")]
-    candidates.append(getattr(tokenizer, "model_max_length", None))
-    # Tokenizers without a limit report a huge sentinel (int(1e30)); T5 has relative positions only.
-    sane = [int(c) for c in candidates if isinstance(c, int) and 0 < c < 1_000_000]
-    return min(sane) if sane else default
+def title_settled(text: str) -> bool:
+    """True once a headline answer's first line has ended (``title_text`` cannot change)."""
+    body = _MARKUP_RE.sub("", _PREAMBLE_RE.sub("", text.lstrip()))  # trailing newline kept: it ends the line
+    return bool(body.strip()) and bool(_LINE_END_RE.search(body))
 
 
 def chunk_text(text: str, count: Callable[[str], int], limit: int) -> list[str]:
@@ -145,18 +153,3 @@ def map_reduce(
     for (i, _), text in zip(heads, generate(heads, max_chars), strict=True):
         out[i] = (text, (*notes[i], f"合并后仍超过上限 {limit}，只用了开头部分"))
     return out
-
-
-def banned_sequences(tokenizer: Any, figures: Sequence[str]) -> list[list[int]] | None:
-    """Token sequences that spell the digits of ``figures``, for ``generate(bad_words_ids=...)``.
-
-    A number is tokenised differently at the start of a text and after other text (sentencepiece's
-    ``▁``), so both forms are banned.
-    """
-    numbers = {n for f in figures for n in re.findall(r"\d+(?:\.\d+)?", f)}
-    prefix = len(tokenizer("的", add_special_tokens=False).input_ids)
-    banned: set[tuple[int, ...]] = set()
-    for number in numbers:
-        banned.add(tuple(tokenizer(number, add_special_tokens=False).input_ids))
-        banned.add(tuple(tokenizer("的" + number, add_special_tokens=False).input_ids[prefix:]))
-    return [list(b) for b in banned if b] or None

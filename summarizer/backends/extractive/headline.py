@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import split_clauses
+from ...text import split_clauses
 from .spans import Candidates, Unit, dangling
 
 # Budgets at or below this are headlines (LCSTS 30, FinNA 40); above it (CLTS 110) a summary is
