@@ -8,7 +8,7 @@ absent, never copied into the repo) repeated to each size as one .jsonl file, ea
 and runs each (stage, size, workers) in a process of its own, so its memory is its own:
 
 - ``ingest``: reading + regions across the pool (``parallel.read_inputs``), articles/s;
-- ``extractive``: the extractive engine across the pool (``parallel.summarize_extractive``), articles/s;
+- ``extractive``: the extractive engine across the pool (inside ``parallel.using``), articles/s;
 - ``brief``: what the user runs, end to end: ``summarizer brief FILE --backend extractive
   --split-by province --workers N`` (``--no-dedup`` unless ``--dedup``: the copies of a repeated corpus
   are reprints of each other, which the briefing would merge; a real month has few), articles/s;
@@ -111,16 +111,18 @@ def child(stage: str, corpus: Path, workers: int) -> None:
     import logging
 
     from summarizer import parallel
+    from summarizer.backends import get_backend
 
     logging.disable(logging.WARNING)
-    parallel.read_inputs([Path(ROOT / "seeds")], workers=workers)  # start the pool outside the timing
-    start = time.perf_counter()
-    articles, _ = parallel.read_inputs([corpus], workers=workers)
-    took = time.perf_counter() - start
-    if stage == "extractive":
+    with parallel.using(workers):
+        parallel.read_inputs([Path(ROOT / "seeds")], workers=workers)  # start the pool outside the timing
         start = time.perf_counter()
-        parallel.summarize_extractive(articles, max_chars=150, workers=workers)
+        articles, _ = parallel.read_inputs([corpus], workers=workers)
         took = time.perf_counter() - start
+        if stage == "extractive":
+            start = time.perf_counter()
+            get_backend("extractive").summarize(articles, max_chars=150)
+            took = time.perf_counter() - start
     print(json.dumps({"articles": len(articles), "seconds": took}))
 
 

@@ -12,7 +12,8 @@ in the same order (tests/test_parallel.py). A worker that raises turns its input
 entries, like the serial guard; a worker that dies (a crash in C, the OOM killer) costs only the input
 it was reading, which is named (``SkipKind.READ_FAILED``: process died): the others are read again.
 
-``workers=1`` runs in this process, with no pool.
+``workers=1`` runs in this process, with no pool, and so does work of one job. Pools last for a
+``using`` block (or for one call outside any): no process outlives the run that started it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import itertools
 import logging
 import multiprocessing
 import os
@@ -27,8 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -95,8 +96,6 @@ class _Job:
     units: tuple[Unit, ...]
     aliases: Mapping[str, str] | None = None
     max_chars: int | None = None  # summarise with the extractive engine too
-    resolve: bool = True
-    articles: tuple[Article, ...] = field(default=())  # a summarise-only job
 
 
 def plan(paths: Iterable[str | Path], *, chunk: int = CHUNK, slice_bytes: int | None = None) -> Iterator[Unit]:
@@ -202,8 +201,6 @@ def _run(job: _Job) -> Part:
     """A job, in a worker (or here): read each unit, resolve regions, summarise; an error costs its unit only."""
     from .ingest.guard import failure
 
-    if job.articles:
-        return Part(job.articles, (), tuple(_summarize(job.articles, job.max_chars or 0)))
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     summaries: list[Summary] = []
@@ -213,8 +210,7 @@ def _run(job: _Job) -> Part:
             continue
         try:
             found, missed = _read_slice(unit) if isinstance(unit, Slice) else read_path(unit)
-            if job.resolve:
-                found = [dataclasses.replace(a, region=regions.resolve(a, aliases=job.aliases)) for a in found]
+            found = [dataclasses.replace(a, region=regions.resolve(a, aliases=job.aliases)) for a in found]
             if job.max_chars is not None:
                 summaries += _summarize(found, job.max_chars)
         except Exception as exc:  # regions or the summary failed on this input: it is an entry, the rest go on
@@ -336,19 +332,25 @@ START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_met
 
 
 def _stream(jobs: Iterable[_Job], workers: int, method: str | None = None) -> Iterator[Part]:
-    """Each job's part, in order; ``workers`` processes, ``IN_FLIGHT`` jobs each submitted ahead."""
-    if workers <= 1:
-        yield from map(_run, jobs)
-        return
-    how = method or START_METHOD
+    """Each job's part, in order; ``workers`` processes, ``IN_FLIGHT`` jobs each submitted ahead.
+
+    Work of one job (a handful of files) is done here: starting the workers (about a second, their
+    tables loaded) would cost more than it saves.
+    """
     pending = iter(jobs)
+    head = list(itertools.islice(pending, 2))
+    if workers <= 1 or len(head) < 2:
+        yield from map(_run, itertools.chain(head, pending))
+        return
+    pending = itertools.chain(head, pending)
+    how = method or START_METHOD
     window: deque[tuple[_Job, Future[Part]]] = deque()
     with _pools(workers) as pools:
 
         def submit(job: _Job) -> None:
             window.append((job, pools.get(how).submit(_run, job)))
 
-        for job in islice(pending, IN_FLIGHT * workers):
+        for job in itertools.islice(pending, IN_FLIGHT * workers):
             submit(job)
         while window:
             job, future = window.popleft()
@@ -369,8 +371,6 @@ def _stream(jobs: Iterable[_Job], workers: int, method: str | None = None) -> It
 
 
 def _rescue(job: _Job, pools: _Pools, method: str) -> Part:
-    if job.articles:  # summaries only: no input to blame, so they are written here
-        return _run(job)
     parts: list[Part] = []
     for unit in job.units:
         single = dataclasses.replace(job, units=(unit,))
@@ -456,7 +456,7 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], *, chunk: int = CHUN
         def submit(piece: Sequence[T]) -> None:
             window.append((piece, pools.get(how).submit(_apply, func, piece)))
 
-        for piece in islice(pending, IN_FLIGHT * workers):
+        for piece in itertools.islice(pending, IN_FLIGHT * workers):
             submit(piece)
         while window:
             piece, future = window.popleft()
@@ -471,14 +471,5 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], *, chunk: int = CHUN
     return out
 
 
-def summarize_extractive(articles: Sequence[Article], *, max_chars: int, workers: int | None = None,
-                         chunk: int = CHUNK, method: str | None = None) -> list[Summary]:
-    """The extractive engine's summaries of ``articles``, across ``workers`` processes, in order."""
-    workers = check_workers(workers)
-    jobs = (_Job((), max_chars=max_chars, articles=tuple(articles[i:i + chunk]))
-            for i in range(0, len(articles), chunk))
-    return [s for part in _stream(jobs, workers, method) for s in part.summaries or ()]
-
-
-__all__ = ["CHUNK", "Part", "current_workers", "map_ordered", "read_inputs", "stream_inputs",
-           "summarize_extractive", "usable_cores", "using"]
+__all__ = ["CHUNK", "Part", "current_workers", "map_ordered", "read_inputs", "stream_inputs", "usable_cores",
+           "using"]

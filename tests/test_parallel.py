@@ -74,8 +74,10 @@ def test_summaries_in_the_pool_are_the_extractive_engines(month: Path, monkeypat
     assert len(parts) > 2  # streamed in several parts
     articles = [a for p in parts for a in p.articles]
     summaries = [s for p in parts for s in p.summaries or ()]
-    assert summaries == get_backend("extractive").summarize(articles, max_chars=80)
-    assert parallel.summarize_extractive(articles, max_chars=80, workers=2, chunk=7) == summaries
+    engine = get_backend("extractive")
+    assert summaries == engine.summarize(articles, max_chars=80)  # here, one by one
+    with parallel.using(2):
+        assert engine.summarize(articles, max_chars=80) == summaries  # the engine's own use of the pool
 
 
 def test_slices_keep_record_numbers_and_line_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

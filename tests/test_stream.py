@@ -71,3 +71,37 @@ def test_cli_jsonl(inputs: Path) -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 16  # 7 articles of the seeds, 7 of their records, 2 skipped
     assert all(len(r["summary"]) <= 60 for r in lines if "summary" in r)
+
+
+@pytest.mark.smoke
+def test_an_interrupted_model_run_resumes_from_the_cache(tiny_models, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer import parallel
+    from summarizer.backends.engine import PromptEngine
+    from summarizer.cache import SummaryCache
+
+    monkeypatch.setattr(parallel, "CHUNK", 1)  # a part per input file: the cache fills part by part
+    asked: list[str] = []
+    real = PromptEngine.summarize
+
+    def counting(self, articles, *, max_chars):
+        asked.extend(a.name for a in articles)
+        return real(self, articles, max_chars=max_chars)
+
+    monkeypatch.setattr(PromptEngine, "summarize", counting)
+    cache = SummaryCache(tmp_path / "cache")
+    options = {"backend": "transformers", "model": str(tiny_models["chat"]), "max_chars": 30, "workers": 1,
+               "cache": cache}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["000_3a66c6915ed1d9f5.txt", "001_1945b7801c5504d0.txt", "004_8b468aa6d6d24c8b.txt"]
+    for name in names:
+        shutil.copy(SEEDS / name, folder / name)
+    rows = stream_summaries([folder], **options)
+    first = [next(rows), next(rows)]  # the first two files' lines, then the run is stopped
+    rows.close()
+    assert [Path(r["file"]).name for r in first] == names[:2]
+    asked.clear()
+    again = list(stream_summaries([folder], **options))
+    assert len(again) == 3 and again[:2] == first  # the finished lines come back as they were
+    assert asked == names[2:]  # only the file the first run did not reach needed the model

@@ -103,14 +103,17 @@ def write_split(briefing: Briefing, output: Path, by: str, *, template: str | Pa
         OutputError: as ``split_folder``, or a file cannot be written (nothing is left half-written).
         ValueError: ``by`` is not one of ``BY``.
     """
-    from ..parallel import map_ordered
+    from ..parallel import CHUNK, map_ordered
 
     folder, suffix = split_folder(output)
     parts = split_briefing(briefing, by, suffix=suffix)
     tmp = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}.tmp")
     try:
         tmp.mkdir(parents=True)
-        map_ordered(_render, [(p.briefing, tmp / p.file, template) for p in parts], chunk=1)
+        # Across processes when there is a month to render; a few dozen stories render faster here than
+        # workers start (parallel._stream says the same of reading).
+        jobs = [(p.briefing, tmp / p.file, template) for p in parts]
+        map_ordered(_render, jobs, chunk=1 if layout.story_count(briefing.items) > CHUNK else len(jobs))
         _write_index(briefing, parts, by, tmp)
         _replace(tmp, folder)
     except OSError as exc:

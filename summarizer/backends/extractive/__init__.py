@@ -49,7 +49,7 @@ from ...text import (
     truncate_at_boundary,
 )
 from ...types import GARBLED, Article, Summary
-from ..base import Engine
+from ..base import Capabilities, Engine
 from .headline import TIGHT, colon_lead, drop_setting, with_speaker
 from .spans import Candidates, Unit, UnitSpace, candidate_units, good_filler, score_units
 
@@ -80,13 +80,20 @@ _LEAD_TIME_RE = re.compile(
 
 
 class ExtractiveSummarizer(Engine):
-    """Clause and sentence selection by centrality, position and length, under a character budget (no options)."""
+    """Clause and sentence selection by centrality, position and length, under a character budget (no options).
+
+    Inside ``parallel.using`` the articles of a call are summarised across its processes (each article
+    alone, so the result is the same); the pipeline hands it ``capabilities.batch`` articles at a time,
+    enough to keep every worker busy.
+    """
 
     name = "extractive"
+    capabilities = Capabilities(batch=256)
 
     def summarize(self, articles: Sequence[Article], *, max_chars: int) -> list[Summary]:
-        return [Summary(self.summarize_text(a.text, max_chars=max_chars, title=a.title), self.name,
-                        notes=window_note(a.text)) for a in articles]
+        from ...parallel import map_ordered
+
+        return map_ordered(_summary, [(a.text, a.title, max_chars) for a in articles])
 
     def summarize_text(self, text: str, *, max_chars: int, title: str = "") -> str:
         """The summary of ``text`` (its ``lead_window``) in at most ``max_chars`` characters ('' for empty text)."""
@@ -199,3 +206,13 @@ def _quote_depths(clauses: list[str], owners: list[int]) -> list[int | None]:
 def drop_times(sentence: str) -> str:
     """Remove dates that only say when: a lead time clause (9月3日，) and 当地时间20日 inside a clause."""
     return _INNER_TIME_RE.sub("", _LEAD_TIME_RE.sub("", sentence, count=1)) or sentence
+
+
+def _summary(job: tuple[str, str, int]) -> Summary:
+    """One article's summary (``parallel.map_ordered`` sends a worker the text, the title and the budget)."""
+    text, title, max_chars = job
+    return Summary(_ENGINE.summarize_text(text, max_chars=max_chars, title=title), _ENGINE.name,
+                   notes=window_note(text))
+
+
+_ENGINE = ExtractiveSummarizer()
