@@ -218,6 +218,8 @@ def brief(
 ) -> None:
     """Write a briefing from articles, grouped by province and city (or one briefing per region)."""
     from .compose.layout import reprint_count, story_count
+    from .compose.split import write_split
+    from .parallel import using
     from .pipeline import brief_paths
     from .text import safe_text
 
@@ -227,15 +229,19 @@ def brief(
     first, last = _date(since, "--since"), _date(until, "--until")
     _check_brief_options(output, s.template, s.sort, first, last, split_by)
     run = _run_options(s, engine_options, no_cache)
-    result = brief_paths(_inputs(inputs, urls, ["seeds"]), max_chars=s.max_chars, title=s.title, issue=s.issue,
-                         unit=s.unit, date=_date(date), region_aliases=s.region_aliases, dedup=s.dedup, since=first,
-                         until=last, order=s.sort, workers=workers, **run)
-    stories, merged = story_count(result.items), reprint_count(result.items)
-    counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
-        else f"{stories} articles"
-    if split_by:
-        _write_split(result, output, split_by, s.template, workers, counted)
-        return
+    with using(workers):  # one pool of processes for the whole run
+        result = brief_paths(_inputs(inputs, urls, ["seeds"]), max_chars=s.max_chars, title=s.title, issue=s.issue,
+                             unit=s.unit, date=_date(date), region_aliases=s.region_aliases, dedup=s.dedup,
+                             since=first, until=last, order=s.sort, workers=workers, **run)
+        stories, merged = story_count(result.items), reprint_count(result.items)
+        counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
+            else f"{stories} articles"
+        if split_by:
+            run["progress"]("render", 0, 1)
+            parts = write_split(result, output, split_by, template=s.template)
+            run["progress"]("render", 1, 1)
+            _report_split(parts, output, counted, result)
+            return
     run["progress"]("render", 0, 1)
     path = result.write(output, template=s.template)
     run["progress"]("render", 1, 1)
@@ -251,13 +257,10 @@ def brief(
         typer.echo(f"  {'ignored' if skipped.ignored else 'skipped'} {skipped.location}: {skipped.reason}")
 
 
-def _write_split(result: Any, output: Path, by: str, template: str | None, workers: int | None, counted: str) -> None:
+def _report_split(parts: Any, output: Path, counted: str, result: Any) -> None:
     from .compose.layout import story_count
-    from .compose.split import INDEX, split_folder, write_split
-    from .parallel import using
+    from .compose.split import INDEX, split_folder
 
-    with using(workers):
-        parts = write_split(result, output, by, template=template)
     folder = split_folder(output)[0]
     typer.echo(f"wrote {len(parts)} briefings into {folder} ({counted}, {len(result.skipped)} skipped; "
                f"{INDEX}.md lists them)")
