@@ -413,21 +413,27 @@ def stream_inputs(
 
 
 def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
-                aliases: Mapping[str, str] | None = None, **options: object
-                ) -> tuple[list[Article], list[SkippedFile]]:
+                aliases: Mapping[str, str] | None = None, progress: Callable[[str, int, int], None] | None = None,
+                **options: object) -> tuple[list[Article], list[SkippedFile]]:
     """``ingest.read_inputs`` + ``regions.resolve`` across ``workers`` processes: the articles with their
-    regions, and an entry for each input or record that gave none (logged).
+    regions, and an entry for each input or record that gave none (logged). ``progress`` is called as
+    ``progress("ingest", 0, 1)`` and ``(…, 1, 1)``: a sliced file has no count of inputs to show.
 
     Raises:
         InputError, ValueError: as ``stream_inputs``.
     """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    for part in stream_inputs(paths, workers=workers, aliases=aliases, **options):  # type: ignore[arg-type]
+    parts = stream_inputs(paths, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
+    if progress:
+        progress("ingest", 0, 1)
+    for part in parts:
         articles += part.articles
         for miss in part.skipped:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
         skipped += part.skipped
+    if progress:
+        progress("ingest", 1, 1)
     return articles, skipped
 
 

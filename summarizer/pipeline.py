@@ -29,7 +29,7 @@ from .backends.options import Options, parse, public
 from .cache import CachedEngine, SummaryCache, cache_key, text_key
 from .config import MIN_CHARS
 from .errors import BackendError, ConfigError
-from .ingest import read_inputs, require_articles
+from .ingest import require_articles
 from .progress import Progress
 from .text import safe_value
 from .types import UNKNOWN_REGION, Article, Briefing, FallbackKind, SkippedFile, Summary
@@ -446,15 +446,10 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     from . import parallel
 
     with parallel.using(workers) as processes:
-        if processes > 1:
-            aliases = options.get("region_aliases")
-            if progress:
-                progress("ingest", 0, 1)
-            articles, skipped = parallel.read_inputs(paths, workers=processes, aliases=aliases)  # type: ignore[arg-type]
-            if progress:
-                progress("ingest", 1, 1)
-        else:
-            articles, skipped = read_inputs(paths, progress=progress)
+        # parallel's reading, also in one process: it reads a large .jsonl file in slices
+        aliases = options.get("region_aliases")
+        articles, skipped = parallel.read_inputs(paths, workers=processes, aliases=aliases,  # type: ignore[arg-type]
+                                                 progress=progress)
         require_articles(articles, skipped)
         return brief(articles, skipped=skipped, progress=progress, **options)  # type: ignore[arg-type]
 
