@@ -159,8 +159,8 @@ def test_keywords_over_the_dev_corpus_are_whole_words(tmp_path):
     words = [(w, text) for ws, text in zip(found, texts, strict=True) for w in ws]
     fragments = [w for w, text in words if not Segmented(text).whole(w)]
     assert len(words) > 3 * len(texts)
-    # jieba errs too (格罗西, 北交所 are names it cuts): a floor, measured at 1.4% (benchmarks/reader_check.py)
-    assert len(fragments) <= 0.025 * len(words), fragments
+    # a floor, measured at 0.4% (5 of 1,245: names the word list cuts, 贝莱 of 贝莱德; see the README)
+    assert len(fragments) <= 0.01 * len(words), fragments
     assert not {"下停车场", "级应急响应", "主郑萌萌", "亲友鏖战之时"} & {w for w, _ in words}
 
 
