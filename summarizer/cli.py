@@ -102,12 +102,19 @@ def _date(text: str | None, option: str = "--date") -> dt.date | None:
         raise ConfigError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
 
 
-def _check_brief_options(output: Path, template: str | None, sort: str, since: dt.date | None,
-                         until: dt.date | None, split_by: str | None = None) -> None:
-    """What ``brief`` can check before reading a single file: the output path and format, the template,
-    the order, the period and the split (a wrong ``-o x.pdf`` fails at once, not after all the work)."""
-    from .compose import check_output
+def _check_sort(sort: str | None) -> None:
+    """The option as the user wrote it, named (Settings would check the value, without the flag's name)."""
     from .compose.briefing import ORDERS
+
+    if sort is not None and sort not in ORDERS:
+        raise ConfigError(f"--sort {sort!r}: choose one of {', '.join(ORDERS)}")
+
+
+def _check_brief_options(output: Path, template: str | None, since: dt.date | None, until: dt.date | None,
+                         split_by: str | None = None) -> None:
+    """What ``brief`` can check before reading a single file: the output path and format (or the folder of
+    ``--split-by``), the template and the period (a wrong ``-o x.pdf`` fails at once, not after all the work)."""
+    from .compose import check_output
     from .compose.split import BY, split_folder
 
     if split_by is not None and split_by not in BY:
@@ -116,12 +123,10 @@ def _check_brief_options(output: Path, template: str | None, sort: str, since: d
         split_folder(output)
     else:
         check_output(output)
-    if output.suffix.lower() in (".docx", "" if split_by else ".docx"):
+    if output.suffix.lower() == ".docx" or (split_by and not output.suffix):
         from .compose.docx import check_template
 
         check_template(template)
-    if sort not in ORDERS:
-        raise ConfigError(f"--sort {sort!r}: choose one of {', '.join(ORDERS)}")
     if since and until and since > until:
         raise ConfigError(f"--since {since} is after --until {until}: the period would be empty")
 
@@ -224,10 +229,11 @@ def brief(
     from .text import safe_text
 
     title, issue, unit = (safe_text(v) if v else v for v in (title, issue, unit))  # options are input too
+    _check_sort(sort)
     s = load_settings().with_overrides(backend=backend, max_chars=max_chars, title=title, template=template,
                                        issue=issue, unit=unit, dedup=False if no_dedup else None, sort=sort)
     first, last = _date(since, "--since"), _date(until, "--until")
-    _check_brief_options(output, s.template, s.sort, first, last, split_by)
+    _check_brief_options(output, s.template, first, last, split_by)
     run = _run_options(s, engine_options, no_cache)
     with using(workers):  # one pool of processes for the whole run
         result = brief_paths(_inputs(inputs, urls, ["seeds"]), max_chars=s.max_chars, title=s.title, issue=s.issue,

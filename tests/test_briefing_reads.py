@@ -24,7 +24,7 @@ from summarizer.compose.overview import themes
 from summarizer.facts import key_figures
 from summarizer.ingest.clean import to_simplified
 from summarizer.ingest.meta import derive_title
-from summarizer.text import close_quotes
+from summarizer.text import close_quotes, lead_window
 from summarizer.types import BriefingItem, FallbackKind, Summary
 from tests.conftest import make_article, make_region
 
@@ -120,6 +120,27 @@ def test_keywords_are_whole_words_even_where_the_repeats_cut_them():
         assert word is None or word in found, (text, found)
 
 
+def test_a_name_before_a_date_is_a_whole_keyword_and_units_and_times_are_none():
+    # a word before 8日 dates what it did, it is not glued to an amount as 同比增长 is to 12%
+    text = ("外交部发言人瓦西科夫8日表示，双方将继续会谈。瓦西科夫8日晚间又称，会谈富有成效。"
+            "北京时间9日，瓦西科夫再次表示乐观。该公司收入1000亿人民币，北京时间10日公布，人民币收入增长。")
+    [found] = keywords([text])
+    assert "瓦西科夫" in found and "西科夫" not in found, found
+    assert not {"人民币", "北京时间"} & set(found), found
+
+
+def test_a_long_articles_note_is_chinese_in_the_briefing(tmp_path):
+    text = "某市某小区物业为三百户业主配送生活物资，居民纷纷点赞。" * 400  # beyond the lead window
+    article = make_article(text, region=make_region("山东省", "聊城市", "371500"))
+    [summary] = ExtractiveSummarizer().summarize([article], max_chars=80)
+    assert summary.notes  # the engine says it read only the start
+    briefing = build_briefing([article], [summary], title="t", date=DATE)
+    assert layout.engine_note(briefing.items[0]) == f"原文较长（{len(text)}字），摘要依据前{len(lead_window(text))}字"
+    briefing.write(tmp_path / "b.docx")
+    paragraphs = "\n".join(p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs)
+    assert "原文较长" in paragraphs and not re.search(r"[A-Za-z]{3,}", paragraphs)
+
+
 def test_keywords_over_the_dev_corpus_are_whole_words(tmp_path):
     """Keywords of real news, judged by jieba's segmentation (which the extractor does not use)."""
     if not CORPUS.exists():
@@ -138,8 +159,8 @@ def test_keywords_over_the_dev_corpus_are_whole_words(tmp_path):
     words = [(w, text) for ws, text in zip(found, texts, strict=True) for w in ws]
     fragments = [w for w, text in words if not Segmented(text).whole(w)]
     assert len(words) > 3 * len(texts)
-    # jieba errs too (格罗西, 北交所 are names it cuts): a floor, measured at 1.4% (benchmarks/reader_check.py)
-    assert len(fragments) <= 0.025 * len(words), fragments
+    # a floor, measured at 0.4% (5 of 1,245: names the word list cuts, 贝莱 of 贝莱德; see the README)
+    assert len(fragments) <= 0.01 * len(words), fragments
     assert not {"下停车场", "级应急响应", "主郑萌萌", "亲友鏖战之时"} & {w for w, _ in words}
 
 

@@ -31,6 +31,8 @@ _FUNCTION_WORDS = {
 # A determiner with its measure word (这款, 该项, 每日, 各家, 本届) points at a term; it is not part of it.
 _DEMONSTRATIVES = set("这那该此某其每各本")
 _NUMERALS = set("零〇一二两三四五六七八九十百千万亿几数第")
+# A day or month after a word (佩斯科夫8日表示) dates what it did: the word is not glued to an amount.
+_DATE_AFTER_RE = re.compile(r"\d{1,2}[日月]")
 _MIN_LEN, _MAX_LEN = 2, 6
 _MAX_GROWN = 8  # a repeat always part of a longer one grows into it up to this length
 # A listed word more common than this (记者 4.3, 工作 4.2, 表示 3.9, 中国 3.0) says nothing about one story.
@@ -57,7 +59,8 @@ def _spans(text: str) -> list[list[tuple[int, int, bool]]]:
         for k, word in enumerate(words):
             end = pos + len(word)
             numbered = ((k == 0 and pos > 0 and text[pos - 1].isalnum())
-                        or (k == len(words) - 1 and end < len(text) and text[end].isalnum())
+                        or (k == len(words) - 1 and end < len(text) and text[end].isalnum()
+                            and not _DATE_AFTER_RE.match(text, end))
                         or (k > 0 and len(word) == 1 and set(words[k - 1]) <= _NUMERALS))
             spans.append((pos, end, _glue(word, numbered)))
             pos = end

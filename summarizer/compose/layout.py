@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -243,11 +244,27 @@ def _clause_edges(sentence: str) -> list[int]:
     return edges
 
 
+# The engines' notes that are written in English (for the CLI and logs), as the briefing says them.
+_NOTE_WORDING = (
+    (re.compile(r"long article \(([\d,]+) characters\): summarised from its first ([\d,]+)"),
+     "原文较长（{0}字），摘要依据前{1}字"),
+)
+
+
+def note_zh(note: str) -> str:
+    """An engine's note in Chinese (``_NOTE_WORDING``); a note already in Chinese is kept as written."""
+    for pattern, wording in _NOTE_WORDING:
+        if m := pattern.fullmatch(note.strip()):
+            return wording.format(*(g.replace(",", "") for g in m.groups()))
+    return note
+
+
 def engine_note(item: BriefingItem, *, method: bool = False) -> str:
     """The grey note under a story: how its summary was written (when ``method``: the briefing mixes
-    ways), the engine's notes, a low region confidence, a notable loss at cleaning; '' when nothing."""
+    ways), the engine's notes (in Chinese), a low region confidence, a notable loss at cleaning; '' when
+    nothing."""
     parts = [f"摘要：{method_name(item.summary)}"] if method else []
-    parts += item.summary.notes
+    parts += map(note_zh, item.summary.notes)
     region = item.article.region
     if region.known and region.confidence < LOW_CONFIDENCE:
         parts.append(f"地区判断置信度低（{region.confidence:.0%}）")
