@@ -219,7 +219,7 @@ def test_cli_version_and_output_checked_before_any_work(tmp_path):
         (["-o", str(tmp_path / "x.pdf")], "unknown output format .pdf"),
         (["-o", str(tmp_path)], "unknown output format (none)"),
         (["-o", str(tmp_path / "x.docx"), "--template", "fancy"], "template fancy not found"),
-        (["-o", str(tmp_path / "x.md"), "--sort", "random"], "sort must be one of newest, oldest, input, got 'random'"),
+        (["-o", str(tmp_path / "x.md"), "--sort", "random"], "--sort 'random': choose one of newest, oldest, input"),
         (["-o", str(tmp_path / "x.md"), "--since", "2024-05-10", "--until", "2024-05-01"], "is after --until"),
         (["-o", str(tmp_path / "x.md"), "--since", "May 1"], "--since 'May 1' is not a date"),
     ]:
