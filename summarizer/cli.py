@@ -7,7 +7,9 @@ import datetime as dt
 import inspect
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -91,6 +93,18 @@ def main(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Turn a folder of Chinese news articles into a Word briefing (简报), grouped by region."""
+    stop_cleanly_on_sigterm()
+
+
+def stop_cleanly_on_sigterm() -> None:
+    """A SIGTERM (``kill``, a job scheduler, a container stopping) ends the run as Ctrl-C does: through
+    the ``finally`` blocks, so the worker processes are stopped and no half-written output is left."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+        signal.signal(signal.SIGTERM, stop)
 
 
 def _date(text: str | None, option: str = "--date") -> dt.date | None:

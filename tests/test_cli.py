@@ -82,3 +82,17 @@ def test_cache_info_and_clear(monkeypatch, tmp_path):
 def test_no_cache_flag_is_accepted(tmp_path):
     result = runner.invoke(app, ["summarize", str(SEEDS / "000_3a66c6915ed1d9f5.txt"), "--no-cache", "--json"])
     assert result.exit_code == 0 and json.loads(result.output)[0]["method"] == "extractive"
+
+
+def test_sigterm_ends_the_run_through_its_cleanup(tmp_path):
+    import subprocess
+    import sys
+
+    marker = tmp_path / "cleaned"
+    code = ("import os, signal, time\n"
+            "from summarizer.cli import stop_cleanly_on_sigterm\n"
+            "stop_cleanly_on_sigterm()\n"
+            "try:\n    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(30)\n"
+            f"finally:\n    open({str(marker)!r}, 'w').close()\n")
+    result = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert result.returncode == 128 + 15 and marker.exists()
