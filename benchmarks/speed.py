@@ -14,7 +14,8 @@ Configurations:
 
 - ``naive`` — the peer: one article at a time, float32, greedy, the same model, prompt and
   generation settings as the engine, the tokenizer's default system prompt.
-- ``chat-*`` — the transformers engine (``engine.summarize``) with the given dtype / int8 / batch.
+- ``chat-*`` — the transformers engine (``engine.summarize``) with the given dtype / int8 / batch;
+  ``chat-mixed-bf16head`` is mixed precision with the LM head under autocast too (the old default).
 - ``llama`` — the llama.cpp engine in-process on the GGUF file (``--gguf``).
 - ``server-c1`` / ``-c2`` / ``-c4`` — llama.cpp's OpenAI-compatible server (``llama_cpp.server``,
   started here on 127.0.0.1 with the same GGUF and threads) through the openai engine with 1, 2 or
@@ -56,6 +57,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "chat-bf16": {"kind": "engine", "options": {"dtype": "bfloat16"}},
     "chat-mixed": {"kind": "engine", "options": {"dtype": "mixed"}},  # float32 weights, bf16 matmuls
     "chat-auto": {"kind": "engine", "options": {}},  # what the dtype probe picks on this machine
+    # mixed as it was before the LM head was kept float32 (hf._float32_head): the head under autocast too
+    "chat-mixed-bf16head": {"kind": "engine", "options": {"dtype": "mixed"}, "bf16_head": True},
     "llama": {"kind": "llama"},
     "server-c1": {"kind": "server", "concurrency": 1},
     "server-c2": {"kind": "server", "concurrency": 2},
@@ -159,7 +162,8 @@ def naive_loop(args: argparse.Namespace, texts: list[str]) -> Run:
     return outputs, timer, loaded, {}
 
 
-def engine_run(args: argparse.Namespace, texts: list[str], backend: str, **options: Any) -> Run:
+def engine_run(args: argparse.Namespace, texts: list[str], backend: str, bf16_head: bool = False,
+               **options: Any) -> Run:
     """``engine.summarize`` of one engine over all the posts (the pipeline's guard and retry are not timed)."""
     from summarizer.backends import get_backend
     from summarizer.types import Article
@@ -168,6 +172,8 @@ def engine_run(args: argparse.Namespace, texts: list[str], backend: str, **optio
     engine = get_backend(backend, **options)
     loaded = time.perf_counter() - start
     net = getattr(engine.generator, "net", None)  # transformers: its forward calls are timed
+    if bf16_head:  # drop the float32 forward hf._float32_head set on the instance: the class's runs under autocast
+        del net.get_output_embeddings().forward
     timer = ForwardTimer(net) if net is not None else untimed(0.0)
     t0 = time.perf_counter()
     summaries = engine.summarize([Article(title="", text=t) for t in texts], max_chars=args.budget)
@@ -301,7 +307,8 @@ def worker(name: str, args: argparse.Namespace) -> None:
     if kind == "naive":
         run = naive_loop(args, texts)
     elif kind == "engine":
-        run = engine_run(args, texts, "transformers", model=args.model, threads=args.threads, **spec["options"])
+        run = engine_run(args, texts, "transformers", spec.get("bf16_head", False), model=args.model,
+                         threads=args.threads, **spec["options"])
     elif kind == "llama":
         run = engine_run(args, texts, "llama.cpp", model=args.gguf, threads=args.threads)
     elif kind == "server":
@@ -347,8 +354,8 @@ def _print_row(row: dict[str, Any], base: float | None, gflops: float) -> None:
     else:
         timed = f"{'-':>11} {'-':>6} {'-':>10}"
     print(f"{row['config']:12} {row['load_s']:6.1f} {per_min:7.1f} {ratio} {timed} {row['rss_mb']:7.0f} "
-          f"{row['rougeL']:7.2f} {row['chars']:5.1f}" + (f"  dtype={row['dtype']}" if "dtype" in row else ""),
-          flush=True)
+          f"{row['rougeL']:7.2f} {row['chars']:5.1f}" + (f"  dtype={row['dtype']}" if "dtype" in row else "")
+          + f"  load {os.getloadavg()[0]:.1f}", flush=True)  # the cores are shared: how busy they were
 
 
 def _print_stages(row: dict[str, Any], naive: dict[str, Any] | None) -> None:
@@ -390,7 +397,7 @@ def main() -> None:
         parser.error(f"unknown configs {unknown}; choose from {', '.join(CONFIGS)}")
     gflops = matmul_gflops(args.threads)
     print(f"{args.set} n={args.n} budget={args.budget} threads={args.threads}  "
-          f"fp32 matmul {gflops:.0f} GFLOP/s (256x896 @ 896x4864)")
+          f"fp32 matmul {gflops:.0f} GFLOP/s (256x896 @ 896x4864)  load average {os.getloadavg()[0]:.1f}")
     print(f"{'config':12} {'load s':>6} {'art/min':>7} {'x naive':>7} {'prefill t/s':>11} {'pf eff':>6} "
           f"{'decode t/s':>10} {'RSS MB':>7} {'ROUGE-L':>7} {'chars':>5}")
     rows: list[dict[str, Any]] = []

@@ -179,15 +179,18 @@ def test_dtype_auto_is_what_the_probe_measured_and_is_in_the_fingerprint(tiny_mo
     monkeypatch.setattr(hf, "measured_dtype", lambda torch: "mixed")
     mixed = get_backend("chat", model=path)  # the default: dtype auto, no quantisation
     net = mixed.generator.net
-    assert net.dtype == torch.float32 and "quantize=None|dtype=mixed|" in mixed.fingerprint
+    assert net.dtype == torch.float32 and "quantize=None|dtype=mixed|head=float32|" in mixed.fingerprint
     seen: set[torch.dtype] = set()  # what the linear layers compute in: bfloat16 under autocast
+    logits: set[torch.dtype] = set()  # but the LM head in float32: greedy picks from unrounded logits
     hook = net.model.layers[0].mlp.up_proj.register_forward_hook(lambda m, i, out: seen.add(out.dtype))
+    head = net.lm_head.register_forward_hook(lambda m, i, out: logits.add(out.dtype))
     assert all(len(s.text) <= 30 for s in mixed.summarize(seed_articles[:2], max_chars=30))
     hook.remove()
-    assert seen == {torch.bfloat16}
+    head.remove()
+    assert seen == {torch.bfloat16} and logits == {torch.float32}
     monkeypatch.setattr(hf, "measured_dtype", lambda torch: "float32")  # e.g. a CPU where bf16 does not pay
     plain = get_backend("chat", model=path)
-    assert "dtype=float32|" in plain.fingerprint
+    assert "dtype=float32|" in plain.fingerprint and "head=" not in plain.fingerprint
     plain.generator.net.model.layers[0].mlp.up_proj.register_forward_hook(lambda m, i, out: seen.add(out.dtype))
     seen.clear()
     plain.summarize(seed_articles[:1], max_chars=30)
