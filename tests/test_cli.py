@@ -46,11 +46,11 @@ def test_errors_exit_2_with_one_line(tmp_path):
 
 def test_summarize_and_ingest_json():
     result = runner.invoke(app, ["summarize", str(SEEDS), "--json", "-n", "60"])
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     # five seed files; 002 is a newspaper page of three stories
     assert len(rows) == 7 and all(len(r["summary"]) <= 60 and r["method"] == "extractive" for r in rows)
     result = runner.invoke(app, ["ingest", str(SEEDS / "003_2f9438cd7a0b0f1b.txt"), "--json"])
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     assert row["region"]["county"] == "秀英区" and row["title_derived"] is True
 
 
@@ -81,7 +81,7 @@ def test_cache_info_and_clear(monkeypatch, tmp_path):
 
 def test_no_cache_flag_is_accepted(tmp_path):
     result = runner.invoke(app, ["summarize", str(SEEDS / "000_3a66c6915ed1d9f5.txt"), "--no-cache", "--json"])
-    assert result.exit_code == 0 and json.loads(result.output)[0]["method"] == "extractive"
+    assert result.exit_code == 0 and json.loads(result.stdout)[0]["method"] == "extractive"
 
 
 def test_sigterm_ends_the_run_through_its_cleanup(tmp_path):

@@ -59,7 +59,7 @@ def test_eval_command_table_and_json(tmp_path):
     ])
     result = runner.invoke(app, ["eval", str(data), "--backend", "extractive", "-n", "30", "--json"])
     assert result.exit_code == 0, result.output
-    row = json.loads(result.output)
+    row = json.loads(result.stdout)
     assert row["n"] == 2 and row["max_chars"] == 30 and row["over_budget"] == 0 and 0 < row["rougeL"] <= 100
     result = runner.invoke(app, ["eval", str(data), "--limit", "1", "-n", "30"])
     assert result.exit_code == 0 and result.output.splitlines()[1].split()[1] == "1"

@@ -89,7 +89,7 @@ def test_ingest_json_shows_every_removal(tmp_path):
     path.write_text(f"2023-08-18 14:03:05，正文：{TEXT}（完）", encoding="utf-8")
     result = CliRunner().invoke(app, ["ingest", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     assert row["text"] == TEXT and row["date"] == "2023-08-18"
     assert [r["reason"] for r in row["removals"]] == ["header", "byline"]
     assert row["cleaning_loss"] < 0.2
