@@ -149,7 +149,7 @@ def _engine_flags() -> dict[str, tuple[Any, str, str]]:
     """Every engine option in the registry as a flag: name → (type, flag, help). Options of the same name
     in several engines share one flag (their types agree: tests/test_models.py checks)."""
     from .backends import BACKENDS
-    from .backends.options import field_type
+    from .backends.options import field_type, flag_name
 
     flags: dict[str, tuple[Any, str, str]] = {}
     for backend in BACKENDS.values():
@@ -162,7 +162,7 @@ def _engine_flags() -> dict[str, tuple[Any, str, str]]:
                     engines = [b.name for b in BACKENDS.values()
                                if any(f.name in c.names() for c in b.option_classes())]
                     help_text += f" (engines: {', '.join(engines)})"
-                flag = f.metadata.get("flag") or "--" + f.name.replace("_", "-")
+                flag = flag_name(f)
                 flags[f.name] = (field_type(cls, f.name), flag, help_text)
     return flags
 
@@ -337,6 +337,7 @@ def _stream_jsonl(inputs: list[str], s: Settings, run: dict[str, Any], workers: 
 def engines() -> None:
     """List the engines --backend takes, with their options and defaults."""
     from .backends import ALIASES, BACKENDS
+    from .backends.options import flag_name
 
     aliases = {v: k for k, v in ALIASES.items()}
     for backend in BACKENDS.values():
@@ -344,7 +345,7 @@ def engines() -> None:
         typer.echo(f"{backend.name}{alias}: {backend.about}")
         for cls in backend.option_classes():
             for f in dataclasses.fields(cls):
-                flag = f.metadata.get("flag") or "--" + f.name.replace("_", "-")
+                flag = flag_name(f)
                 typer.echo(f"  {flag} (default {f.default}): {f.metadata['help']}")
 
 

@@ -95,9 +95,7 @@ def stream_summaries(
             continue
         summaries = part.summaries if in_workers and part.summaries is not None else \
             run_engine(engine, part.articles, max_chars=max_chars, reason=reason, cache=cache)
-        for article, summary in zip(part.articles, summaries, strict=True):
-            seen[article_id(article)] += 1
-            yield article_row(article, summary, seen[article_id(article)])
+        yield from _article_rows(part.articles, summaries, seen)
 
 
 def summarize_records(
@@ -134,11 +132,16 @@ def summarize_records(
         rows += [skipped_row(m) for m in missed]
     summaries = summarize_articles(articles, backend=backend, model=model, max_chars=max_chars, **options) \
         if articles else []
-    seen: Counter[str] = Counter()
+    rows += _article_rows(articles, summaries, Counter())
+    return rows
+
+
+def _article_rows(articles: Sequence[Article], summaries: Sequence[Summary],
+                  seen: Counter[str]) -> Iterator[dict[str, Any]]:
+    """A row per article; ``seen`` counts the ids so far (the caller's, across parts), numbering repeats."""
     for article, summary in zip(articles, summaries, strict=True):
         seen[article_id(article)] += 1
-        rows.append(article_row(article, summary, seen[article_id(article)]))
-    return rows
+        yield article_row(article, summary, seen[article_id(article)])
 
 
 __all__ = ["article_id", "article_row", "skipped_row", "stream_summaries", "summarize_records"]

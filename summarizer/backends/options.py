@@ -124,3 +124,8 @@ class NoOptions(Options):
 def public(options: Options) -> dict[str, str]:
     """The options as text, for cache keys (no option holds a secret: keys come from the environment)."""
     return {f.name: str(getattr(options, f.name)) for f in dataclasses.fields(options)}
+
+
+def flag_name(f: Any) -> str:
+    """The command-line flag of an option field: its own (``metadata["flag"]``) or ``--name-with-dashes``."""
+    return f.metadata.get("flag") or "--" + f.name.replace("_", "-")

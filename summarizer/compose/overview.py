@@ -11,7 +11,6 @@ an answer is seldom discarded; when one cannot be used, the model-free 综述 is
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import re
@@ -230,8 +229,7 @@ def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
 
 def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
     """One line per story while ``PROMPT_CHARS`` allows, taken in turn from each province; then a count."""
-    per_section = [_stories([s]) for s in sections]
-    in_turn = (i for r in itertools.zip_longest(*per_section) for i in r if i is not None)
+    in_turn = _spread(sections)
     chosen: set[int] = set()
     size = 0
     for item in in_turn:

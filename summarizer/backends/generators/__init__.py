@@ -35,6 +35,15 @@ class Prompt:
     user: str
     system: str = ""
 
+    def messages(self) -> list[dict[str, str]]:
+        """The chat messages: the system prompt (when there is one), then the user's."""
+        return [*([{"role": "system", "content": self.system}] if self.system else []),
+                {"role": "user", "content": self.user}]
+
+    def plain(self) -> str:
+        """The prompt for a model without a chat template: the text, then the answer's label."""
+        return self.user + "\n摘要："
+
 
 @dataclass(frozen=True)
 class Generation:

@@ -78,10 +78,8 @@ class LlamaCppGenerator:
     def _render(self, prompt: Prompt) -> tuple[str, list[str]]:
         """The prompt in the model's chat template, and the template's stop strings."""
         if self._format is None:
-            return prompt.user + "\n摘要：", []
-        messages = [{"role": "system", "content": prompt.system}] if prompt.system else []
-        messages.append({"role": "user", "content": prompt.user})
-        rendered = self._format(messages=messages)
+            return prompt.plain(), []
+        rendered = self._format(messages=prompt.messages())
         stops = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
         return rendered.prompt, stops
 

@@ -112,7 +112,7 @@ class OpenAIGenerator:
         parts = urllib.parse.urlsplit(options.base_url)
         self._auth = httpx.BasicAuth(urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or "")) \
             if parts.username else None
-        self._url = self.shown = shown_url(options.base_url)
+        self.shown = shown_url(options.base_url)
         self.batch = options.concurrency
         self.context_tokens = options.context
         self._client = httpx.Client(timeout=httpx.Timeout(options.timeout, connect=min(10.0, options.timeout)),
@@ -139,7 +139,7 @@ class OpenAIGenerator:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         deadline = time.monotonic() + self.options.timeout
         try:
-            with self._client.stream(method, self._url + path, json=body, headers=headers,
+            with self._client.stream(method, self.shown + path, json=body, headers=headers,
                                      auth=None if key else self._auth) as response:
                 chunks = []
                 for chunk in response.iter_bytes():
@@ -217,9 +217,7 @@ class OpenAIGenerator:
             return list(pool.map(lambda p: self._one(p, max_new_tokens), prompts))
 
     def _one(self, prompt: Prompt, max_new_tokens: int) -> Generation:
-        messages = [{"role": "system", "content": prompt.system}] if prompt.system else []
-        messages.append({"role": "user", "content": prompt.user})
-        body = {"model": self.model, "messages": messages, "max_tokens": max_new_tokens, "temperature": 0}
+        body = {"model": self.model, "messages": prompt.messages(), "max_tokens": max_new_tokens, "temperature": 0}
         for attempt in range(2):  # an answer without a usable choice is asked for once more
             try:
                 data = self._call("POST", "/chat/completions", body)

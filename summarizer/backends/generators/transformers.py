@@ -62,11 +62,9 @@ def shared_prefix(rows: Sequence[Sequence[int]]) -> int:
 
 def wrap(tokenizer: Any, prompt: Prompt) -> str:
     """The prompt in the model's chat template (no system prompt given: the template's own default)."""
-    messages = [{"role": "system", "content": prompt.system}] if prompt.system else []
-    messages.append({"role": "user", "content": prompt.user})
     if tokenizer.chat_template:
-        return str(tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
-    return prompt.user + "\n摘要："
+        return str(tokenizer.apply_chat_template(prompt.messages(), tokenize=False, add_generation_prompt=True))
+    return prompt.plain()
 
 
 def _processors(transformers: Any, banned: list[list[list[int]]] | None, rows_per_prompt: int) -> Any:
