@@ -165,7 +165,7 @@ def cjk_ratio(text: str) -> float:
 
 def close_clause(text: str) -> str:
     """End a text that stops at a clause mark (，；：、) with 。 instead: same length, reads as a sentence."""
-    return text[:-1] + "。" if text and text[-1] in "，,；;：:、" else text
+    return text[:-1] + "。" if text and text[-1] in CLAUSE_MARKS else text
 
 
 def quote_depth(text: str, depth: int = 0) -> tuple[int, bool]:
@@ -309,7 +309,6 @@ _MAX_WORD = 8  # longest dictionary word tried by the segmentation
 _UNKNOWN = 15.0  # the cost of a character the word list lacks: above any listed word's IDF (max 13.9)
 # A character this common (IDF under 5: 说 2.6, 看 3.8, 多 3.6; surnames 王 5.7, 张 5.8) is a word of its own.
 _COMMON_CHAR_IDF = 5.0
-_RUN_RE = re.compile(f"[{CJK}]+")
 
 
 def segment(run: str) -> list[str]:
@@ -353,7 +352,7 @@ def word_bounds(text: str) -> set[int]:
     inside 770, 2.5% or iPhone, nor between 770 and 米)."""
     inside: set[int] = set()
     bounds = {0, len(text)}
-    for m in _RUN_RE.finditer(text):
+    for m in _CJK_RUN_RE.finditer(text):
         inside.update(range(m.start() + 1, m.end()))
         pos = m.start()
         for word in segment(m.group())[:-1]:
@@ -371,6 +370,6 @@ def _continues(text: str, i: int) -> bool:
     before = text[i - 2] if i >= 2 else ""
     point = ".,．，"
     letters = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
-    unit = a.isdigit() and (b.isdigit() or b in "%％‰" or bool(_RUN_RE.match(b)))
+    unit = a.isdigit() and (b.isdigit() or b in "%％‰" or bool(CJK_RE.match(b)))
     decimal = (a.isdigit() and b in point and after.isdigit()) or (a in point and before.isdigit() and b.isdigit())
     return letters or unit or decimal

@@ -31,7 +31,8 @@ TAIL_SHARE = 0.3  # at most this share of a text is taken as closing furniture
 TAIL_PIECE_CHARS = 160  # a closing piece longer than this is prose, whatever words it holds
 HEADLINE_CHARS = 40  # a headline run into the credit that follows it is at most this long
 
-_PUNCT = END_MARKS + CLAUSE_MARKS + CLOSERS + "“‘「『（(【[《"
+_OPENERS = "“‘「『（(【[《"  # marks a clause may open with
+_PUNCT = END_MARKS + CLAUSE_MARKS + CLOSERS + _OPENERS
 _WORD_LABELS = "|".join(sorted((re.escape(w) for w in BYLINE_LABELS), key=len, reverse=True))
 # 正文： labels the body in exported records; whatever comes before it is the record's header
 # (a date stamp, a source, a breadcrumb trail).
@@ -237,7 +238,7 @@ def _class_table() -> np.ndarray:
         if chr(c).isspace():
             table[c] |= SENTENCE_ENDED | CLAUSE_OPENS
     table[[ord(c) for c in END_MARKS]] |= SENTENCE_ENDED | CLAUSE_OPENS
-    table[[ord(c) for c in CLAUSE_MARKS + "“‘「『（(【[《"]] |= CLAUSE_OPENS
+    table[[ord(c) for c in CLAUSE_MARKS + _OPENERS]] |= CLAUSE_OPENS
     table[0x30:0x3A] |= DIGIT
     table[0xFF10:0xFF1A] |= DIGIT
     table[[0x2E, 0xFF0E]] |= DOT
