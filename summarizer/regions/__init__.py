@@ -21,7 +21,7 @@ from functools import cache
 from typing import TypeVar
 
 from ..types import Article, Region
-from .context import digest_items, national_cues
+from .context import digest_items, local_voice, national_cues
 from .data import ABROAD, COUNTY, MUNICIPALITIES, Division, divisions
 from .names import GENERIC_FULL, NEEDS_CITY, OPEN, Name, mentions, names_province, short_name, under
 from .scan import Mention, scan
@@ -32,6 +32,7 @@ __all__ = ["Division", "divisions", "mentions", "resolve", "short_name"]
 LABELS = {"region": "元数据", "alias": "别名", "title": "标题", "dateline": "电头", "lead": "导语", "body": "正文",
           "source": "来源", "outlet": "媒体", "home": "机构", "aside": "旁注"}
 _WEAK = {"source", "outlet", "region"}  # evidence that is not the story's own text
+_OWN = {"title", "dateline", "lead", "body"}  # the story's own words, not asides, homes or outlets
 MULTI_SHARE = 0.5  # below this share of the text's province evidence: several provinces
 CITY_SHARE = 0.2  # of its province's evidence, at least, for a city to be named
 COUNTY_FLOOR = 0.5  # a county needs at least one early body mention (or a gated one twice)
@@ -88,6 +89,12 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
             scope = "national" if national else "multi"
             return Region(scope=scope, confidence=round(1 - share, 3), evidence=_summary(ranked, prov),
                           reason=_spread_reason(scope, ranked, prov, cues))
+        if national and not local_voice(article.title + "\n" + article.text) and _in_body_only(found, live, top):
+            # A story that speaks of the whole country, not as a local government, and names its one
+            # province only down in the body, never in the headline, dateline or lead that say where a
+            # story is: the place is an example (an industry's figures, one outlet mall as the example).
+            return Region(scope="national", confidence=round(share, 3), evidence=_summary(ranked, prov),
+                          reason=_spread_reason("national", ranked, prov, cues))
         if text_score.get(top, 0.0) < MIN_TEXT_SCORE:
             if national:
                 return Region(scope="national", confidence=round(share, 3), evidence=_summary(ranked, prov),
@@ -192,6 +199,12 @@ def _tally(found: list[Mention], live: list[list[Division]], prior: Mapping[tupl
                 county[(div.province, div.city, div.county)] += share
             evidence[div.province].append(f"{m.where}:{m.name}")
     return prov, city, county, text_score, evidence, abroad
+
+
+def _in_body_only(found: list[Mention], live: list[list[Division]], province: str) -> bool:
+    """Whether the story's own words name ``province`` in the body only (not headline, dateline or lead)."""
+    return {m.where for m, divs in zip(found, live, strict=True)
+            if m.where in _OWN and any(d.province == province for d in divs)} == {"body"}
 
 
 def _best(scores: Mapping[K, float], floor: float = 0.0) -> K | None:

@@ -1,0 +1,48 @@
+"""How the resolver tells a national story from a local one, and the place of an event from a place named."""
+
+from summarizer.regions import resolve
+from summarizer.regions.context import local_voice, national_cues
+from tests.conftest import make_article
+
+# A national story of an industry: the lead speaks of the whole country, one city comes as an example.
+_INDUSTRY = ("据中国连锁经营协会近日发布的行业报告，全国多个省市的社区团购门店数量增长明显，今年上半年新开门店"
+             "超过两千家，增速在所有零售业态中最高。业内人士认为，消费者对性价比的追求是主要原因。"
+             "报告还提到，门店的客流和销售额均有增长，线上订单占比继续提高，行业进入平稳发展的新阶段，"
+             "多家企业表示将继续加大投入，优化供应链，提升配送效率，满足消费者的需求。"
+             "比如，成都武侯一家门店最近人气火爆，吸引了大量成都市民前来购物。")
+
+
+def test_a_place_named_only_as_an_example_in_a_national_story_is_not_its_place():
+    r = resolve(make_article(_INDUSTRY))
+    assert r.province is None and r.scope == "national"
+    assert "全国" in r.reason
+
+
+def test_the_same_place_in_the_lead_keeps_the_story_local():
+    # The lead, which says where a story is, names the city: the national words are background.
+    text = "成都武侯一家社区团购门店最近人气火爆。" + _INDUSTRY
+    r = resolve(make_article(text))
+    assert (r.province, r.city, r.scope) == ("四川省", "成都市", "local")
+
+
+def test_a_local_government_speaking_of_its_own_place_stays_local():
+    # A city's own report quotes the centre (党中央、国务院) and the whole country; it speaks as 全市.
+    text = ("据本市商务部门介绍，今年上半年全市社区团购门店数量增长明显。全国多个省市也出台了类似举措，"
+            "全市将认真落实党中央、国务院的部署，继续优化供应链，提升配送效率，满足市民的需求，"
+            "推动行业平稳健康发展，让市民买得放心。业内人士认为，消费者对性价比的追求是主要原因，"
+            "门店的客流和销售额均有增长，线上订单占比继续提高，多家企业表示将继续加大投入。"
+            "比如，成都武侯一家门店最近人气火爆，吸引了大量成都市民前来购物。")
+    assert local_voice(text)
+    r = resolve(make_article(text))
+    assert (r.province, r.city) == ("四川省", "成都市")
+
+
+def test_a_local_department_is_not_a_ministry():
+    # 教育部门, 住建部门: a city's departments; 教育部, 住建部: the ministries.
+    assert national_cues("教育部门要做好学校关停工作，住建部门督促工地停工。") == []
+    assert set(national_cues("教育部、住建部联合发文。")) == {"教育部", "住建部"}
+
+
+def test_the_states_voice_abroad_is_national():
+    assert set(national_cues("中方坚决反对。中国驻英国大使馆发言人答记者问。")) == {"中方", "中国驻英国大使馆"}
+    assert national_cues("湖南省怀化市中方县举办农民丰收节。") == []
