@@ -420,7 +420,7 @@ def test_landmark_table_resolves_every_row_and_holds_each_category():
     kinds = Counter(mark.kind for mark in table)
     # The lists are complete for their definitions: 5A areas (~330), 双一流 universities (147) …
     assert kinds["scenic"] > 250 and kinds["university"] > 140 and kinds["airport"] > 180
-    assert kinds["station"] > 50 and kinds["heritage"] > 20 and kinds["site"] > 40
+    assert kinds["station"] > 50 and kinds["heritage"] > 20 and kinds["site"] > 40 and kinds["lake"] > 15
     known = {(d.province, d.city, d.county) for d in divisions()}
     for mark in table:
         assert mark.names and (mark.division.province, mark.division.city, mark.division.county) in known, mark
@@ -450,6 +450,7 @@ def test_landmark_table_rejects_a_row_naming_no_division(tmp_path, monkeypatch):
     ("桃园机场一架班机延误，旅客在桃园机场滞留三小时。", "台湾省桃园市大园区"),
     ("杭州萧山国际机场暑运客流创新高，萧山机场日均起降航班超900架次。", "浙江省杭州市萧山区"),
     ("北京南站进出京客流持续高位，北京南站新建网约车等候区。", "北京市丰台区"),
+    ("一支越野车队穿越罗布泊时失联，罗布泊地表温度超过60℃，搜救仍在进行。", "新疆维吾尔自治区巴音郭楞蒙古自治州若羌县"),
 ])
 def test_a_landmark_stands_for_its_division(text, label):
     r = resolve(make_article(text, title="暑期见闻"))

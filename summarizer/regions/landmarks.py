@@ -26,7 +26,7 @@ LANDMARK = 5  # the level of a landmark: below a town
 INSTITUTIONS = frozenset({"university"})
 # Kinds whose table names a core that texts write with a suffix: 萧山 → 萧山机场, 萧山国际机场.
 _FORMS = {"airport": ("机场", "国际机场"), "station": ("站",)}
-_KINDS = frozenset({"scenic", "heritage", "site", "university", "airport", "station"})
+_KINDS = frozenset({"scenic", "heritage", "site", "university", "airport", "station", "lake"})
 GATED = "?"  # before a name in the table: it counts only where the text names the city too
 
 
