@@ -40,9 +40,31 @@ def test_a_local_government_speaking_of_its_own_place_stays_local():
 def test_a_local_department_is_not_a_ministry():
     # 教育部门, 住建部门: a city's departments; 教育部, 住建部: the ministries.
     assert national_cues("教育部门要做好学校关停工作，住建部门督促工地停工。") == []
-    assert set(national_cues("教育部、住建部联合发文。")) == {"教育部", "住建部"}
+    assert set(national_cues("教育部、住建部联合发文。")) == {"教育部", "住房和城乡建设部"}
 
 
 def test_the_states_voice_abroad_is_national():
     assert set(national_cues("中方坚决反对。中国驻英国大使馆发言人答记者问。")) == {"中方", "中国驻英国大使馆"}
     assert national_cues("湖南省怀化市中方县举办农民丰收节。") == []
+
+
+def test_a_place_named_less_than_the_country_is_a_venue():
+    # A ministry's meeting, held in a city named once, about the whole country: national.
+    text = ("8月2日上午，全国粮食和物资储备工作会议在武汉召开。会议提出，国家发展改革委将会同财政部"
+            "加大储备设施建设力度，各地要确保党中央关于粮食和物资储备的决策部署落实到位。")
+    r = resolve(make_article(text))
+    assert r.province is None and r.scope == "national"
+    # The same meeting told as the city's story, its headline naming the city, stays the city's.
+    r = resolve(make_article(text, title="武汉召开粮食储备工作会议"))
+    assert (r.province, r.city) == ("湖北省", "武汉市")
+
+
+def test_a_bodys_short_name_is_the_same_cue():
+    assert national_cues("工业和信息化部、工信部和国家卫健委") == ["工业和信息化部", "工业和信息化部", "国家卫生健康委"]
+
+
+def test_a_statement_on_chinas_internal_affairs_is_national():
+    text = ("中国大使馆发言人：中方一贯坚决反对外国干涉香港事务和中国内政。事实已充分证明，有关做法图谋抹黑和祸乱香港，"
+            "这绝不可能得逞。")
+    r = resolve(make_article(text, title="中国驻外使馆发言人答记者问"))
+    assert r.province is None and r.scope == "national"

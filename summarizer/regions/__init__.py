@@ -39,6 +39,7 @@ COUNTY_FLOOR = 0.5  # a county needs at least one early body mention (or a gated
 DIGEST_SHARE = 0.5  # share of a digest's items that must name the province
 MIN_TEXT_SCORE = 2.0  # less text evidence than one lead mention: a passing mention, not the story's place
 NATIONAL_CUES = 2  # different cues such as 全国, 国务院 that make a story without one place national
+NATIONAL_CUE_WEIGHT = 2.0  # what each different cue weighs against the top province's text evidence
 
 
 def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Region:
@@ -89,10 +90,13 @@ def resolve(article: Article, *, aliases: Mapping[str, str] | None = None) -> Re
             scope = "national" if national else "multi"
             return Region(scope=scope, confidence=round(1 - share, 3), evidence=_summary(ranked, prov),
                           reason=_spread_reason(scope, ranked, prov, cues))
-        if national and not local_voice(article.title + "\n" + article.text) and _in_body_only(found, live, top):
-            # A story that speaks of the whole country, not as a local government, and names its one
-            # province only down in the body, never in the headline, dateline or lead that say where a
-            # story is: the place is an example (an industry's figures, one outlet mall as the example).
+        if national and not titled and not local_voice(article.title + "\n" + article.text) and (
+                _in_body_only(found, live, top) or text_score[top] < NATIONAL_CUE_WEIGHT * len(set(cues))):
+            # A story that speaks of the whole country — not as a local government, nor with its one
+            # province in the headline — and names that province only down in the body (never in the
+            # lead, which says where a story is) or in fewer ways than it speaks of the country (each
+            # different cue weighs what a lead mention does): the place is an example or a venue (an
+            # industry's figures with one outlet mall as the example; a ministry's meeting in Beijing).
             return Region(scope="national", confidence=round(share, 3), evidence=_summary(ranked, prov),
                           reason=_spread_reason("national", ranked, prov, cues))
         if text_score.get(top, 0.0) < MIN_TEXT_SCORE:

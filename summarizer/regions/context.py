@@ -137,13 +137,13 @@ def aside_spans(text: str) -> list[tuple[int, int]]:
 
 # Words of a story about the whole country: 全国 (but not 全国首个, 全国文明城市, 全国人大代表, which
 # rank or title something local), the central government and its ministries, 多个省市, and the
-# state's voice abroad (中方, 中国大使馆).
+# state's voice abroad (中方, 中国大使馆, 中国内政).
 _NATIONAL = re.compile(
     r"全国(?!首|第一|唯一|领先|前列|文明|人大|政协|劳模|劳动模范|先进|百强|重点|示范|优秀|十佳|五一|道德模范)"
     r"|我国|国务院|中共中央|党中央|国新办|中央气象台|中央纪委|国家监委|最高人民法院|最高人民检察院|最高法|最高检"
     r"|国家(?:发改委|发展改革委|[\u4e00-\u9fff]{1,6}?(?:局|委|署|总))|各省|多地|各地|多个?省(?:份|市|区)"
     # The state speaking to the world: 中方 (not 中方县), China's embassies and consulates abroad.
-    r"|中方(?!县)|中国(?:驻[\u4e00-\u9fff]{1,8}?)?(?:大使馆|总?领事馆)"
+    r"|中方(?!县)|中国(?:驻[\u4e00-\u9fff]{1,8}?)?(?:大使馆|总?领事馆)|中国内政|中国内部事务"
     r"|(?:外交|教育|财政|商务|公安|民政|司法|水利|交通运输|农业农村|自然资源|生态环境|应急管理|工业和信息化|工信"
     r"|人力资源和?社会保障|人社|住房和?城乡建设|住建|文化和旅游|文旅|科技|国防|退役军人事务)部(?!门)")
 # Words of a story told by a local government about its own place (全省, 我市, 省委): a local
@@ -151,9 +151,17 @@ _NATIONAL = re.compile(
 _LOCAL_VOICE = re.compile(r"(?:全|我|本)(?:省|市|区|县|州)|[省市区县州](?:委|政府|人大|政协)(?![\u4e00-\u9fff]{0,2}部)")
 
 
+# Short names of the same body (工信部 is 工业和信息化部): one cue, however it is written.
+_SAME_BODY = {
+    "工信部": "工业和信息化部", "人社部": "人力资源和社会保障部", "人力资源社会保障部": "人力资源和社会保障部",
+    "住建部": "住房和城乡建设部", "住房城乡建设部": "住房和城乡建设部", "文旅部": "文化和旅游部",
+    "国家发改委": "国家发展改革委", "最高法": "最高人民法院", "最高检": "最高人民检察院",
+    "国家卫健委": "国家卫生健康委", "国家林草局": "国家林业和草原局", "国家标准委": "国家标准化管理委"}
+
+
 def national_cues(text: str) -> list[str]:
-    """The words in ``text`` that speak of the whole country."""
-    return _NATIONAL.findall(text)
+    """The words in ``text`` that speak of the whole country (a body's short name as its full one)."""
+    return [_SAME_BODY.get(cue, cue) for cue in _NATIONAL.findall(text)]
 
 
 def local_voice(text: str) -> bool:
