@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Mapping
 from enum import Enum
+from functools import cache
 from pathlib import PurePath
 from typing import TypeVar
 
@@ -311,27 +312,52 @@ _UNKNOWN = 15.0  # the cost of a character the word list lacks: above any listed
 _COMMON_CHAR_IDF = 5.0
 
 
+@cache
+def _word_prefixes() -> frozenset[str]:
+    """Every proper prefix of a listed word up to ``_MAX_WORD`` characters: where extending a piece can
+    still reach a word (中华人 of 中华人民), so the segmentation stops trying longer pieces elsewhere."""
+    from .lexicon import word_idf
+
+    return frozenset(w[:i] for w in word_idf() for i in range(1, min(len(w), _MAX_WORD)))
+
+
+def _least_cost(run: str) -> list[str]:
+    """``run`` cut into listed words (or single characters) with the least total IDF, last word first."""
+    from .lexicon import word_idf  # the word list is read on first use
+
+    idf, prefixes = word_idf(), _word_prefixes()
+    n = len(run)
+    best = [0.0] + [math.inf] * n
+    start = [0] * (n + 1)
+    # Pieces grow from each start only while they are a word or the prefix of one: the same pieces as
+    # trying every length up to _MAX_WORD, in the same order per end (ties go to the earliest start).
+    for begin in range(n):
+        base = best[begin]
+        for end in range(begin + 1, min(n, begin + _MAX_WORD) + 1):
+            piece = run[begin:end]
+            cost = idf.get(piece, _UNKNOWN if end - begin == 1 else None)
+            if cost is not None and base + cost < best[end]:
+                best[end], start[end] = base + cost, begin
+            if piece not in prefixes:
+                break
+    words: list[str] = []
+    end = n
+    while end > 0:
+        words.append(run[start[end]:end])
+        end = start[end]
+    return words
+
+
 def segment(run: str) -> list[str]:
     """A run of Chinese characters as words of jionlp's word list: the segmentation with the least total IDF.
 
     Rare words cost more, so common words and long listed words win (董事长 over 董事 + 长). Runs of
     single characters that are not glue (蒋/振/岭: a name the list lacks) are one word, not three.
     """
-    from .lexicon import word_idf  # the word list is read on first use
+    from .lexicon import word_idf
 
     idf = word_idf()
-    best = [0.0] + [math.inf] * len(run)
-    start = [0] * (len(run) + 1)
-    for end in range(1, len(run) + 1):
-        for begin in range(max(0, end - _MAX_WORD), end):
-            cost = idf.get(run[begin:end], _UNKNOWN if end - begin == 1 else None)
-            if cost is not None and best[begin] + cost < best[end]:
-                best[end], start[end] = best[begin] + cost, begin
-    words: list[str] = []
-    end = len(run)
-    while end > 0:
-        words.append(run[start[end]:end])
-        end = start[end]
+    words = _least_cost(run)
     # Consecutive single characters that are neither glue nor common words on their own (蒋/振/岭, not
     # 说 or 看) make one word; a division suffix left alone (延庆|区) belongs to the name before it.
     merged: list[str] = []
