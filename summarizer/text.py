@@ -279,10 +279,12 @@ def safe_text(text: str) -> str:
 
 
 def safe_value(value: T) -> T:
-    """A copy of ``value`` (a dataclass, container, path or string) with every string made ``safe_text``.
+    """``value`` (a dataclass, container, path or string) with every string made ``safe_text``.
 
     The one pass at the renderers' edge: whatever a briefing holds — file names, options, cached
     or generated summaries — reaches Word, Markdown and JSON writable. Enums and other values pass.
+    What needs no change is returned itself, not copied (a month's articles are not held twice);
+    a list is always a new list.
     """
     if isinstance(value, Enum) or value is None:
         return value
@@ -292,12 +294,21 @@ def safe_value(value: T) -> T:
         text = str(value)
         return value if safe_text(text) == text else type(value)(safe_text(text))  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: safe_value(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        fields = [f.name for f in dataclasses.fields(value) if f.init]
+        changes = {name: safe_value(getattr(value, name)) for name in fields}
+        if all(changes[name] is getattr(value, name) for name in fields):
+            return value
         return dataclasses.replace(value, **changes)
-    if isinstance(value, tuple | list):
-        return type(value)(safe_value(v) for v in value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [safe_value(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        items = tuple(safe_value(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else type(value)(items)  # type: ignore[return-value]
     if isinstance(value, Mapping):
-        return {safe_value(k): safe_value(v) for k, v in value.items()}  # type: ignore[return-value]
+        pairs = [(safe_value(k), safe_value(v)) for k, v in value.items()]
+        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True)):
+            return value
+        return dict(pairs)  # type: ignore[return-value]
     return value
 
 
