@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Mapping
 from enum import Enum
+from functools import cache
 from pathlib import PurePath
 from typing import TypeVar
 
@@ -278,10 +279,12 @@ def safe_text(text: str) -> str:
 
 
 def safe_value(value: T) -> T:
-    """A copy of ``value`` (a dataclass, container, path or string) with every string made ``safe_text``.
+    """``value`` (a dataclass, container, path or string) with every string made ``safe_text``.
 
     The one pass at the renderers' edge: whatever a briefing holds — file names, options, cached
     or generated summaries — reaches Word, Markdown and JSON writable. Enums and other values pass.
+    What needs no change is returned itself, not copied (a month's articles are not held twice);
+    a list is always a new list.
     """
     if isinstance(value, Enum) or value is None:
         return value
@@ -291,12 +294,21 @@ def safe_value(value: T) -> T:
         text = str(value)
         return value if safe_text(text) == text else type(value)(safe_text(text))  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: safe_value(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        fields = [f.name for f in dataclasses.fields(value) if f.init]
+        changes = {name: safe_value(getattr(value, name)) for name in fields}
+        if all(changes[name] is getattr(value, name) for name in fields):
+            return value
         return dataclasses.replace(value, **changes)
-    if isinstance(value, tuple | list):
-        return type(value)(safe_value(v) for v in value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [safe_value(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        items = tuple(safe_value(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else type(value)(items)  # type: ignore[return-value]
     if isinstance(value, Mapping):
-        return {safe_value(k): safe_value(v) for k, v in value.items()}  # type: ignore[return-value]
+        pairs = [(safe_value(k), safe_value(v)) for k, v in value.items()]
+        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True)):
+            return value
+        return dict(pairs)  # type: ignore[return-value]
     return value
 
 
@@ -311,27 +323,52 @@ _UNKNOWN = 15.0  # the cost of a character the word list lacks: above any listed
 _COMMON_CHAR_IDF = 5.0
 
 
+@cache
+def _word_prefixes() -> frozenset[str]:
+    """Every proper prefix of a listed word up to ``_MAX_WORD`` characters: where extending a piece can
+    still reach a word (中华人 of 中华人民), so the segmentation stops trying longer pieces elsewhere."""
+    from .lexicon import word_idf
+
+    return frozenset(w[:i] for w in word_idf() for i in range(1, min(len(w), _MAX_WORD)))
+
+
+def _least_cost(run: str) -> list[str]:
+    """``run`` cut into listed words (or single characters) with the least total IDF, last word first."""
+    from .lexicon import word_idf  # the word list is read on first use
+
+    idf, prefixes = word_idf(), _word_prefixes()
+    n = len(run)
+    best = [0.0] + [math.inf] * n
+    start = [0] * (n + 1)
+    # Pieces grow from each start only while they are a word or the prefix of one: the same pieces as
+    # trying every length up to _MAX_WORD, in the same order per end (ties go to the earliest start).
+    for begin in range(n):
+        base = best[begin]
+        for end in range(begin + 1, min(n, begin + _MAX_WORD) + 1):
+            piece = run[begin:end]
+            cost = idf.get(piece, _UNKNOWN if end - begin == 1 else None)
+            if cost is not None and base + cost < best[end]:
+                best[end], start[end] = base + cost, begin
+            if piece not in prefixes:
+                break
+    words: list[str] = []
+    end = n
+    while end > 0:
+        words.append(run[start[end]:end])
+        end = start[end]
+    return words
+
+
 def segment(run: str) -> list[str]:
     """A run of Chinese characters as words of jionlp's word list: the segmentation with the least total IDF.
 
     Rare words cost more, so common words and long listed words win (董事长 over 董事 + 长). Runs of
     single characters that are not glue (蒋/振/岭: a name the list lacks) are one word, not three.
     """
-    from .lexicon import word_idf  # the word list is read on first use
+    from .lexicon import word_idf
 
     idf = word_idf()
-    best = [0.0] + [math.inf] * len(run)
-    start = [0] * (len(run) + 1)
-    for end in range(1, len(run) + 1):
-        for begin in range(max(0, end - _MAX_WORD), end):
-            cost = idf.get(run[begin:end], _UNKNOWN if end - begin == 1 else None)
-            if cost is not None and best[begin] + cost < best[end]:
-                best[end], start[end] = best[begin] + cost, begin
-    words: list[str] = []
-    end = len(run)
-    while end > 0:
-        words.append(run[start[end]:end])
-        end = start[end]
+    words = _least_cost(run)
     # Consecutive single characters that are neither glue nor common words on their own (蒋/振/岭, not
     # 说 or 看) make one word; a division suffix left alone (延庆|区) belongs to the name before it.
     merged: list[str] = []

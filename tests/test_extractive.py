@@ -185,3 +185,17 @@ def test_a_run_cut_from_inside_a_sentence_on_a_verb_is_dangling():
     flag = {u.text: d for u, d in zip(candidates.units, features["dangling"], strict=True)}
     assert flag["将推出差别化票价。"] == 1 and flag["将推出新线路。"] == 0
     assert flag["北京出台轨道交通安全方案，将推出差别化票价。"] == 0
+
+
+def test_gram_of_shared_columns_equals_the_full_product() -> None:
+    """Multiplying only the columns two rows share gives every dot product of the full product."""
+    import numpy as np
+
+    from summarizer.backends.extractive.spans import _gram
+
+    rng = np.random.default_rng(0)
+    vectors = (rng.random((40, 300)) < 0.03) * rng.random((40, 300))  # sparse, as clause bigram vectors are
+    vectors[:, 0] = 0.0  # a column no row has
+    vectors[3] = 0.0  # a row with nothing
+    assert np.count_nonzero(np.count_nonzero(vectors, axis=0) == 1) > 0  # some columns are one row's own
+    assert np.allclose(_gram(vectors.astype(np.float32)), vectors @ vectors.T, rtol=1e-5, atol=1e-6)

@@ -148,3 +148,14 @@ def test_missing_path_and_empty_folder_raise(tmp_path):
     (tmp_path / "e.txt").write_bytes(b"")
     with pytest.raises(InputError, match="no article could be read"):
         load_articles(tmp_path)
+
+
+def test_japanese_and_korean_lines_stay_while_the_traditional_article_is_converted():
+    """A Taiwanese page's language menu (日本語, 한국어) does not keep its article Traditional; a
+    Japanese or Korean line keeps its kanji as they are."""
+    page = "中央社記者桃園19日電）桃園市平鎮區一家輪胎行今天清晨發生大火，7人從火場中疏散。\n日本語 한국어 English"
+    simplified = "中央社记者桃园19日电）桃园市平镇区一家轮胎行今天清晨发生大火，7人从火场中疏散。"
+    assert to_simplified(page).split("\n")[0] == simplified
+    japanese = "東京都の國立博物館で展示會が開かれました。"
+    assert to_simplified(japanese) == japanese
+    assert to_simplified(page + "\n" + japanese).split("\n")[-1] == japanese

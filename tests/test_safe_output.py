@@ -44,6 +44,21 @@ def test_safe_value_walks_a_briefing_and_keeps_kinds_and_paths():
     assert safe_value(Path("plain.txt")) == Path("plain.txt")
 
 
+def test_safe_value_returns_what_needs_no_change_itself():
+    """A month of clean articles is not copied: clean values come back as they are; a changed field
+    gives a new value and leaves the clean parts shared."""
+    clean = SkippedFile(Path("ok.txt"), SkipKind.BINARY, error="不是文本")
+    briefing = Briefing("简报", dt.date(2024, 5, 18), (), (clean,), unit="单位")
+    assert safe_value(briefing) is briefing
+    meta = {"k": "v"}
+    assert safe_value(meta) is meta and safe_value((clean,))[0] is clean
+    batch = [clean]
+    assert safe_value(batch) == batch and safe_value(batch) is not batch  # a list is always a new list
+    dirty = Briefing("简报\x00", dt.date(2024, 5, 18), (), (clean,))
+    safe = safe_value(dirty)
+    assert safe is not dirty and safe.title == "简报" and safe.skipped[0] is clean
+
+
 def test_opencc_conversion_survives_what_it_cannot_encode():
     assert to_simplified("亞\ud800") == "亚\ud800"
     assert to_simplified("這個區域\x00裡面有") == "这个区域\x00里面有"  # nothing after a NUL is lost

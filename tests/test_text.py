@@ -20,3 +20,25 @@ def test_truncate_prefers_sentence_then_clause_and_never_exceeds():
     assert truncate_at_boundary("一二三四五，六七八九十。", 8) == "一二三四五，"
     for n in range(1, len(text) + 2):
         assert len(truncate_at_boundary(text, n)) <= n
+
+
+def test_segment_search_matches_trying_every_piece() -> None:
+    """The prefix-pruned search cuts as trying every piece up to _MAX_WORD long does, ties included."""
+    import math
+
+    from summarizer.lexicon import word_idf
+    from summarizer.text import _MAX_WORD, _UNKNOWN, _least_cost
+
+    idf = word_idf()
+    for run in ("中华人民共和国国务院新闻办公室今天举行发布会", "蒋振岭在延庆区人民政府门口说", "地下停车场积水严重"):
+        best, start = [0.0] + [math.inf] * len(run), [0] * (len(run) + 1)
+        for end in range(1, len(run) + 1):
+            for begin in range(max(0, end - _MAX_WORD), end):
+                cost = idf.get(run[begin:end], _UNKNOWN if end - begin == 1 else None)
+                if cost is not None and best[begin] + cost < best[end]:
+                    best[end], start[end] = best[begin] + cost, begin
+        words, end = [], len(run)
+        while end:
+            words.append(run[start[end]:end])
+            end = start[end]
+        assert _least_cost(run) == words

@@ -14,6 +14,7 @@ from ..types import (
     Briefing,
     BriefingItem,
     CitySection,
+    KeyFigure,
     Period,
     ProvinceSection,
     SkippedFile,
@@ -127,9 +128,12 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
     """One item per story that heads its own entry, its related stories nested under it."""
     if stories is not None and len(stories) != len(articles):
         raise ValueError(f"stories: one per article expected, got {len(stories)} for {len(articles)}")
+    from ..parallel import map_ordered  # across processes inside parallel.using (a month's briefing)
+
     words = keywords([f"{a.title}\n{a.text}" for a in articles])
-    items = [BriefingItem(a, s, tuple(facts.key_figures(a.text)), tuple(kw), stories[i].reprints if stories else ())
-             for i, (a, s, kw) in enumerate(zip(articles, summaries, words, strict=True))]
+    figures = map_ordered(_figures, [a.text for a in articles])
+    items = [BriefingItem(a, s, fig, tuple(kw), stories[i].reprints if stories else ())
+             for i, (a, s, kw, fig) in enumerate(zip(articles, summaries, words, figures, strict=True))]
     if not stories:
         return items
     related: dict[int, list[BriefingItem]] = defaultdict(list)
@@ -138,3 +142,7 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
             related[story.related_to].append(items[i])
     return [dataclasses.replace(item, related=tuple(related[i])) if related[i] else item
             for i, item in enumerate(items) if stories[i].related_to is None]
+
+
+def _figures(text: str) -> tuple[KeyFigure, ...]:
+    return tuple(facts.key_figures(text))

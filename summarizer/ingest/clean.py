@@ -239,6 +239,8 @@ def traditional_share(text: str) -> float:
     if not cjk:
         return 0.0
     converted = _converter("t2s").convert(cjk)  # type: ignore[attr-defined]
+    if converted == cjk:  # Simplified text, nearly always: no character to compare
+        return 0.0
     return sum(a != b for a, b in zip(cjk, converted, strict=False)) / len(cjk)
 
 
@@ -258,9 +260,19 @@ def to_simplified(text: str) -> str:
     ``tw2s`` rather than ``t2s``: t2s leaves Taiwan forms such as 看著 unconverted. But tw2s
     also turns Simplified 显著 into 显着, so it only runs on text that is Traditional (more than
     2% of its characters differ under t2s; Simplified news scores ~0, Traditional ~20%).
+    Japanese and Korean are told apart line by line (kana or Hangul over 5% of a line's Chinese
+    characters): their kanji are not Traditional Chinese, while a Taiwanese page's language menu
+    (日本語, 한국어) must not keep its article Traditional.
     """
-    if traditional_share(text) < 0.02 or foreign_script_count(text) > 0.05 * cjk_count(text):
-        return text  # Simplified already, or Japanese (its kanji are not Traditional Chinese)
+    if traditional_share(text) < 0.02:
+        return text  # Simplified already
+    if not foreign_script_count(text):
+        return _tw2s(text)
+    return "\n".join(line if foreign_script_count(line) > 0.05 * cjk_count(line) else _tw2s(line)
+                     for line in text.split("\n"))
+
+
+def _tw2s(text: str) -> str:
     convert = _converter("tw2s").convert  # type: ignore[attr-defined]
     pieces = _OPAQUE_RE.split(_CHAIN_RE.sub("鏈", text))  # odd pieces: what OpenCC cannot take, passed as they are
     return "".join(piece if i % 2 else convert(piece) for i, piece in enumerate(pieces))

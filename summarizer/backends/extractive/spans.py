@@ -203,6 +203,17 @@ class UnitSpace:
         return float(self.weights[i] @ self.gram @ self.weights[j])
 
 
+def _gram(vectors: np.ndarray) -> np.ndarray:
+    """``vectors @ vectors.T``, multiplying only the columns two or more rows share: most bigrams of a
+    clause are in no other clause and add to its own square alone (a long article: a tenth of the work)."""
+    shared = np.count_nonzero(vectors, axis=0) > 1
+    own = vectors[:, ~shared]
+    common = vectors[:, shared]
+    gram = common @ common.T
+    gram[np.diag_indices_from(gram)] += (own * own).sum(axis=1)
+    return gram
+
+
 # numpy 2's float32 matmul kernels can leave stale floating-point flags and warn "invalid value
 # encountered in matmul" on finite results (numpy#28967); every division here has a floored
 # denominator, so such warnings are noise to the user, not a sign of NaN.
@@ -230,20 +241,27 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
     df = (np.add.reduceat(clause_counts, sentence_first, axis=0) > 0).sum(axis=0)
     idf = (np.log((1 + len(sentences)) / (1 + df)) + 1.0).astype(np.float32)
     clauses_v = clause_counts * idf
-    gram = clauses_v @ clauses_v.T
+    gram = _gram(clauses_v)
     norms = np.sqrt(np.maximum(((of_unit @ gram) * of_unit).sum(axis=1), 1e-12))
-    doc = clauses_v.sum(axis=0)
-    rest = doc - np.add.reduceat(clauses_v, sentence_first, axis=0)  # the article without each sentence
-    rest_norm = np.linalg.norm(rest, axis=1)
+    # Every product with the article (doc, the sum of its clauses) or with the article without a
+    # sentence (rest = doc - that sentence) is a sum of clause products, read off ``gram``: clauses ×
+    # clauses, not clauses × vocabulary.
+    to_doc = gram.sum(axis=1)  # each clause · doc
+    to_sentence = np.add.reduceat(gram, sentence_first, axis=1)  # clause · each sentence
+    doc_norm2 = float(to_doc.sum())
+    sentence_doc = np.add.reduceat(to_doc, sentence_first)  # each sentence · doc
+    sentence_norm2 = np.add.reduceat(to_sentence, sentence_first, axis=0).diagonal()
+    rest_norm = np.sqrt(np.maximum(doc_norm2 - 2 * sentence_doc + sentence_norm2, 0))
     owner = np.array([u.sentence for u in units])
     sentence_start = sentence_first[owner]  # first clause of each unit's sentence
     first_clause = np.array([u.clauses[0] for u in units])
-    to_rest = of_unit @ (clauses_v * rest[clause_sentence]).sum(axis=1)  # each clause against its sentence's rest
+    # each clause against its sentence's rest
+    to_rest = of_unit @ (to_doc - to_sentence[np.arange(len(clause_sentence)), clause_sentence])
     fill = np.array([len(u.text) for u in units]) / budget
     hits, in_lead = _recurring_trigrams(candidates)
     unit_hits = (of_unit @ hits) > 0
     features = {
-        "centrality": of_unit @ (clauses_v @ doc) / norms / max(float(np.linalg.norm(doc)), 1e-12),
+        "centrality": of_unit @ to_doc / norms / max(doc_norm2 ** 0.5, 1e-12),
         "echo": to_rest / norms / np.where(rest_norm[owner] == 0, 1, rest_norm[owner]),
         "position": 1 / np.sqrt(1 + owner),
         "char_position": 1 / np.sqrt(1 + np.array([u.start for u in units]) / budget),
