@@ -89,6 +89,7 @@ class Part:
     articles: tuple[Article, ...] = ()
     skipped: tuple[SkippedFile, ...] = ()
     summaries: tuple[Summary, ...] | None = None
+    inputs: int = 0  # the files and records its job covered (for progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,27 @@ def _weight(unit: Unit) -> int:
     return unit.records if isinstance(unit, Slice) else 1
 
 
+def _inputs(job: _Job) -> int:
+    return sum(map(_weight, job.units))
+
+
+def count_inputs(paths: Iterable[str | Path], *, slice_bytes: int | None = None) -> int:
+    """How many inputs ``plan`` will give: one per file or entry, and a large .jsonl file's lines that
+    hold a record (counted in a pass over its bytes: a tenth of a second for 100 MB)."""
+    slice_bytes = SLICE_BYTES if slice_bytes is None else slice_bytes
+    total = 0
+    for entry in scan_paths(paths):
+        if not (isinstance(entry, Path) and _sliceable(entry, slice_bytes)):
+            total += 1
+            continue
+        try:
+            with entry.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        except OSError:
+            total += 1
+    return total
+
+
 def _jobs(units: Iterable[Unit], chunk: int, **settings: object) -> Iterator[_Job]:
     """Consecutive units grouped into jobs of about ``chunk`` articles."""
     group: list[Unit] = []
@@ -219,7 +241,8 @@ def _run(job: _Job) -> Part:
             continue
         articles += found
         skipped += missed
-    return Part(tuple(articles), tuple(skipped), tuple(summaries) if job.max_chars is not None else None)
+    return Part(tuple(articles), tuple(skipped), tuple(summaries) if job.max_chars is not None else None,
+                _inputs(job))
 
 
 def _summarize(articles: Sequence[Article], max_chars: int) -> list[Summary]:
@@ -233,7 +256,7 @@ def _died(job: _Job) -> Part:
     return Part(skipped=tuple(SkippedFile(_unit_path(u), SkipKind.READ_FAILED, "process died",
                                           record=u.first if isinstance(u, Slice) else None)
                               for u in job.units if not isinstance(u, SkippedFile)) +
-                tuple(u for u in job.units if isinstance(u, SkippedFile)))
+                tuple(u for u in job.units if isinstance(u, SkippedFile)), inputs=_inputs(job))
 
 
 # --- the pool ------------------------------------------------------------------------------------
@@ -381,7 +404,8 @@ def _rescue(job: _Job, pools: _Pools, method: str) -> Part:
             log.warning("reading %s killed its process", _unit_path(unit))
             parts.append(_died(single))
     summaries = None if job.max_chars is None else tuple(s for p in parts for s in p.summaries or ())
-    return Part(tuple(a for p in parts for a in p.articles), tuple(s for p in parts for s in p.skipped), summaries)
+    return Part(tuple(a for p in parts for a in p.articles), tuple(s for p in parts for s in p.skipped), summaries,
+                _inputs(job))
 
 
 # --- the stages ----------------------------------------------------------------------------------
@@ -417,23 +441,30 @@ def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
                 **options: object) -> tuple[list[Article], list[SkippedFile]]:
     """``ingest.read_inputs`` + ``regions.resolve`` across ``workers`` processes: the articles with their
     regions, and an entry for each input or record that gave none (logged). ``progress`` is called as
-    ``progress("ingest", 0, 1)`` and ``(…, 1, 1)``: a sliced file has no count of inputs to show.
+    ``progress("ingest", inputs done, inputs)`` as each job comes back: inputs are files and the
+    records of a sliced .jsonl file (``count_inputs``).
 
     Raises:
         InputError, ValueError: as ``stream_inputs``.
     """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
+    paths = list(paths)
     parts = stream_inputs(paths, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
+    total = count_inputs(paths) if progress else 0
+    done = 0
     if progress:
-        progress("ingest", 0, 1)
+        progress("ingest", 0, total)
     for part in parts:
         articles += part.articles
         for miss in part.skipped:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
         skipped += part.skipped
-    if progress:
-        progress("ingest", 1, 1)
+        done += part.inputs
+        if progress:
+            progress("ingest", min(done, total), total)
+    if progress and done < total:
+        progress("ingest", total, total)
     return articles, skipped
 
 
@@ -477,5 +508,5 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], *, chunk: int = CHUN
     return out
 
 
-__all__ = ["CHUNK", "Part", "current_workers", "map_ordered", "read_inputs", "stream_inputs", "usable_cores",
-           "using"]
+__all__ = ["CHUNK", "Part", "count_inputs", "current_workers", "map_ordered", "read_inputs", "stream_inputs",
+           "usable_cores", "using"]

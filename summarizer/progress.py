@@ -15,7 +15,7 @@ from typing import TextIO
 Progress = Callable[[str, int, int], None]
 # What a stage counts, where it is not articles; a stage of one step (loading the model, the 综述,
 # writing the file) shows only how long it took.
-UNITS = {"ingest": "files"}
+UNITS = {"ingest": "inputs"}  # files, and the records of a large .jsonl file
 
 
 def _fmt_seconds(seconds: float) -> str:

@@ -80,6 +80,20 @@ def test_summaries_in_the_pool_are_the_extractive_engines(month: Path, monkeypat
         assert engine.summarize(articles, max_chars=80) == summaries  # the engine's own use of the pool
 
 
+def test_progress_counts_files_and_records_as_jobs_come_back(month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month in one large .jsonl file shows how far reading is, not only how long it has taken."""
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
+    calls: list[tuple[str, int, int]] = []
+    parallel.read_inputs([month], workers=1, chunk=16, progress=lambda *call: calls.append(call))
+    records = sum(1 for line in (month / "month.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
+    files = sum(1 for p in month.iterdir() if p.name != "month.jsonl")
+    total = records + files
+    assert parallel.count_inputs([month]) == total
+    assert calls[0] == ("ingest", 0, total) and calls[-1] == ("ingest", total, total)
+    done = [d for _, d, _ in calls]
+    assert len(done) > 5 and done == sorted(done)  # it moves job by job
+
+
 def test_slices_keep_record_numbers_and_line_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
     good = json.dumps({"text": SEEDS[1].read_text(encoding="utf-8")}, ensure_ascii=False)

@@ -33,7 +33,7 @@ def test_files_are_counted_as_files_and_a_one_step_stage_shows_its_time():
     report("model", 0, 1)
     clock.t += 3.25
     report("model", 1, 1)
-    assert out.getvalue().splitlines() == ["ingest: 4/4 files, 0.04/s, 1m30s", "model: done, 3.2s"]
+    assert out.getvalue().splitlines() == ["ingest: 4/4 inputs, 0.04/s, 1m30s", "model: done, 3.2s"]
 
 
 def test_short_stage_prints_nothing():
