@@ -24,6 +24,8 @@ from lxml.etree import SubElement
 _P, _PPR, _PSTYLE, _KEEP_NEXT = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:keepNext")
 _R, _RPR, _B, _T, _TAB, _BR = qn("w:r"), qn("w:rPr"), qn("w:b"), qn("w:t"), qn("w:tab"), qn("w:br")
 _VAL, _W, _TYPE, _SPACE = qn("w:val"), qn("w:w"), qn("w:type"), qn("xml:space")
+_TR, _TC, _TC_PR, _TC_W = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
+_PARAGRAPH = WD_STYLE_TYPE.PARAGRAPH
 _BREAKS_RE = re.compile(r"([\t\r\n])")  # python-docx: a tab is w:tab, a line end w:br
 # python-docx's default table look (CT_Tbl._tbl_xml): banded rows, first row and column emphasised.
 _TABLE_LOOK = (("firstColumn", "1"), ("firstRow", "1"), ("lastColumn", "0"), ("lastRow", "0"), ("noHBand", "0"),
@@ -64,7 +66,9 @@ class BodyWriter:
         ``keep_with_next``: True or False writes ``w:keepNext`` (False overrides a style that sets it).
         """
         p = SubElement(self._body if parent is None else parent, _P)
-        style_id = self.style_id(style) if style else None
+        style_id = self._style_ids.get((style, _PARAGRAPH)) if style else None
+        if style_id is None and style:
+            style_id = self.style_id(style)
         if style_id is not None or keep_with_next is not None:
             ppr = SubElement(p, _PPR)
             if style_id is not None:
@@ -106,13 +110,13 @@ class BodyWriter:
             SubElement(grid, qn("w:gridCol")).set(_W, w)
         last = len(rows)
         for n, values in enumerate([header, *rows]):
-            tr = SubElement(tbl, qn("w:tr"))
+            tr = SubElement(tbl, _TR)
             if n == 0:
                 SubElement(SubElement(tr, qn("w:trPr")), qn("w:tblHeader")).set(_VAL, "true")
             keep = keep_together and n < last
             for value, w in zip(values, twips, strict=True):
-                tc = SubElement(tr, qn("w:tc"))
-                tc_w = SubElement(SubElement(tc, qn("w:tcPr")), qn("w:tcW"))
+                tc = SubElement(tr, _TC)
+                tc_w = SubElement(SubElement(tc, _TC_PR), _TC_W)
                 tc_w.set(_TYPE, "dxa")
                 tc_w.set(_W, w)
                 # Every cell has a run, an empty one too (a cell's text is its run's).
