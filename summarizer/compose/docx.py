@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = {"plain": "plain.docx", "gongwen": "gongwen.docx"}
 DEFAULT_TEMPLATE = "plain"
 KEEP_ROWS = 10  # a region table up to this many rows is kept on one page
+TABLE_STYLE = "Table Grid"  # the tables' borders, when the template has it
 REQUIRED_STYLES = ("Title", "Subtitle", "Masthead", "TOC Heading", "toc 1", "toc 2", "Part Heading", "Heading 1",
                    "Heading 2", "Heading 3", "Normal", "Meta", "Key Figure", "Keywords", "Engine Note", "List Bullet",
                    "Table Text", "Caption", "Header", "Footer")
@@ -82,7 +83,7 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
         body.paragraph("目录", "TOC Heading")
         add_toc(body, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
         update_fields_on_open(doc)
-        _overview(body, doc, briefing)
+        _overview(body, briefing)
         method = layout.mixed_methods(briefing)
         for section in briefing.sections:
             # No page break before the news: what room the table leaves on its page is the news's (a forced
@@ -93,7 +94,7 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
                     body.paragraph(name, "Heading 2")
                 for item in city.items:
                     _add_item(body, item, method)
-        _appendix(body, doc, briefing)
+        _appendix(body, briefing)
     _properties(doc, briefing)
     doc.save(str(path))
 
@@ -138,7 +139,7 @@ def _masthead(body: BodyWriter, briefing: Briefing) -> None:
     body.paragraph(f"{briefing.unit or ''}\t{layout.chinese_date(briefing.date)}", "Masthead")
 
 
-def _overview(body: BodyWriter, doc: Any, briefing: Briefing) -> None:
+def _overview(body: BodyWriter, briefing: Briefing) -> None:
     body.paragraph(layout.OVERVIEW, "Part Heading")
     if briefing.overview:
         body.paragraph(briefing.overview.text)
@@ -162,7 +163,7 @@ def _overview(body: BodyWriter, doc: Any, briefing: Briefing) -> None:
         body.paragraph(layout.REGION_TABLE, "Caption", keep_with_next=True)
         # A table of a few rows stays on one page; a longer one may break (a long one kept whole would
         # leave the rest of its page blank).
-        _table(body, doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= KEEP_ROWS)
+        body.table(layout.REGION_HEADER, rows, (4.0, 7.5, 2.0), style=TABLE_STYLE, keep_together=len(rows) <= KEEP_ROWS)
         if note := layout.merged_note(briefing):
             body.paragraph(note, "Engine Note")
 
@@ -199,19 +200,13 @@ def _add_item(body: BodyWriter, item: BriefingItem, method: bool) -> None:
             paragraph(note, "Engine Note")
 
 
-def _appendix(body: BodyWriter, doc: Any, briefing: Briefing) -> None:
+def _appendix(body: BodyWriter, briefing: Briefing) -> None:
     body.add_paragraph(layout.APPENDIX, "Part Heading").paragraph_format.page_break_before = True
     body.paragraph(layout.SOURCES, "Heading 2")
-    _table(body, doc, layout.SOURCE_HEADER, layout.source_rows(briefing), widths=(1.2, 6.0, 2.8, 2.2, 3.8))
+    body.table(layout.SOURCE_HEADER, layout.source_rows(briefing), (1.2, 6.0, 2.8, 2.2, 3.8), style=TABLE_STYLE)
     body.paragraph(layout.SKIPPED, "Heading 2")
     if not briefing.skipped:
         body.paragraph(layout.NONE, "List Bullet")
     for skipped in briefing.skipped:
         body.paragraph(layout.skipped_line(skipped), "List Bullet")
 
-
-def _table(body: BodyWriter, doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]],
-           widths: tuple[float, ...], keep_together: bool = False) -> None:
-    # The grid carries the widths (what LibreOffice reads), and each cell too, for Word.
-    style = "Table Grid" if "Table Grid" in {s.name for s in doc.styles} else None
-    body.table(header, rows, widths, style=style, keep_together=keep_together)

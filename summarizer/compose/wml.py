@@ -1,11 +1,13 @@
 """A document body written with lxml directly: paragraphs, runs and tables appended in order.
 
-python-docx puts each new paragraph or table before the body's ``w:sectPr``, and finds that by
-searching the body's children (``insert_element_before`` → ``first_child_found_in``): n paragraphs
-cost n² steps, and a month's briefing spent most of its rendering there (3.9 ms an article at 5,000).
-``BodyWriter`` takes the ``w:sectPr`` out, appends, and puts it back last. It writes the XML
-python-docx would (``add_paragraph``, ``add_run``, ``add_table``), element and attribute order included;
-python-docx still opens the template, sets paragraph formats, adds the picture and saves.
+python-docx puts each new paragraph or table before the body's ``w:sectPr``, which it finds by
+searching the body's children (``insert_element_before`` → ``first_child_found_in``): each paragraph
+costs as much as the document is long, and a month's briefing spent most of its rendering there
+(3.9 ms an article at 5,000, issue 20). ``BodyWriter`` takes the ``w:sectPr`` out, appends, and puts
+it back last. It writes the XML python-docx's ``add_paragraph``, ``add_run`` and ``add_table`` write,
+element and attribute order included (``tests/test_compose_wml.py`` compares them), less the empty
+``w:rPr`` python-docx leaves in a table cell's run when told it is not bold. python-docx still opens the
+template, sets the odd paragraph format, adds the picture and saves.
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ class BodyWriter:
         self._body = doc.element.body
         self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self._defaults: dict[WD_STYLE_TYPE, Any] = {}
+        self._names: set[str] | None = None
 
     def style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
         """The template's id of style ``name``, None for the default style of its kind (it needs no mark),
-        as python-docx's ``get_style_id`` says; but looked up once, and the default found once a kind
-        (python-docx scans every style for it at each lookup: 4 ms, 2 ms a paragraph before the cache).
+        as python-docx's ``get_style_id`` says; but looked up once a writer, and the default found once a
+        kind (python-docx scans every style of the template for it at each lookup: 4 ms here).
 
         Raises:
             KeyError: the template has no such style.
@@ -58,6 +61,12 @@ class BodyWriter:
                 self._defaults[kind] = self._doc.styles.default(kind)
             self._style_ids[(name, kind)] = None if style == self._defaults[kind] else style.style_id
         return self._style_ids[(name, kind)]
+
+    def has_style(self, name: str) -> bool:
+        """Whether the template defines a style of that name (of any kind)."""
+        if self._names is None:
+            self._names = {s.name for s in self._doc.styles}
+        return name in self._names
 
     def paragraph(self, text: str = "", style: str | None = None, *, parent: Any = None,
                   keep_with_next: bool | None = None) -> Any:
@@ -87,15 +96,16 @@ class BodyWriter:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *,
               style: str | None = None, keep_together: bool = False) -> Any:
-        """A fixed-layout table of ``widths`` (cm) in table style ``style``: a bold header row repeated on
-        every page, then ``rows``, every cell one paragraph in Table Text.
+        """A fixed-layout table of ``widths`` (cm) in table style ``style`` (if the template has it): a bold
+        header row repeated on every page, then ``rows``, every cell one paragraph in Table Text. The
+        widths go on the grid (what LibreOffice reads) and on every cell (what Word reads).
 
         ``keep_together``: keep-with-next on every row but the last, so the table stays on one page;
         otherwise each paragraph says it need not (a table style may ask for it).
         """
         tbl = SubElement(self._body, qn("w:tbl"))
         tbl_pr = SubElement(tbl, qn("w:tblPr"))
-        if style and (style_id := self.style_id(style, WD_STYLE_TYPE.TABLE)) is not None:
+        if style and self.has_style(style) and (style_id := self.style_id(style, WD_STYLE_TYPE.TABLE)) is not None:
             SubElement(tbl_pr, qn("w:tblStyle")).set(_VAL, style_id)
         width = SubElement(tbl_pr, qn("w:tblW"))
         width.set(_TYPE, "auto")
@@ -119,7 +129,7 @@ class BodyWriter:
                 tc_w = SubElement(SubElement(tc, _TC_PR), _TC_W)
                 tc_w.set(_TYPE, "dxa")
                 tc_w.set(_W, w)
-                # Every cell has a run, an empty one too (a cell's text is its run's).
+                # Every cell gets a run, an empty one too, as python-docx's add_run("") gives.
                 run(self.paragraph(style="Table Text", parent=tc, keep_with_next=keep), value, bold=n == 0)
         return tbl
 
