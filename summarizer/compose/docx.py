@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from ..errors import OutputError
@@ -26,12 +24,14 @@ from ..types import Briefing, BriefingItem
 from . import layout
 from .chart import province_chart  # imports matplotlib only when drawing
 from .fields import add_field, add_toc, update_fields_on_open
+from .wml import BodyWriter, body_writer, run
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = {"plain": "plain.docx", "gongwen": "gongwen.docx"}
 DEFAULT_TEMPLATE = "plain"
 KEEP_ROWS = 10  # a region table up to this many rows is kept on one page
+TABLE_STYLE = "Table Grid"  # the tables' borders, when the template has it
 REQUIRED_STYLES = ("Title", "Subtitle", "Masthead", "TOC Heading", "toc 1", "toc 2", "Part Heading", "Heading 1",
                    "Heading 2", "Heading 3", "Normal", "Meta", "Key Figure", "Keywords", "Engine Note", "List Bullet",
                    "Table Text", "Caption", "Header", "Footer")
@@ -77,44 +77,26 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
         OutputError: the template is missing, unreadable or lacks a style.
     """
     doc = _open_template(template)
-    _remember_style_ids(doc)
     _page_furniture(doc, briefing.title)
-    _masthead(doc, briefing)
-    doc.add_paragraph("目录", style="TOC Heading")
-    add_toc(doc, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
-    update_fields_on_open(doc)
-    _overview(doc, briefing)
-    method = layout.mixed_methods(briefing)
-    for section in briefing.sections:
-        # No page break before the news: what room the table leaves on its page is the news's (a forced
-        # break left that page mostly blank).
-        doc.add_heading(section.name, level=1)
-        for city in section.cities:
-            if name := layout.city_heading(section, city):
-                doc.add_heading(name, level=2)
-            for item in city.items:
-                _add_item(doc, item, method)
-    _appendix(doc, briefing)
+    with body_writer(doc) as body:
+        _masthead(body, briefing)
+        body.paragraph("目录", "TOC Heading")
+        add_toc(body, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
+        update_fields_on_open(doc)
+        _overview(body, briefing)
+        method = layout.mixed_methods(briefing)
+        for section in briefing.sections:
+            # No page break before the news: what room the table leaves on its page is the news's (a forced
+            # break left that page mostly blank).
+            body.paragraph(section.name, "Heading 1")
+            for city in section.cities:
+                if name := layout.city_heading(section, city):
+                    body.paragraph(name, "Heading 2")
+                for item in city.items:
+                    _add_item(body, item, method)
+        _appendix(body, briefing)
     _properties(doc, briefing)
     doc.save(str(path))
-
-
-def _remember_style_ids(doc: Any) -> None:
-    """Look each style up once: python-docx finds a style by name by scanning every style of the
-    template twice for each paragraph (2 ms a paragraph: 14 of 16 s for 400 stories), and the styles
-    do not change while the briefing is written."""
-    part = doc.part
-    lookup = part.get_style_id
-    known: dict[tuple[str, object], str | None] = {}
-
-    def get_style_id(style: object, style_type: object) -> str | None:
-        if not isinstance(style, str):
-            return lookup(style, style_type)  # type: ignore[no-any-return]
-        if (style, style_type) not in known:
-            known[(style, style_type)] = lookup(style, style_type)
-        return known[(style, style_type)]
-
-    part.get_style_id = get_style_id
 
 
 def _properties(doc: Any, briefing: Briefing) -> None:
@@ -150,104 +132,81 @@ def _page_furniture(doc: Any, title: str) -> None:
         footer.add_run(" 页")
 
 
-def _masthead(doc: Any, briefing: Briefing) -> None:
-    doc.add_paragraph(briefing.title, style="Title")
+def _masthead(body: BodyWriter, briefing: Briefing) -> None:
+    body.paragraph(briefing.title, "Title")
     if briefing.issue:
-        doc.add_paragraph(layout.issue_label(briefing.issue), style="Subtitle")
-    doc.add_paragraph(f"{briefing.unit or ''}\t{layout.chinese_date(briefing.date)}", style="Masthead")
+        body.paragraph(layout.issue_label(briefing.issue), "Subtitle")
+    body.paragraph(f"{briefing.unit or ''}\t{layout.chinese_date(briefing.date)}", "Masthead")
 
 
-def _overview(doc: Any, briefing: Briefing) -> None:
-    doc.add_paragraph(layout.OVERVIEW, style="Part Heading")
+def _overview(body: BodyWriter, briefing: Briefing) -> None:
+    body.paragraph(layout.OVERVIEW, "Part Heading")
     if briefing.overview:
-        doc.add_paragraph(briefing.overview.text)
+        body.paragraph(briefing.overview.text)
     for note in layout.overview_notes(briefing):
-        doc.add_paragraph(note, style="Engine Note")
+        body.paragraph(note, "Engine Note")
     # The chart, then the table, then the news, with no forced breaks: a picture too tall for the room
     # left goes to the next page, so it comes right after the 综述's few lines, where the page has room;
     # the table after it flows on over pages (its header repeated), and the news follows.
     counts = layout.province_counts(briefing)
     png = province_chart(counts) if len(counts) > 1 else None  # one bar compares nothing (a province's own briefing)
     if png is not None:
-        holder = doc.add_paragraph(style="Caption")
+        holder = body.add_paragraph(style="Caption")
         holder.paragraph_format.keep_with_next = True  # the picture with its caption
         # Single spacing and a gap: LibreOffice otherwise lets the picture cover the text above.
         holder.paragraph_format.line_spacing, holder.paragraph_format.space_before = 1.0, Pt(8)
         picture = holder.add_run().add_picture(io.BytesIO(png), width=Cm(14))
         # Alt text: screen readers and text extraction get the numbers the picture shows.
         picture._inline.docPr.set("descr", "各省份新闻篇数：" + "，".join(f"{n}{c}篇" for n, c in counts))
-        doc.add_paragraph("图1　各省份新闻篇数", style="Caption")
+        body.paragraph("图1　各省份新闻篇数", "Caption")
     if rows := layout.region_rows(briefing):
-        doc.add_paragraph(layout.REGION_TABLE, style="Caption").paragraph_format.keep_with_next = True
+        body.paragraph(layout.REGION_TABLE, "Caption", keep_with_next=True)
         # A table of a few rows stays on one page; a longer one may break (a long one kept whole would
         # leave the rest of its page blank).
-        _table(doc, layout.REGION_HEADER, rows, widths=(4.0, 7.5, 2.0), keep_together=len(rows) <= KEEP_ROWS)
+        body.table(layout.REGION_HEADER, rows, (4.0, 7.5, 2.0), style=TABLE_STYLE, keep_together=len(rows) <= KEEP_ROWS)
         if note := layout.merged_note(briefing):
-            doc.add_paragraph(note, style="Engine Note")
+            body.paragraph(note, "Engine Note")
 
 
-def _add_item(doc: Any, item: BriefingItem, method: bool) -> None:
-    doc.add_heading(layout.item_title(item), level=3)
+def _add_item(body: BodyWriter, item: BriefingItem, method: bool) -> None:
+    paragraph = body.paragraph
+    paragraph(layout.item_title(item), "Heading 3")
     if meta := layout.meta_line(item):
-        doc.add_paragraph(meta, style="Meta")
+        paragraph(meta, "Meta")
     if see_also := layout.see_also(item):
-        doc.add_paragraph(see_also, style="Meta")
-    doc.add_paragraph(item.summary.text)
+        paragraph(see_also, "Meta")
+    paragraph(item.summary.text)
     if item.key_figures:
-        doc.add_paragraph(layout.FIGURES, style="Meta")
+        paragraph(layout.FIGURES, "Meta")
         for figure in item.key_figures:
-            paragraph = doc.add_paragraph(style="Key Figure")
-            paragraph.add_run(figure.text).bold = True
-            paragraph.add_run(f"　{layout.excerpt(figure)}")
+            line = paragraph(style="Key Figure")
+            run(line, figure.text, bold=True)
+            run(line, f"　{layout.excerpt(figure)}")
     if item.keywords:
-        doc.add_paragraph(layout.KEYWORDS + "、".join(item.keywords), style="Keywords")
+        paragraph(layout.KEYWORDS + "、".join(item.keywords), "Keywords")
     if note := layout.engine_note(item, method=method):
-        doc.add_paragraph(note, style="Engine Note")
+        paragraph(note, "Engine Note")
     if item.related:
-        doc.add_paragraph(layout.RELATED, style="Meta").runs[0].bold = True
+        run(paragraph(style="Meta"), layout.RELATED, bold=True)
     for related in item.related:
-        line = doc.add_paragraph(style="List Bullet")
-        line.add_run(layout.item_title(related)).bold = True
+        line = paragraph(style="List Bullet")
+        run(line, layout.item_title(related), bold=True)
         if meta := layout.meta_line(related):
-            line.add_run(f"　{meta}")
+            run(line, f"　{meta}")
         if see_also := layout.see_also(related):
-            doc.add_paragraph(see_also, style="Meta")
-        doc.add_paragraph(related.summary.text)
+            paragraph(see_also, "Meta")
+        paragraph(related.summary.text)
         if note := layout.engine_note(related, method=method):
-            doc.add_paragraph(note, style="Engine Note")
+            paragraph(note, "Engine Note")
 
 
-def _appendix(doc: Any, briefing: Briefing) -> None:
-    doc.add_paragraph(layout.APPENDIX, style="Part Heading").paragraph_format.page_break_before = True
-    doc.add_heading(layout.SOURCES, level=2)
-    _table(doc, layout.SOURCE_HEADER, layout.source_rows(briefing),
-           widths=(1.2, 6.0, 2.8, 2.2, 3.8))
-    doc.add_heading(layout.SKIPPED, level=2)
+def _appendix(body: BodyWriter, briefing: Briefing) -> None:
+    body.add_paragraph(layout.APPENDIX, "Part Heading").paragraph_format.page_break_before = True
+    body.paragraph(layout.SOURCES, "Heading 2")
+    body.table(layout.SOURCE_HEADER, layout.source_rows(briefing), (1.2, 6.0, 2.8, 2.2, 3.8), style=TABLE_STYLE)
+    body.paragraph(layout.SKIPPED, "Heading 2")
     if not briefing.skipped:
-        doc.add_paragraph(layout.NONE, style="List Bullet")
+        body.paragraph(layout.NONE, "List Bullet")
     for skipped in briefing.skipped:
-        doc.add_paragraph(layout.skipped_line(skipped), style="List Bullet")
+        body.paragraph(layout.skipped_line(skipped), "List Bullet")
 
-
-def _table(doc: Any, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...],
-           keep_together: bool = False) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    if "Table Grid" in {s.name for s in doc.styles}:
-        table.style = doc.styles["Table Grid"]
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)  # the grid LibreOffice reads; cells carry it too, for Word
-    all_rows = [(table.rows[0].cells, header)] + [(table.add_row().cells, r) for r in rows]
-    for n, (row_cells, values) in enumerate(all_rows):
-        for cell, value, width in zip(row_cells, values, widths, strict=True):
-            cell.width = Cm(width)
-            paragraph = cell.paragraphs[0]
-            paragraph.style = "Table Text"
-            paragraph.add_run(value).bold = n == 0 or None
-            # A short table stays on one page (keep-with-next on every row but the last).
-            paragraph.paragraph_format.keep_with_next = keep_together and n < len(all_rows) - 1
-    # Repeat the header row on every page the table spans.
-    trpr = table.rows[0]._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    trpr.append(flag)

@@ -222,13 +222,12 @@ def quote_around(sentence: str, focus: str, reach: int) -> str:
         return close_quotes(sentence)
     lo, hi = at - reach, at + len(focus) + reach
     edges = _clause_edges(sentence)
-    bounds = sorted(word_bounds(sentence))
     start = min((e for e in edges if lo <= e <= at), default=None)
-    if start is None:
-        start = min(b for b in bounds if b >= lo)
     end = max((e for e in edges if at + len(focus) <= e <= hi), default=None)
-    if end is None:
-        end = max(b for b in bounds if b <= hi)
+    if start is None or end is None:  # segmenting is the cost of rendering a figure: only when needed (1 in 7)
+        bounds = word_bounds(sentence)
+        start = min(b for b in bounds if b >= lo) if start is None else start
+        end = max(b for b in bounds if b <= hi) if end is None else end
     text = sentence[start:end]
     if end < len(sentence):
         text = text.rstrip(CLAUSE_MARKS + " ") + "…"
