@@ -122,3 +122,33 @@ def test_a_long_briefing_renders_every_story_in_order_with_page_setup_last(tmp_p
     assert "第一行\n第二行\t表" in [p.text for p in doc.paragraphs]
     sources = doc.tables[-1]
     assert len(sources.rows) == 301 and sources.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_a_spooled_document_is_the_document_held_whole(tmp_path, monkeypatch):
+    """Written out story by story, the document is byte for byte the one python-docx saves from one tree,
+    every other part of the file too."""
+    import zipfile
+
+    from summarizer.compose import wml
+    from summarizer.ingest import load_articles
+
+    articles = load_articles([Path(__file__).resolve().parent.parent / "seeds"])
+    result = brief(articles, backend="extractive", title="简报", unit="某单位", issue="第3期")
+    monkeypatch.setattr(wml.Spool, "BATCH", 2)  # the seeds' few stories in several batches
+    written = []
+    tostring = wml.etree.tostring
+    def counting(element, **options):
+        if element.tag == qn("w:body"):  # a batch of the spool's (python-docx serialises whole parts)
+            written.append(len(element))
+        return tostring(element, **options)
+
+    monkeypatch.setattr(wml.etree, "tostring", counting)
+    result.write(tmp_path / "spooled.docx")
+    assert len(written) >= 3 and max(written) < 60  # batch by batch, the tree stays small
+    monkeypatch.setattr(wml.Spool, "start", lambda self, writer: None)  # nothing spooled: the whole tree saved
+    result.write(tmp_path / "whole.docx")
+    with zipfile.ZipFile(tmp_path / "spooled.docx") as a, zipfile.ZipFile(tmp_path / "whole.docx") as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+    assert "<!--" not in zipfile.ZipFile(tmp_path / "spooled.docx").read("word/document.xml").decode()

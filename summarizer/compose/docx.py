@@ -24,7 +24,7 @@ from ..types import Briefing, BriefingItem
 from . import layout
 from .chart import province_chart  # imports matplotlib only when drawing
 from .fields import add_field, add_toc, update_fields_on_open
-from .wml import BodyWriter, body_writer, run
+from .wml import BodyWriter, body_writer, run, spooled
 
 log = logging.getLogger(__name__)
 
@@ -78,25 +78,28 @@ def render_docx(briefing: Briefing, path: Path, *, template: str | Path | None =
     """
     doc = _open_template(template)
     _page_furniture(doc, briefing.title)
-    with body_writer(doc) as body:
-        _masthead(body, briefing)
-        body.paragraph("目录", "TOC Heading")
-        add_toc(body, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
-        update_fields_on_open(doc)
-        _overview(body, briefing)
-        method = layout.mixed_methods(briefing)
-        for section in briefing.sections:
-            # No page break before the news: what room the table leaves on its page is the news's (a forced
-            # break left that page mostly blank).
-            body.paragraph(section.name, "Heading 1")
-            for city in section.cities:
-                if name := layout.city_heading(section, city):
-                    body.paragraph(name, "Heading 2")
-                for item in city.items:
-                    _add_item(body, item, method)
-        _appendix(body, briefing)
-    _properties(doc, briefing)
-    doc.save(str(path))
+    with spooled(doc) as spool:
+        with body_writer(doc) as body:
+            _masthead(body, briefing)
+            body.paragraph("目录", "TOC Heading")
+            add_toc(body, layout.toc_entries(briefing), levels=layout.toc_levels(briefing))
+            update_fields_on_open(doc)
+            _overview(body, briefing)
+            spool.start(body)  # the news and the appendix: written out story by story, not held as one tree
+            method = layout.mixed_methods(briefing)
+            for section in briefing.sections:
+                # No page break before the news: what room the table leaves on its page is the news's (a
+                # forced break left that page mostly blank).
+                body.paragraph(section.name, "Heading 1")
+                for city in section.cities:
+                    if name := layout.city_heading(section, city):
+                        body.paragraph(name, "Heading 2")
+                    for item in city.items:
+                        _add_item(body, item, method)
+                        spool.flush()
+            _appendix(body, briefing)
+        _properties(doc, briefing)
+        spool.save(path)
 
 
 def _properties(doc: Any, briefing: Briefing) -> None:

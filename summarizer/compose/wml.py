@@ -13,14 +13,20 @@ template, sets the odd paragraph format, adds the picture and saves.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from lxml.etree import SubElement
 
 _P, _PPR, _PSTYLE, _KEEP_NEXT = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:keepNext")
@@ -166,3 +172,84 @@ def body_writer(doc: Any) -> Iterator[BodyWriter]:
     finally:
         if sect_pr is not None:
             body.append(sect_pr)
+
+
+# The one mark in a saved document.xml where the spooled body goes (a comment no renderer writes).
+_SPOOL_MARK = "summarizer:spooled-body"
+_DOCUMENT_XML = "word/document.xml"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+class Spool:
+    """The news written out as it is finished, so a month's briefing is never held as one tree.
+
+    A briefing of 20,000 stories held as lxml elements took ~20 KB a story. From ``start`` on, the
+    writer appends to a scratch element of a document of its own (declaring only the ``w`` namespace:
+    moving elements out of the real body cost more than writing them); every ``BATCH`` stories
+    ``flush`` serialises its children, as the whole document would serialise them, into a temporary
+    file and empties it. ``save`` saves the (small) document and writes the spooled XML where the mark
+    is (``tests/test_compose_wml.py``: byte for byte the file held whole gives).
+    """
+
+    BATCH = 100  # stories written out at once: one serialisation a batch
+
+    def __init__(self, doc: Any) -> None:
+        self._doc = doc
+        self._mark: Any = None
+        self._scratch = OxmlElement("w:body", nsdecls={"w": _W_NS})
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close(), through spooled)
+        self._waiting = 0
+
+    def start(self, writer: BodyWriter) -> None:
+        """Spool what ``writer`` appends from here on; its place in the body is marked (the body's end:
+        inside ``body_writer``, before the page setup)."""
+        self._mark = etree.Comment(_SPOOL_MARK)
+        self._doc.element.body.append(self._mark)
+        writer._body = self._scratch
+
+    def flush(self, *, now: bool = False) -> None:
+        """Count a finished story; every ``BATCH`` (or ``now``) write out what the scratch holds."""
+        self._waiting += 1
+        if self._mark is None or (self._waiting < self.BATCH and not now) or not len(self._scratch):
+            return
+        self._waiting = 0
+        data = etree.tostring(self._scratch, encoding="UTF-8")
+        self._file.write(data[data.index(b">") + 1 : data.rindex(b"<")])  # without the scratch's own tags
+        self._scratch.clear()
+
+    def save(self, path: Path) -> None:
+        """The document saved at ``path`` with the spooled elements in place of the mark (as ``doc.save``
+        when nothing was spooled)."""
+        if self._mark is None:
+            self._doc.save(str(path))
+            return
+        self.flush(now=True)
+        with tempfile.TemporaryFile() as small:
+            self._doc.save(small)
+            small.seek(0)
+            with zipfile.ZipFile(small) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in source.infolist():
+                    if info.filename != _DOCUMENT_XML:
+                        out.writestr(info, source.read(info))
+                        continue
+                    head, mark, tail = source.read(info).partition(f"<!--{_SPOOL_MARK}-->".encode())
+                    if not mark:
+                        raise RuntimeError("the spool's mark is missing from the saved document")
+                    with out.open(info, "w") as document:
+                        document.write(head)
+                        self._file.seek(0)
+                        shutil.copyfileobj(self._file, document)
+                        document.write(tail)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@contextmanager
+def spooled(doc: Any) -> Iterator[Spool]:
+    """A ``Spool`` on ``doc`` (``start`` it inside ``body_writer``), its temporary file removed after."""
+    spool = Spool(doc)
+    try:
+        yield spool
+    finally:
+        spool.close()
