@@ -41,11 +41,11 @@ _MIN_IDF = 4.5
 _UNLISTED_IDF = 10.0
 
 
-def _glue(word: str, numbered: bool) -> bool:
-    """A word no keyword holds: a function word, a determiner with its measure word, an amount (五天),
-    or a word ``numbered``, glued to the number or letters beside it (the 级 of Ⅳ级, the 轮 of 十九轮,
-    the 之家 of IT之家)."""
-    if numbered or word in _FUNCTION_WORDS or word[0] == "之" or amount_word(word):
+def _glue(word: str) -> bool:
+    """A word no keyword holds: a function word, a determiner with its measure word, an amount (五天).
+    A word glued to the number or letters beside it (the 级 of Ⅳ级, the 轮 of 十九轮, the 之家 of IT之家)
+    is glue there too (``_spans``)."""
+    if word in _FUNCTION_WORDS or word[0] == "之" or amount_word(word):
         return True
     return word in FUNCTION_CHARS if len(word) == 1 else len(word) == 2 and word[0] in _DEMONSTRATIVES
 
@@ -53,44 +53,50 @@ def _glue(word: str, numbered: bool) -> bool:
 def _spans(text: str) -> list[list[tuple[int, int, bool]]]:
     """Per CJK run of ``text``: its words as (start, end, glue) offsets into ``text``."""
     out = []
+    cut: dict[str, list[str]] = {}  # runs said twice in one text (a title repeated as its lead) cut once
+    glue_of: dict[str, bool] = {}  # and its words judged once
     for m in _RUN_RE.finditer(text):
-        pos, spans = m.start(), []
-        words = segment(m.group())
+        run = m.group()
+        if (words := cut.get(run)) is None:
+            words = cut[run] = segment(run)
+        pos, last, spans = m.start(), len(words) - 1, []
         for k, word in enumerate(words):
             end = pos + len(word)
             numbered = ((k == 0 and pos > 0 and text[pos - 1].isalnum())
-                        or (k == len(words) - 1 and end < len(text) and text[end].isalnum()
+                        or (k == last and end < len(text) and text[end].isalnum()
                             and not _DATE_AFTER_RE.match(text, end))
                         or (k > 0 and len(word) == 1 and set(words[k - 1]) <= _NUMERALS))
-            spans.append((pos, end, _glue(word, numbered)))
+            if numbered:
+                glue = True
+            elif (glue := glue_of.get(word)) is None:
+                glue = glue_of[word] = _glue(word)
+            spans.append((pos, end, glue))
             pos = end
         out.append(spans)
     return out
 
 
-def _edge_stop(gram: str, first: str, last: str) -> bool:
-    """True when ``gram`` opens or closes on a stop word (谢谢你们送来, 积极配合), or, made of several words,
-    on a single character (区 of 延庆区人民政府, 下 of 地下停车场 read as 低洼地|下|停车场)."""
-    if len(first) < len(gram) and (len(first) == 1 or len(last) == 1):
-        return True
-    stop = stopwords()
+def _stop_edge(gram: str, stop: frozenset[str]) -> bool:
+    """True when ``gram`` opens or closes on a stop word (谢谢你们送来, 积极配合)."""
     return any(gram[:n] in stop or gram[-n:] in stop for n in range(2, min(len(gram), 4) + 1))
 
 
 def _whole_counts(spans: list[list[tuple[int, int, bool]]], text: str) -> Counter[str]:
-    """How often each run of 2–6 characters occurs in ``text`` as whole words without glue."""
+    """How often each run of 2–6 characters occurs in ``text`` as whole words without glue and, made of
+    several words, not opening or closing on a single character (区 of 延庆区人民政府, 下 of 地下停车场
+    read as 低洼地|下|停车场)."""
     whole: Counter[str] = Counter()
     for run in spans:
-        for i, (start, _, glue) in enumerate(run):
+        for i, (start, first_end, glue) in enumerate(run):
             if glue:
                 continue
+            single_first = first_end - start == 1
             for j in range(i, len(run)):
-                end, glue = run[j][1], run[j][2]
+                word_start, end, glue = run[j]
                 if glue or end - start > _MAX_LEN:
                     break
-                gram = text[start:end]
-                if len(gram) >= _MIN_LEN and not _edge_stop(gram, text[start:run[i][1]], text[run[j][0]:end]):
-                    whole[gram] += 1
+                if end - start >= _MIN_LEN and (j == i or not (single_first or end - word_start == 1)):
+                    whole[text[start:end]] += 1
     return whole
 
 
@@ -153,10 +159,14 @@ def _terms(text: str) -> dict[str, int]:
     spans = _spans(text)
     free = [(s, e) for run in spans for s, e, glue in run if not glue]
     words = ({s for s, e in free if e - s == 1}, {s for s, _ in free}, {e for _, e in free})
+    stop = stopwords()
     out = {}
     for gram, whole in _whole_counts(spans, text).items():
+        # whole in most of at least two occurrences: a gram found whole once is never a candidate
+        if whole < 2 or _stop_edge(gram, stop):
+            continue
         total = text.count(gram)
-        if total < 2 or 2 * whole <= total or not _term_like(gram):
+        if 2 * whole <= total or not _term_like(gram):
             continue
         if (term := _grown(gram, text, words)) is not None and _term_like(term):
             out[term] = text.count(term)
