@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..facts import amount_word
 from ..lexicon import stopwords, word_idf
@@ -35,6 +36,9 @@ _NUMERALS = set("零〇一二两三四五六七八九十百千万亿几数第")
 _DATE_AFTER_RE = re.compile(r"\d{1,2}[日月]")
 _MIN_LEN, _MAX_LEN = 2, 6
 _MAX_GROWN = 8  # a repeat always part of a longer one grows into it up to this length
+_CONTEXT = 4  # characters either side that make two occurrences of a term two passages
+# Function characters that stand beside any noun (的河马, 被洪水围困): a term always beside one is still whole.
+_COMMONEST = set("的了着过和与及或在是被把")
 # A listed word more common than this (记者 4.3, 工作 4.2, 表示 3.9, 中国 3.0) says nothing about one story.
 _MIN_IDF = 4.5
 # IDF of a term the word list lacks (a name: 蒋振岭, 悦山国际小区): as specific as a rare listed word.
@@ -108,8 +112,30 @@ def _occurrences(gram: str, text: str) -> list[int]:
     return out
 
 
-# Offsets of the one-character words that are not glue, and the starts and ends of words that are not.
-_Words = tuple[set[int], set[int], set[int]]
+class _Words(NamedTuple):
+    """Offsets of the segmentation's words in one text."""
+
+    singles: set[int]  # one-character words that are not glue
+    starts: set[int]  # starts and ends of words that are not glue
+    ends: set[int]
+    bounds: set[int]  # starts and ends of every word, glue too (于 of 于|胜涛)
+    guessed: set[int]  # starts and ends of words the list lacks (德建信 of 贝莱|德建信: a guess at a name)
+
+
+def _words(spans: list[list[tuple[int, int, bool]]], text: str) -> _Words:
+    words = _Words(set(), set(), set(), set(), set())
+    idf = word_idf()
+    for run in spans:
+        for s, e, glue in run:
+            words.bounds.update((s, e))
+            if not glue:
+                words.starts.add(s)
+                words.ends.add(e)
+                if e - s == 1:
+                    words.singles.add(s)
+            if e - s > 1 and text[s:e] not in idf:
+                words.guessed.update((s, e))
+    return words
 
 
 def _orphan(positions: list[int], text: str, singles: set[int]) -> str | None:
@@ -124,22 +150,44 @@ def _orphan(positions: list[int], text: str, singles: set[int]) -> str | None:
 def _grown(gram: str, text: str, words: _Words) -> str | None:
     """``gram`` grown into the orphan characters it always stands beside (斯克 → 马斯克), or None when
     the grown run is not whole words, or is still always followed or preceded by one character (作家肖
-    of 作家肖复兴: the orphan belonged to the word after it)."""
-    singles, starts, ends = words
+    of 作家肖复兴: the orphan belonged to the word after it), or ``gram`` is cut where the text never
+    shows it ends (``_cut_short``)."""
     at = _occurrences(gram, text)
     grown = gram
     while len(grown) < _MAX_GROWN:
-        if (c := _orphan([i - 1 for i in at], text, singles)) is not None:
+        if (c := _orphan([i - 1 for i in at], text, words.singles)) is not None:
             grown, at = c + grown, [i - 1 for i in at]
-        elif (c := _orphan([i + len(grown) for i in at], text, singles)) is not None:
+        elif (c := _orphan([i + len(grown) for i in at], text, words.singles)) is not None:
             grown = grown + c
         else:
             break
     if grown == gram:
-        return gram
+        return None if _cut_short(gram, at, text, words) else gram
     if _constant([i - 1 for i in at], text) or _constant([i + len(grown) for i in at], text):
         return None
-    return grown if 2 * sum(i in starts and i + len(grown) in ends for i in at) > len(at) else None
+    return grown if 2 * sum(i in words.starts and i + len(grown) in words.ends for i in at) > len(at) else None
+
+
+def _cut_short(gram: str, at: list[int], text: str, words: _Words) -> bool:
+    """Whether ``gram`` (at offsets ``at``) stops, on one side, where the word list does not vouch for an
+    edge and the text always writes the same character beside it: a piece of a longer name. Unvouched
+    are the edge of a word the list lacks (德建信 of 贝莱|德建信理财: a guess at a name) and, in three
+    passages or more, the edges of a term of two characters, the shape of most of a name cut short
+    (新发 of 新发|地, 贝莱 of 贝莱|德). Beside the commonest function characters (的, 和, 在) nothing is
+    proved: they stand beside any noun (的河马, 被洪水围困)."""
+    short = len(gram) == 2 and _passages(gram, text) > 2
+    for beside, edge in (([i - 1 for i in at], at), ([i + len(gram) for i in at], [i + len(gram) for i in at])):
+        if (_constant(beside, text) and text[beside[0]] not in _COMMONEST
+                and (short or all(i in words.guessed for i in edge))):
+            return True
+    return False
+
+
+def _passages(term: str, text: str) -> int:
+    """In how many different passages ``term`` occurs: a passage said twice (a title repeated as the
+    lead's first sentence) is one repeat, and shows nothing about where the term begins or ends."""
+    n = len(term)
+    return len({(text[max(0, i - _CONTEXT):i], text[i + n:i + n + _CONTEXT]) for i in _occurrences(term, text)})
 
 
 def _constant(positions: list[int], text: str) -> bool:
@@ -157,8 +205,7 @@ def _terms(text: str) -> dict[str, int]:
     """Candidate terms and how often they occur: repeated, whole in most occurrences (grown into the
     orphan characters beside them), term-like."""
     spans = _spans(text)
-    free = [(s, e) for run in spans for s, e, glue in run if not glue]
-    words = ({s for s, e in free if e - s == 1}, {s for s, _ in free}, {e for _, e in free})
+    words = _words(spans, text)
     stop = stopwords()
     out = {}
     for gram, whole in _whole_counts(spans, text).items():
@@ -168,7 +215,7 @@ def _terms(text: str) -> dict[str, int]:
         total = text.count(gram)
         if 2 * whole <= total or not _term_like(gram):
             continue
-        if (term := _grown(gram, text, words)) is not None and _term_like(term):
+        if (term := _grown(gram, text, words)) is not None and _term_like(term) and _passages(term, text) > 1:
             out[term] = text.count(term)
     return out
 
