@@ -37,6 +37,7 @@ _DATE_AFTER_RE = re.compile(r"\d{1,2}[日月]")
 _MIN_LEN, _MAX_LEN = 2, 6
 _MAX_GROWN = 8  # a repeat always part of a longer one grows into it up to this length
 _CONTEXT = 4  # characters either side that make two occurrences of a term two passages
+_BREAK_RE = re.compile(r"[^\w]")  # where a passage's context stops: punctuation, spaces, line ends
 # Function characters that stand beside any noun (的河马, 被洪水围困): a term always beside one is still whole.
 _COMMONEST = set("的了着过和与及或在是被把")
 # A listed word more common than this (记者 4.3, 工作 4.2, 表示 3.9, 中国 3.0) says nothing about one story.
@@ -169,25 +170,30 @@ def _grown(gram: str, text: str, words: _Words) -> str | None:
 
 
 def _cut_short(gram: str, at: list[int], text: str, words: _Words) -> bool:
-    """Whether ``gram`` (at offsets ``at``) stops, on one side, where the word list does not vouch for an
-    edge and the text always writes the same character beside it: a piece of a longer name. Unvouched
-    are the edge of a word the list lacks (德建信 of 贝莱|德建信理财: a guess at a name) and, in three
-    passages or more, the edges of a term of two characters, the shape of most of a name cut short
-    (新发 of 新发|地, 贝莱 of 贝莱|德). Beside the commonest function characters (的, 和, 在) nothing is
-    proved: they stand beside any noun (的河马, 被洪水围困)."""
-    short = len(gram) == 2 and _passages(gram, text) > 2
+    """Whether ``gram`` (at offsets ``at``, in three passages or more) stops, on one side, where the word
+    list does not vouch for an edge and the text always writes the same character beside it: a piece of
+    a longer name. Unvouched are the edge of a word the list lacks (德建信 of 贝莱|德建信理财: a guess at a
+    name) and the edges of a term of two characters, the shape of most of a name cut short (新发 of
+    新发|地, 贝莱 of 贝莱|德). Two passages may share a neighbour by chance (业主郑萌萌 twice); beside the
+    commonest function characters (的, 和, 在) nothing is proved: they stand beside any noun (的河马)."""
+    if _passages(gram, text) < 3:
+        return False
     for beside, edge in (([i - 1 for i in at], at), ([i + len(gram) for i in at], [i + len(gram) for i in at])):
-        if (_constant(beside, text) and text[beside[0]] not in _COMMONEST
-                and (short or all(i in words.guessed for i in edge))):
+        # a measure word after a number (3名士兵, 三名士兵) is not part of what it counts
+        counted = all(i > 0 and (text[i - 1].isdigit() or text[i - 1] in _NUMERALS) for i in beside)
+        if (_constant(beside, text) and text[beside[0]] not in _COMMONEST and not counted
+                and (len(gram) == 2 or all(i in words.guessed for i in edge))):
             return True
     return False
 
 
 def _passages(term: str, text: str) -> int:
-    """In how many different passages ``term`` occurs: a passage said twice (a title repeated as the
-    lead's first sentence) is one repeat, and shows nothing about where the term begins or ends."""
+    """In how many different passages ``term`` occurs: the same characters either side of it, up to a
+    punctuation mark or line end, make one passage said twice (a title repeated as the lead's first
+    sentence), which is one repeat and shows nothing about where the term begins or ends."""
     n = len(term)
-    return len({(text[max(0, i - _CONTEXT):i], text[i + n:i + n + _CONTEXT]) for i in _occurrences(term, text)})
+    return len({(_BREAK_RE.split(text[max(0, i - _CONTEXT):i])[-1], _BREAK_RE.split(text[i + n:i + n + _CONTEXT])[0])
+                for i in _occurrences(term, text)})
 
 
 def _constant(positions: list[int], text: str) -> bool:
