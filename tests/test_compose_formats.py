@@ -168,7 +168,7 @@ def test_a_term_always_beside_the_same_character_where_the_word_list_cannot_tell
     # 贝莱德建信理财 is read 贝莱|德建信|理财: 德建信 is a guess at a word the list lacks, and both
     # pieces are always written beside the character the other holds.
     [found] = keywords(["贝莱德建信理财首席投资官将离任。招银理财刘睿将出任贝莱德建信理财首席投资官。"
-                        "在加入贝莱德建信理财之前，刘睿任职于招银理财。"])
+                        "在加入贝莱德建信理财之前，刘睿任职于招银理财。他参与了贝莱德建信理财的筹备工作。"])
     assert "招银理财" in found and not {"贝莱", "德建信理财"} & set(found), found
     # 新发地 is read 新发|地: a two-character term beside the same character in every passage
     [found] = keywords(["记者从新发地市场获悉，新发地遍布市区的菜店持续运营。雨中的新发地，蔬菜供应充足。"])
