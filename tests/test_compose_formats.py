@@ -155,6 +155,29 @@ def test_keywords_are_whole_words_without_glue():
     assert "铁塔" in words
 
 
+def test_a_passage_said_twice_is_one_repeat():
+    # The title comes back as the lead's first sentence: its pieces are repeated only by the copy, and
+    # the segmentation's cut of it (城乡建设|委会 of 城乡建设委|会同) is not shown right by the text.
+    title = "市住房城乡建设委会同市住房资金管理中心紧急下发通知"
+    [found] = keywords([f"{title}\n{title}，要求各区做好防汛。各区防汛工作由区政府负责，防汛物资已到位。"])
+    assert "防汛" in found
+    assert not {"城乡建设委会", "城乡建设"} & set(found), found
+
+
+def test_a_term_always_beside_the_same_character_where_the_word_list_cannot_tell_is_no_keyword():
+    # 贝莱德建信理财 is read 贝莱|德建信|理财: 德建信 is a guess at a word the list lacks, and both
+    # pieces are always written beside the character the other holds.
+    [found] = keywords(["贝莱德建信理财首席投资官将离任。招银理财刘睿将出任贝莱德建信理财首席投资官。"
+                        "在加入贝莱德建信理财之前，刘睿任职于招银理财。他参与了贝莱德建信理财的筹备工作。"])
+    assert "招银理财" in found and not {"贝莱", "德建信理财"} & set(found), found
+    # 新发地 is read 新发|地: a two-character term beside the same character in every passage
+    [found] = keywords(["记者从新发地市场获悉，新发地遍布市区的菜店持续运营。雨中的新发地，蔬菜供应充足。"])
+    assert "新发" not in found, found
+    # beside the commonest function characters (的) a term is still a term
+    [found] = keywords(["动物园的河马生了宝宝。游客都来看新生的河马，饲养员说，这头小的河马很健康。"])
+    assert found == ["河马"]
+
+
 def test_seed_keywords_do_not_straddle_words(seed_articles):
     found = {w for ws in keywords([f"{a.title}\n{a.text}" for a in seed_articles]) for w in ws}
     assert {"物业行业", "伊斯兰饭庄"} <= found

@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..facts import amount_word
 from ..lexicon import stopwords, word_idf
@@ -35,17 +36,20 @@ _NUMERALS = set("零〇一二两三四五六七八九十百千万亿几数第")
 _DATE_AFTER_RE = re.compile(r"\d{1,2}[日月]")
 _MIN_LEN, _MAX_LEN = 2, 6
 _MAX_GROWN = 8  # a repeat always part of a longer one grows into it up to this length
+_CONTEXT = 2  # characters either side that make two occurrences two passages (a copied title may differ before)
+# Function characters that stand beside any noun (的河马, 被洪水围困): a term always beside one is still whole.
+_COMMONEST = set("的了着过和与及或在是被把")
 # A listed word more common than this (记者 4.3, 工作 4.2, 表示 3.9, 中国 3.0) says nothing about one story.
 _MIN_IDF = 4.5
 # IDF of a term the word list lacks (a name: 蒋振岭, 悦山国际小区): as specific as a rare listed word.
 _UNLISTED_IDF = 10.0
 
 
-def _glue(word: str, numbered: bool) -> bool:
-    """A word no keyword holds: a function word, a determiner with its measure word, an amount (五天),
-    or a word ``numbered``, glued to the number or letters beside it (the 级 of Ⅳ级, the 轮 of 十九轮,
-    the 之家 of IT之家)."""
-    if numbered or word in _FUNCTION_WORDS or word[0] == "之" or amount_word(word):
+def _glue(word: str) -> bool:
+    """A word no keyword holds: a function word, a determiner with its measure word, an amount (五天).
+    A word glued to the number or letters beside it (the 级 of Ⅳ级, the 轮 of 十九轮, the 之家 of IT之家)
+    is glue there too (``_spans``)."""
+    if word in _FUNCTION_WORDS or word[0] == "之" or amount_word(word):
         return True
     return word in FUNCTION_CHARS if len(word) == 1 else len(word) == 2 and word[0] in _DEMONSTRATIVES
 
@@ -53,44 +57,50 @@ def _glue(word: str, numbered: bool) -> bool:
 def _spans(text: str) -> list[list[tuple[int, int, bool]]]:
     """Per CJK run of ``text``: its words as (start, end, glue) offsets into ``text``."""
     out = []
+    cut: dict[str, list[str]] = {}  # runs said twice in one text (a title repeated as its lead) cut once
+    glue_of: dict[str, bool] = {}  # and its words judged once
     for m in _RUN_RE.finditer(text):
-        pos, spans = m.start(), []
-        words = segment(m.group())
+        run = m.group()
+        if (words := cut.get(run)) is None:
+            words = cut[run] = segment(run)
+        pos, last, spans = m.start(), len(words) - 1, []
         for k, word in enumerate(words):
             end = pos + len(word)
             numbered = ((k == 0 and pos > 0 and text[pos - 1].isalnum())
-                        or (k == len(words) - 1 and end < len(text) and text[end].isalnum()
+                        or (k == last and end < len(text) and text[end].isalnum()
                             and not _DATE_AFTER_RE.match(text, end))
                         or (k > 0 and len(word) == 1 and set(words[k - 1]) <= _NUMERALS))
-            spans.append((pos, end, _glue(word, numbered)))
+            if numbered:
+                glue = True
+            elif (glue := glue_of.get(word)) is None:
+                glue = glue_of[word] = _glue(word)
+            spans.append((pos, end, glue))
             pos = end
         out.append(spans)
     return out
 
 
-def _edge_stop(gram: str, first: str, last: str) -> bool:
-    """True when ``gram`` opens or closes on a stop word (谢谢你们送来, 积极配合), or, made of several words,
-    on a single character (区 of 延庆区人民政府, 下 of 地下停车场 read as 低洼地|下|停车场)."""
-    if len(first) < len(gram) and (len(first) == 1 or len(last) == 1):
-        return True
-    stop = stopwords()
+def _stop_edge(gram: str, stop: frozenset[str]) -> bool:
+    """True when ``gram`` opens or closes on a stop word (谢谢你们送来, 积极配合)."""
     return any(gram[:n] in stop or gram[-n:] in stop for n in range(2, min(len(gram), 4) + 1))
 
 
 def _whole_counts(spans: list[list[tuple[int, int, bool]]], text: str) -> Counter[str]:
-    """How often each run of 2–6 characters occurs in ``text`` as whole words without glue."""
+    """How often each run of 2–6 characters occurs in ``text`` as whole words without glue and, made of
+    several words, not opening or closing on a single character (区 of 延庆区人民政府, 下 of 地下停车场
+    read as 低洼地|下|停车场)."""
     whole: Counter[str] = Counter()
     for run in spans:
-        for i, (start, _, glue) in enumerate(run):
+        for i, (start, first_end, glue) in enumerate(run):
             if glue:
                 continue
+            single_first = first_end - start == 1
             for j in range(i, len(run)):
-                end, glue = run[j][1], run[j][2]
+                word_start, end, glue = run[j]
                 if glue or end - start > _MAX_LEN:
                     break
-                gram = text[start:end]
-                if len(gram) >= _MIN_LEN and not _edge_stop(gram, text[start:run[i][1]], text[run[j][0]:end]):
-                    whole[gram] += 1
+                if end - start >= _MIN_LEN and (j == i or not (single_first or end - word_start == 1)):
+                    whole[text[start:end]] += 1
     return whole
 
 
@@ -102,8 +112,30 @@ def _occurrences(gram: str, text: str) -> list[int]:
     return out
 
 
-# Offsets of the one-character words that are not glue, and the starts and ends of words that are not.
-_Words = tuple[set[int], set[int], set[int]]
+class _Words(NamedTuple):
+    """Offsets of the segmentation's words in one text."""
+
+    singles: set[int]  # one-character words that are not glue
+    starts: set[int]  # starts and ends of words that are not glue
+    ends: set[int]
+    bounds: set[int]  # starts and ends of every word, glue too (于 of 于|胜涛)
+    guessed: set[int]  # starts and ends of words the list lacks (德建信 of 贝莱|德建信: a guess at a name)
+
+
+def _words(spans: list[list[tuple[int, int, bool]]], text: str) -> _Words:
+    words = _Words(set(), set(), set(), set(), set())
+    idf = word_idf()
+    for run in spans:
+        for s, e, glue in run:
+            words.bounds.update((s, e))
+            if not glue:
+                words.starts.add(s)
+                words.ends.add(e)
+                if e - s == 1:
+                    words.singles.add(s)
+            if e - s > 1 and text[s:e] not in idf:
+                words.guessed.update((s, e))
+    return words
 
 
 def _orphan(positions: list[int], text: str, singles: set[int]) -> str | None:
@@ -118,22 +150,49 @@ def _orphan(positions: list[int], text: str, singles: set[int]) -> str | None:
 def _grown(gram: str, text: str, words: _Words) -> str | None:
     """``gram`` grown into the orphan characters it always stands beside (斯克 → 马斯克), or None when
     the grown run is not whole words, or is still always followed or preceded by one character (作家肖
-    of 作家肖复兴: the orphan belonged to the word after it)."""
-    singles, starts, ends = words
+    of 作家肖复兴: the orphan belonged to the word after it), or ``gram`` is cut where the text never
+    shows it ends (``_cut_short``)."""
     at = _occurrences(gram, text)
     grown = gram
     while len(grown) < _MAX_GROWN:
-        if (c := _orphan([i - 1 for i in at], text, singles)) is not None:
+        if (c := _orphan([i - 1 for i in at], text, words.singles)) is not None:
             grown, at = c + grown, [i - 1 for i in at]
-        elif (c := _orphan([i + len(grown) for i in at], text, singles)) is not None:
+        elif (c := _orphan([i + len(grown) for i in at], text, words.singles)) is not None:
             grown = grown + c
         else:
             break
     if grown == gram:
-        return gram
+        return None if _cut_short(gram, at, text, words) else gram
     if _constant([i - 1 for i in at], text) or _constant([i + len(grown) for i in at], text):
         return None
-    return grown if 2 * sum(i in starts and i + len(grown) in ends for i in at) > len(at) else None
+    return grown if 2 * sum(i in words.starts and i + len(grown) in words.ends for i in at) > len(at) else None
+
+
+def _cut_short(gram: str, at: list[int], text: str, words: _Words) -> bool:
+    """Whether ``gram`` (at offsets ``at``, in three passages or more) stops, on one side, where the word
+    list does not vouch for an edge and the text always writes the same character beside it: a piece of
+    a longer name. Unvouched are the edge of a word the list lacks (德建信 of 贝莱|德建信理财: a guess at a
+    name) and the edges of a term of two characters, the shape of most of a name cut short (新发 of
+    新发|地, 贝莱 of 贝莱|德). Two passages may share a neighbour by chance (业主郑萌萌 twice); beside the
+    commonest function characters (的, 和, 在) nothing is proved: they stand beside any noun (的河马)."""
+    if _passages(gram, text) < 3:
+        return False
+    for beside, edge in (([i - 1 for i in at], at), ([i + len(gram) for i in at], [i + len(gram) for i in at])):
+        # a measure word after a number (3名士兵, 三名士兵) is not part of what it counts
+        counted = all(i > 0 and (text[i - 1].isdigit() or text[i - 1] in _NUMERALS) for i in beside)
+        if (_constant(beside, text) and text[beside[0]] not in _COMMONEST and not counted
+                and (len(gram) == 2 or all(i in words.guessed for i in edge))):
+            return True
+    return False
+
+
+def _passages(term: str, text: str) -> int:
+    """In how many different passages ``term`` occurs: the same characters either side of it, within its
+    line, make one passage said twice (a title repeated as the lead's first sentence), which is one
+    repeat and shows nothing about where the term begins or ends."""
+    n = len(term)
+    return len({(text[max(0, i - _CONTEXT):i].rpartition("\n")[2], text[i + n:i + n + _CONTEXT].partition("\n")[0])
+                for i in _occurrences(term, text)})
 
 
 def _constant(positions: list[int], text: str) -> bool:
@@ -151,14 +210,17 @@ def _terms(text: str) -> dict[str, int]:
     """Candidate terms and how often they occur: repeated, whole in most occurrences (grown into the
     orphan characters beside them), term-like."""
     spans = _spans(text)
-    free = [(s, e) for run in spans for s, e, glue in run if not glue]
-    words = ({s for s, e in free if e - s == 1}, {s for s, _ in free}, {e for _, e in free})
+    words = _words(spans, text)
+    stop = stopwords()
     out = {}
     for gram, whole in _whole_counts(spans, text).items():
-        total = text.count(gram)
-        if total < 2 or 2 * whole <= total or not _term_like(gram):
+        # whole in most of at least two occurrences: a gram found whole once is never a candidate
+        if whole < 2 or _stop_edge(gram, stop):
             continue
-        if (term := _grown(gram, text, words)) is not None and _term_like(term):
+        total = text.count(gram)
+        if 2 * whole <= total or not _term_like(gram):
+            continue
+        if (term := _grown(gram, text, words)) is not None and _term_like(term) and _passages(term, text) > 1:
             out[term] = text.count(term)
     return out
 
