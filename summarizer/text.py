@@ -336,7 +336,7 @@ def _least_cost(run: str) -> list[str]:
     """``run`` cut into listed words (or single characters) with the least total IDF, last word first."""
     from .lexicon import word_idf  # the word list is read on first use
 
-    idf, prefixes = word_idf(), _word_prefixes()
+    get, prefixes = word_idf().get, _word_prefixes()
     n = len(run)
     best = [0.0] + [math.inf] * n
     start = [0] * (n + 1)
@@ -344,11 +344,15 @@ def _least_cost(run: str) -> list[str]:
     # trying every length up to _MAX_WORD, in the same order per end (ties go to the earliest start).
     for begin in range(n):
         base = best[begin]
-        for end in range(begin + 1, min(n, begin + _MAX_WORD) + 1):
+        char = run[begin]
+        if (total := base + get(char, _UNKNOWN)) < best[begin + 1]:  # a character is always a piece
+            best[begin + 1], start[begin + 1] = total, begin
+        if char not in prefixes:
+            continue
+        for end in range(begin + 2, min(n, begin + _MAX_WORD) + 1):
             piece = run[begin:end]
-            cost = idf.get(piece, _UNKNOWN if end - begin == 1 else None)
-            if cost is not None and base + cost < best[end]:
-                best[end], start[end] = base + cost, begin
+            if (cost := get(piece)) is not None and (total := base + cost) < best[end]:
+                best[end], start[end] = total, begin
             if piece not in prefixes:
                 break
     words: list[str] = []
