@@ -59,14 +59,8 @@ def _spans(text: str) -> list[list[tuple[int, int, bool]]]:
     out = []
     cut: dict[str, list[str]] = {}  # runs said twice in one text (a title repeated as its lead) cut once
     glue_of: dict[str, bool] = {}  # and its words judged once
-    # A run none of whose character pairs comes back elsewhere holds no repeat, so no term: not cut at all
-    # (every occurrence of a repeated gram, and what stands beside it, lies in a run that has one).
-    pairs = Counter(text[i:i + 2] for i in range(len(text) - 1))
     for m in _RUN_RE.finditer(text):
         run = m.group()
-        if not any(pairs[run[k:k + 2]] > 1 for k in range(len(run) - 1)):
-            out.append([])
-            continue
         if (words := cut.get(run)) is None:
             words = cut[run] = segment(run)
         pos, last, spans = m.start(), len(words) - 1, []
