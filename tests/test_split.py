@@ -120,3 +120,28 @@ def test_cli_split_by_and_workers(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--split-by 'county'" in bad.output
     zero = runner.invoke(app, ["brief", str(SEEDS), "--workers", "0"])
     assert zero.exit_code == 2
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".md", ".json"])
+def test_parts_go_to_their_renderers_without_bodies_and_print_the_same(tmp_path: Path, suffix: str) -> None:
+    """No renderer prints an article's body: a part sent to its worker without them (half the bytes of a
+    month's province) gives the file it gives with them, reprints and cleaning notes included."""
+    import dataclasses
+    import zipfile
+
+    from summarizer import brief, load_articles
+    from summarizer.compose import write_briefing
+    from summarizer.compose.split import _without_bodies
+
+    articles = load_articles([SEEDS])
+    copy = dataclasses.replace(articles[0], source="转载网", path=Path("copy.txt"))  # a reprint of the first
+    result = brief([*articles, copy], backend="extractive", title="简报")
+    assert any(i.reprints for i in result.items) and any(i.article.removals for i in result.items)
+    bare = _without_bodies(result)
+    assert all(i.article.text == "" and all(r.text == "" for r in i.reprints) for i in bare.items)
+    a, b = write_briefing(result, tmp_path / f"full{suffix}"), write_briefing(bare, tmp_path / f"bare{suffix}")
+    if suffix == ".docx":
+        with zipfile.ZipFile(a) as full, zipfile.ZipFile(b) as without:
+            assert [(n, full.read(n)) for n in full.namelist()] == [(n, without.read(n)) for n in without.namelist()]
+    else:
+        assert a.read_bytes() == b.read_bytes()
