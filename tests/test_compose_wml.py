@@ -134,7 +134,8 @@ def test_a_spooled_document_is_the_document_held_whole(tmp_path, monkeypatch):
 
     articles = load_articles([Path(__file__).resolve().parent.parent / "seeds"])
     result = brief(articles, backend="extractive", title="简报", unit="某单位", issue="第3期")
-    monkeypatch.setattr(wml.Spool, "BATCH", 2)  # the seeds' few stories in several batches
+    monkeypatch.setattr(wml.Spool, "BATCH", 2)  # the seeds' few stories in several batches,
+    monkeypatch.setattr(wml.Spool, "ROWS", 2)  # the list of sources too
     written = []
     tostring = wml.etree.tostring
     def counting(element, **options):
@@ -143,7 +144,11 @@ def test_a_spooled_document_is_the_document_held_whole(tmp_path, monkeypatch):
         return tostring(element, **options)
 
     monkeypatch.setattr(wml.etree, "tostring", counting)
+    streamed = []
+    stream = wml.Spool.stream
+    monkeypatch.setattr(wml.Spool, "stream", lambda self, *a: streamed.append(a[0]) or stream(self, *a))
     result.write(tmp_path / "spooled.docx")
+    assert [e.tag for e in streamed] == [qn("w:tbl")]  # the list of sources, row batch by row batch
     assert len(written) >= 3 and max(written) < 60  # batch by batch, the tree stays small
     monkeypatch.setattr(wml.Spool, "start", lambda self, writer: None)  # nothing spooled: the whole tree saved
     result.write(tmp_path / "whole.docx")

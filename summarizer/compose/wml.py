@@ -12,14 +12,15 @@ template, sets the odd paragraph format, adds the picture and saves.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
@@ -34,6 +35,7 @@ _R, _RPR, _B, _T, _TAB, _BR = qn("w:r"), qn("w:rPr"), qn("w:b"), qn("w:t"), qn("
 _VAL, _W, _TYPE, _SPACE = qn("w:val"), qn("w:w"), qn("w:type"), qn("xml:space")
 _TR, _TC, _TC_PR, _TC_W = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:tcW")
 _PARAGRAPH = WD_STYLE_TYPE.PARAGRAPH
+T = TypeVar("T")
 _BREAKS_RE = re.compile(r"([\t\r\n])")  # python-docx: a tab is w:tab, a line end w:br
 # python-docx's default table look (CT_Tbl._tbl_xml): banded rows, first row and column emphasised.
 _TABLE_LOOK = (("firstColumn", "1"), ("firstRow", "1"), ("lastColumn", "0"), ("lastRow", "0"), ("noHBand", "0"),
@@ -49,6 +51,7 @@ class BodyWriter:
         self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self._defaults: dict[WD_STYLE_TYPE, Any] = {}
         self._names: set[str] | None = None
+        self.spool: Spool | None = None  # set by Spool.start: long tables are written out as they grow
 
     def style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
         """The template's id of style ``name``, None for the default style of its kind (it needs no mark),
@@ -125,8 +128,10 @@ class BodyWriter:
         for w in twips:
             SubElement(grid, qn("w:gridCol")).set(_W, w)
         last = len(rows)
-        for n, values in enumerate([header, *rows]):
-            tr = SubElement(tbl, _TR)
+
+        def row(parent: Any, numbered: tuple[int, Sequence[str]]) -> None:
+            n, values = numbered
+            tr = SubElement(parent, _TR)
             if n == 0:
                 SubElement(SubElement(tr, qn("w:trPr")), qn("w:tblHeader")).set(_VAL, "true")
             keep = keep_together and n < last
@@ -137,6 +142,13 @@ class BodyWriter:
                 tc_w.set(_W, w)
                 # Every cell gets a run, an empty one too, as python-docx's add_run("") gives.
                 run(self.paragraph(style="Table Text", parent=tc, keep_with_next=keep), value, bold=n == 0)
+
+        numbered = enumerate([header, *rows])
+        if self.spool is not None:  # a month's list of sources: a row is ~12 KB as lxml elements
+            self.spool.stream(tbl, numbered, row)
+        else:
+            for each in numbered:
+                row(tbl, each)
         return tbl
 
 
@@ -192,6 +204,7 @@ class Spool:
     """
 
     BATCH = 100  # stories written out at once: one serialisation a batch
+    ROWS = 500  # rows of a long table written out at once
 
     def __init__(self, doc: Any) -> None:
         self._doc = doc
@@ -206,6 +219,7 @@ class Spool:
         self._mark = etree.Comment(_SPOOL_MARK)
         self._doc.element.body.append(self._mark)
         writer._body = self._scratch
+        writer.spool = self
 
     def flush(self, *, now: bool = False) -> None:
         """Count a finished story; every ``BATCH`` (or ``now``) write out what the scratch holds."""
@@ -213,9 +227,32 @@ class Spool:
         if self._mark is None or (self._waiting < self.BATCH and not now) or not len(self._scratch):
             return
         self._waiting = 0
+        self._file.write(self._serialised())
+
+    def stream(self, element: Any, items: Iterable[T], build: Callable[[Any, T], None]) -> None:
+        """``element`` (the last one written, its fixed children in place) with ``build(parent, item)``
+        called for each of ``items``, written out ``ROWS`` at a time: the element's opening part first,
+        then its new children batch by batch in a holder of the same tag, then its closing tag."""
+        close = f"</{element.prefix}:{etree.QName(element).localname}>".encode()
+        head = self._serialised()
+        if not head.endswith(close):
+            raise RuntimeError("stream: the element must be the last one written, with children")
+        self._file.write(head[: -len(close)])
+        batch = list(itertools.islice(items := iter(items), self.ROWS))
+        while batch:
+            holder = SubElement(self._scratch, element.tag)
+            for item in batch:
+                build(holder, item)
+            rows = self._serialised()
+            self._file.write(rows[rows.index(b">") + 1 : -len(close)])  # without the holder's tags
+            batch = list(itertools.islice(items, self.ROWS))
+        self._file.write(close)
+
+    def _serialised(self) -> bytes:
+        """What the scratch holds, serialised without its own tags; the scratch emptied."""
         data = etree.tostring(self._scratch, encoding="UTF-8")
-        self._file.write(data[data.index(b">") + 1 : data.rindex(b"<")])  # without the scratch's own tags
         self._scratch.clear()
+        return data[data.index(b">") + 1 : data.rindex(b"<")]
 
     def save(self, path: Path) -> None:
         """The document saved at ``path`` with the spooled elements in place of the mark (as ``doc.save``
