@@ -159,3 +159,5 @@ def test_japanese_and_korean_lines_stay_while_the_traditional_article_is_convert
     japanese = "東京都の國立博物館で展示會が開かれました。"
     assert to_simplified(japanese) == japanese
     assert to_simplified(page + "\n" + japanese).split("\n")[-1] == japanese
+    document = f"{japanese}\n東京都國立博物館\n{japanese}"  # a Japanese text's kanji-only line stays too
+    assert to_simplified(document) == document

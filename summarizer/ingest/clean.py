@@ -260,14 +260,17 @@ def to_simplified(text: str) -> str:
     ``tw2s`` rather than ``t2s``: t2s leaves Taiwan forms such as 看著 unconverted. But tw2s
     also turns Simplified 显著 into 显着, so it only runs on text that is Traditional (more than
     2% of its characters differ under t2s; Simplified news scores ~0, Traditional ~20%).
-    Japanese and Korean are told apart line by line (kana or Hangul over 5% of a line's Chinese
-    characters): their kanji are not Traditional Chinese, while a Taiwanese page's language menu
-    (日本語, 한국어) must not keep its article Traditional.
+    Japanese and Korean kanji are not Traditional Chinese: a text whose kana and Hangul are a fifth
+    of its Chinese characters or more (Japanese prose has about as many as kanji) is left as it is;
+    in others, a line with them over 5% of its Chinese characters is, so a Taiwanese page's language
+    menu (日本語, 한국어) does not keep its article Traditional.
     """
     if traditional_share(text) < 0.02:
         return text  # Simplified already
-    if not foreign_script_count(text):
+    if not (foreign := foreign_script_count(text)):
         return _tw2s(text)
+    if foreign >= 0.2 * cjk_count(text):
+        return text  # Japanese or Korean, its kanji-only lines (東京都) too
     return "\n".join(line if foreign_script_count(line) > 0.05 * cjk_count(line) else _tw2s(line)
                      for line in text.split("\n"))
 
