@@ -176,11 +176,23 @@ def count_inputs(paths: Iterable[str | Path], *, slice_bytes: int | None = None)
             total += 1
             continue
         try:
-            with entry.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+            total += _records(entry)
         except OSError:
             total += 1
     return total
+
+
+def _records(path: Path) -> int:
+    """Lines of ``path`` that hold something, read ``MAX_TEXT_BYTES`` at most at a time (a file that is
+    one huge line is not taken whole into memory, as ``_slices`` does not)."""
+    from .ingest.guard import MAX_TEXT_BYTES
+
+    count, inside = 0, False  # inside: the piece before did not end its line
+    with path.open("rb") as handle:
+        while piece := handle.readline(MAX_TEXT_BYTES + 1):
+            count += not inside and bool(piece.strip())
+            inside = not piece.endswith(b"\n")
+    return count
 
 
 def _jobs(units: Iterable[Unit], chunk: int, **settings: object) -> Iterator[_Job]:
@@ -412,7 +424,8 @@ def release_memory() -> None:
     """Hand the heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
 
     Reading a month leaves the process's heap holed by the jobs' results it has unpickled and dropped:
-    about a sixth of its size, held while the briefing is rendered. Called between the stages.
+    about a sixth of its size, held while the briefing is rendered. ``compose.split.write_split`` calls
+    it before sending the parts to be rendered.
     """
     import ctypes
     import ctypes.util
@@ -521,5 +534,5 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], *, chunk: int = CHUN
     return out
 
 
-__all__ = ["CHUNK", "Part", "count_inputs", "current_workers", "map_ordered", "read_inputs", "stream_inputs",
-           "usable_cores", "using"]
+__all__ = ["CHUNK", "Part", "count_inputs", "current_workers", "map_ordered", "read_inputs", "release_memory",
+           "stream_inputs", "usable_cores", "using"]

@@ -35,7 +35,8 @@ _CLAUSE_RE = re.compile(rf"[，,；;：:][{re.escape(CLOSERS)}]*")
 CJK_RE = re.compile(f"[{CJK}]")
 _CJK_RUN_RE = re.compile(f"[{CJK}]+")
 # Japanese kana and Korean Hangul: text written in them is not Chinese, though it may hold CJK ideographs.
-_FOREIGN_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+# Kana and Hangul; not ・ or ー (U+30FB, U+30FC), which Traditional Chinese writes in foreign names (約翰・甘迺迪).
+_FOREIGN_SCRIPT_RE = re.compile(r"[\u3040-\u30fa\u30fd-\u30ff\uac00-\ud7af]")
 
 # Labels that open a credit line: 来源：哈尔滨新闻网, 记者：节永志, 责任编辑：王悦, 文/图：…, 原标题：….
 BYLINE_LABELS = ("来源", "记者", "编辑", "责任编辑", "值班编辑", "作者", "通讯员", "实习生", "摄影", "摄像", "文/图",

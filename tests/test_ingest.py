@@ -161,3 +161,9 @@ def test_japanese_and_korean_lines_stay_while_the_traditional_article_is_convert
     assert to_simplified(page + "\n" + japanese).split("\n")[-1] == japanese
     document = f"{japanese}\n東京都國立博物館\n{japanese}"  # a Japanese text's kanji-only line stays too
     assert to_simplified(document) == document
+
+
+def test_a_middle_dot_in_a_foreign_name_does_not_keep_a_traditional_line():
+    """・ is Traditional Chinese's mark between the parts of a foreign name, not kana."""
+    assert to_simplified("美國總統約翰・甘迺迪說，這個國際會議很重要。\n這個區域的發展") == \
+        "美国总统约翰・甘迺迪说，这个国际会议很重要。\n这个区域的发展"

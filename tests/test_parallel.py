@@ -170,3 +170,13 @@ def test_a_worker_failing_or_dying_costs_only_its_input(tmp_path: Path, monkeypa
     assert [(s.path.name, s.kind, s.detail) for s in skipped] == [("07x.boom", kind, detail)]
     # and the pool works again afterwards
     assert parallel.read_inputs([folder / "00_000_3a66c6915ed1d9f5.txt"], workers=2, method="fork")[0]
+
+
+def test_counting_records_reads_a_huge_line_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer.ingest import guard
+
+    monkeypatch.setattr(guard, "MAX_TEXT_BYTES", 100)
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"text": "' + "长" * 5000 + '"}\n\n{"text": "短"}\n', encoding="utf-8")
+    assert parallel.count_inputs([path]) == 2  # the huge record once, the blank line not at all

@@ -68,3 +68,16 @@ def test_a_statement_on_chinas_internal_affairs_is_national():
             "这绝不可能得逞。")
     r = resolve(make_article(text, title="中国驻外使馆发言人答记者问"))
     assert r.province is None and r.scope == "national"
+
+
+def test_a_national_body_written_in_full_and_short_is_one_cue():
+    for full, short in (("国家发展和改革委员会", "国家发展改革委"), ("国家市场监督管理总局", "国家市场监管总局"),
+                        ("国家药品监督管理局", "国家药监局"), ("国家医疗保障局", "国家医保局"),
+                        ("国家广播电视总局", "国家广电总局")):
+        assert len(set(national_cues(f"{full}（以下简称{short}）"))) == 1, full
+
+
+def test_a_market_or_a_community_committee_is_not_a_local_voice():
+    assert not local_voice("A股全市场成交额突破万亿元，全区域物流恢复")
+    assert not local_voice("某社区委员会组织居民开会")
+    assert local_voice("全市共有物业小区三百个") and local_voice("区委书记到现场检查")

@@ -118,16 +118,14 @@ class _Words(NamedTuple):
     singles: set[int]  # one-character words that are not glue
     starts: set[int]  # starts and ends of words that are not glue
     ends: set[int]
-    bounds: set[int]  # starts and ends of every word, glue too (于 of 于|胜涛)
     guessed: set[int]  # starts and ends of words the list lacks (德建信 of 贝莱|德建信: a guess at a name)
 
 
 def _words(spans: list[list[tuple[int, int, bool]]], text: str) -> _Words:
-    words = _Words(set(), set(), set(), set(), set())
+    words = _Words(set(), set(), set(), set())
     idf = word_idf()
     for run in spans:
         for s, e, glue in run:
-            words.bounds.update((s, e))
             if not glue:
                 words.starts.add(s)
                 words.ends.add(e)

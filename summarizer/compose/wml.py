@@ -104,7 +104,7 @@ class BodyWriter:
         return Paragraph(self.paragraph(text, style), self._doc)
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *,
-              style: str | None = None, keep_together: bool = False) -> Any:
+              style: str | None = None, keep_together: bool = False) -> None:
         """A fixed-layout table of ``widths`` (cm) in table style ``style`` (if the template has it): a bold
         header row repeated on every page, then ``rows``, every cell one paragraph in Table Text. The
         widths go on the grid (what LibreOffice reads) and on every cell (what Word reads).
@@ -149,7 +149,6 @@ class BodyWriter:
         else:
             for each in numbered:
                 row(tbl, each)
-        return tbl
 
 
 def run(p: Any, text: str, *, bold: bool = False) -> Any:
@@ -272,7 +271,7 @@ class Spool:
                     head, mark, tail = source.read(info).partition(f"<!--{_SPOOL_MARK}-->".encode())
                     if not mark:
                         raise RuntimeError("the spool's mark is missing from the saved document")
-                    with out.open(info, "w") as document:
+                    with out.open(info, "w", force_zip64=True) as document:  # its size is the small one's
                         document.write(head)
                         self._file.seek(0)
                         shutil.copyfileobj(self._file, document)
