@@ -96,3 +96,17 @@ def test_sigterm_ends_the_run_through_its_cleanup(tmp_path):
             f"finally:\n    open({str(marker)!r}, 'w').close()\n")
     result = subprocess.run([sys.executable, "-c", code], timeout=60)
     assert result.returncode == 128 + 15 and marker.exists()
+
+
+def test_the_command_line_starts_without_numpy_and_declared_options_are_the_engines():
+    """`summarizer --help` builds every engine's flags from the registry, importing no engine's numerics;
+    an option class declared in the registry is the one the engine takes."""
+    import subprocess
+    import sys
+
+    from summarizer.backends import BACKENDS
+
+    code = "import sys, summarizer.cli; print('numpy' in sys.modules)"
+    started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert started.stdout.strip() == "False"
+    assert BACKENDS["extractive"].options is BACKENDS["extractive"].load().Options

@@ -61,8 +61,10 @@ class Backend:
 
 
 BACKENDS: dict[str, Backend] = {
+    # Its options declared here: the CLI builds its flags from the registry without importing numpy.
     "extractive": Backend("extractive", ".extractive:ExtractiveSummarizer",
-                          "sentences and clauses picked from the article: no model, cannot invent a fact"),
+                          "sentences and clauses picked from the article: no model, cannot invent a fact",
+                          options=NoOptions),
     "transformers": Backend("transformers", ".generators.transformers:CausalGenerator",
                             "a chat model in-process with Hugging Face transformers (folder or hub id)", True),
     "seq2seq": Backend("seq2seq", ".generators.transformers:Seq2SeqGenerator",
