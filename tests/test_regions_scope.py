@@ -81,3 +81,7 @@ def test_a_market_or_a_community_committee_is_not_a_local_voice():
     assert not local_voice("A股全市场成交额突破万亿元，全区域物流恢复")
     assert not local_voice("某社区委员会组织居民开会")
     assert local_voice("全市共有物业小区三百个") and local_voice("区委书记到现场检查")
+
+
+def test_a_national_bureau_is_named_whole_in_the_reason():
+    assert national_cues("国家市场监督管理总局、国家统计局") == ["国家市场监管总局", "国家统计局"]
