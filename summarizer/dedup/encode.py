@@ -24,7 +24,6 @@ CHUNK = 1 << 17  # characters per chunk: 128k code points, their hashes 512 kB
 WORKERS = min(2, os.cpu_count() or 1)  # threads for the chunks (the machines here have two cores)
 CONTEXT = 3  # a number's context: the letters and digits just before it (报收于 18.98, 共立案 40967)
 NUMBER_WORDS = 16  # a text's numbers as 1,024 bits: a story holds a few dozen, so few share a bit by chance
-_FNV_BASIS, _FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
 _GOLDEN = np.uint32(0x9E3779B1)
 T = TypeVar("T")
 
@@ -278,11 +277,11 @@ def _numbers(runs: normalise.DigitRuns, folded: np.ndarray, starts: np.ndarray, 
     value = sketch.fmix32((prefix[at[1:]] - prefix[at[:-1]]) * inverse[at[:-1]] ^ width.astype(np.uint32))
     # the context: the CONTEXT codes kept before the number, within its text
     kept = kept_before[start].astype(np.int64)
-    context = np.full(len(start), _FNV_BASIS, dtype=np.uint32)
+    context = np.full(len(start), sketch.FNV_BASIS, dtype=np.uint32)
     for back in range(CONTEXT, 0, -1):
         inside = kept - back >= code_offsets[doc]
         context ^= np.where(inside, codes[np.maximum(kept - back, 0)], 0).astype(np.uint32)
-        context *= _FNV_PRIME
+        context *= sketch.FNV_PRIME
     context = sketch.fmix32(context)
     reading = sketch.fmix32(context ^ (value * _GOLDEN))
     # only a context that holds one number in its text reads unambiguously (同比增长5.6%…同比增长22.5%: two)
@@ -307,7 +306,7 @@ def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
         np.cumprod(np.full(length - 1, base, dtype=np.uint32), dtype=np.uint32, out=out[1:])
         return out
 
-    return powers_of(int(_FNV_PRIME)), powers_of(pow(int(_FNV_PRIME), -1, 1 << 32))
+    return powers_of(int(sketch.FNV_PRIME)), powers_of(pow(int(sketch.FNV_PRIME), -1, 1 << 32))
 
 
 def _set_bits(bits: np.ndarray, doc: np.ndarray, hashes: np.ndarray) -> None:

@@ -25,7 +25,7 @@ _ROWS = 4096  # signatures densified at once
 ANCHOR_EVERY = 16  # one shingle in this many anchors the search for shared runs (related reports)
 _M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)  # MurmurHash3 fmix64
 _BASE = np.uint64(0x100000001B3)
-_FNV_BASIS, _FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
+FNV_BASIS, FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)  # encode.py hashes with them too
 _S33 = np.uint64(33)
 
 
@@ -63,10 +63,10 @@ def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, 
     wide = np.zeros(span + SHINGLE, dtype=np.uint32)
     wide[:span] = codes
     if (lengths >= SHINGLE).all():
-        h = np.full(span, _FNV_BASIS, dtype=np.uint32)
+        h = np.full(span, FNV_BASIS, dtype=np.uint32)
         for j in range(SHINGLE):
             h ^= wide[j:j + span]
-            h *= _FNV_PRIME
+            h *= FNV_PRIME
         # the last SHINGLE - 1 positions of each text run into the next one: drop them
         keep = np.ones(span, dtype=bool)
         keep[(offsets[1:, None] - np.arange(1, SHINGLE)).ravel()] = False
@@ -74,10 +74,10 @@ def shingle_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, 
     # short texts: one shingle of their own characters (the next text's first ones masked out)
     first = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(out_offsets[-1])
     width = np.repeat(np.minimum(lengths, SHINGLE), counts)
-    h = np.full(len(first), _FNV_BASIS, dtype=np.uint32)
+    h = np.full(len(first), FNV_BASIS, dtype=np.uint32)
     for j in range(SHINGLE):
         h ^= np.where(width > j, wide[first + j], 0).astype(np.uint32)
-        h *= _FNV_PRIME
+        h *= FNV_PRIME
     return fmix32(h), out_offsets
 
 
@@ -153,10 +153,10 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
     rank[np.lexsort((np.arange(n), -sizes))] = np.arange(n)
     # one 32-bit key per (text, band): the band's rows hashed together
     cut = (sig if len(live) == n else sig[live])[:, :bands * rows].reshape(len(live), bands, rows)
-    keys = np.full((len(live), bands), _FNV_BASIS, dtype=np.uint32)
+    keys = np.full((len(live), bands), FNV_BASIS, dtype=np.uint32)
     for r in range(rows):
         keys ^= cut[:, :, r]
-        keys *= _FNV_PRIME
+        keys *= FNV_PRIME
     keys = np.ascontiguousarray(fmix32(keys).T)  # a band's keys side by side
     text_of_rank = _by_rank(rank)
     found = []
