@@ -23,7 +23,7 @@ from functools import cache
 
 import numpy as np
 
-from ..text import BYLINE_LABELS, CLAUSE_MARKS, CLOSERS, END_MARKS
+from ..text import BYLINE_LABEL, CLAUSE_MARKS, CLOSERS, END_MARKS
 from ..types import Article
 
 HEAD_CHARS = 100  # a header label (正文：) further in than this is part of the story
@@ -33,7 +33,6 @@ HEADLINE_CHARS = 40  # a headline run into the credit that follows it is at most
 
 _OPENERS = "“‘「『（(【[《"  # marks a clause may open with
 _PUNCT = END_MARKS + CLAUSE_MARKS + CLOSERS + _OPENERS
-_WORD_LABELS = "|".join(sorted((re.escape(w) for w in BYLINE_LABELS), key=len, reverse=True))
 # 正文： labels the body in exported records; whatever comes before it is the record's header
 # (a date stamp, a source, a breadcrumb trail).
 _BODY_LABEL_RE = re.compile(r"正文\s*[:：]")
@@ -49,13 +48,13 @@ _DATELINE_RE = re.compile(
     rf"|{_OUTLET}{{1,12}}?讯(?!员)|据{_OUTLET}{{1,16}}?(?:消息|报道)|{_OUTLET}{{1,10}}?消息[:：])\s*[:：，,]?"
 )
 # A bracket holding a credit: （记者高蕾） (通讯员 李四) （编译/潘剑） （新华社发 张三摄）
-_BYLINE_RE = re.compile(rf"^\s*[（(【\[][^）)】\]]{{0,40}}?(?:{_WORD_LABELS}|编译|报道|摄)[^）)】\]]{{0,40}}[）)】\]]")
+_BYLINE_RE = re.compile(rf"^\s*[（(【\[][^）)】\]]{{0,40}}?(?:{BYLINE_LABEL}|编译|报道|摄)[^）)】\]]{{0,40}}[）)】\]]")
 _TITLE_LABEL_RE = re.compile(r"[【\[]?(?:本文)?(?:原标题|来源标题)[】\]]?\s*[:：]?")
 # Words that mark a closing piece as furniture rather than news: the byline labels, and the
 # words of rights notices and of a page's own calls to action — how Chinese news pages end, not
 # any one outlet's habit.
 _FURNITURE_WORDS_RE = re.compile(
-    rf"{_WORD_LABELS}|责编|转载|版权|声明|摄|供图|返回|查看更多|分享|点击|关注|扫码|下载|推荐阅读|猜你喜欢|往期|"
+    rf"{BYLINE_LABEL}|责编|转载|版权|声明|摄|供图|返回|查看更多|分享|点击|关注|扫码|下载|推荐阅读|猜你喜欢|往期|"
     r"广告|更多精彩|联系|邮箱|本网|本站|稿件|免责"
 )
 _CLOSING = frozenset(END_MARKS + CLOSERS + " \t\n\u3000")
