@@ -99,6 +99,14 @@ class _Job:
     max_chars: int | None = None  # summarise with the extractive engine too
 
 
+class _Scanned(list):  # type: ignore[type-arg]
+    """``scan_paths``' entries, taken as they are by ``plan`` and ``count_inputs`` (scanned once, not twice)."""
+
+
+def _entries(paths: Iterable[str | Path]) -> list[Path | WebAddress | SkippedFile]:
+    return paths if isinstance(paths, _Scanned) else scan_paths(paths)
+
+
 def plan(paths: Iterable[str | Path], *, chunk: int = CHUNK, slice_bytes: int | None = None) -> Iterator[Unit]:
     """The inputs as units of work, in order: ``scan_paths``' entries, a .jsonl file larger than
     ``slice_bytes`` (default ``SLICE_BYTES``) as slices of ``chunk`` records.
@@ -107,7 +115,7 @@ def plan(paths: Iterable[str | Path], *, chunk: int = CHUNK, slice_bytes: int | 
         InputError: as ``scan_paths`` (at once, before the first unit).
     """
     slice_bytes = SLICE_BYTES if slice_bytes is None else slice_bytes
-    for entry in scan_paths(paths):
+    for entry in _entries(paths):
         if isinstance(entry, Path) and _sliceable(entry, slice_bytes):
             yield from _slices(entry, chunk)
         else:
@@ -171,7 +179,7 @@ def count_inputs(paths: Iterable[str | Path], *, slice_bytes: int | None = None)
     hold a record (counted in a pass over its bytes: a tenth of a second for 100 MB)."""
     slice_bytes = SLICE_BYTES if slice_bytes is None else slice_bytes
     total = 0
-    for entry in scan_paths(paths):
+    for entry in _entries(paths):
         if not (isinstance(entry, Path) and _sliceable(entry, slice_bytes)):
             total += 1
             continue
@@ -475,9 +483,9 @@ def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
     """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    paths = list(paths)
-    parts = stream_inputs(paths, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
-    total = count_inputs(paths) if progress else 0
+    entries = _Scanned(scan_paths(paths))  # InputError here, before any work
+    parts = stream_inputs(entries, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
+    total = count_inputs(entries) if progress else 0
     done = 0
     if progress:
         progress("ingest", 0, total)
