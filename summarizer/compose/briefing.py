@@ -21,7 +21,7 @@ from ..types import (
     Story,
     Summary,
 )
-from .keywords import keywords
+from .keywords import chosen_keywords, text_terms
 from .overview import Completer, compose_overview
 
 OTHER_REGION = "其他地区"
@@ -130,10 +130,10 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
         raise ValueError(f"stories: one per article expected, got {len(stories)} for {len(articles)}")
     from ..parallel import map_ordered  # across processes inside parallel.using (a month's briefing)
 
-    words = keywords([f"{a.title}\n{a.text}" for a in articles])
-    figures = map_ordered(_figures, [a.text for a in articles])
+    found = map_ordered(_found, [(a.title, a.text) for a in articles])  # each text goes to a worker once
+    words = chosen_keywords([terms for terms, _ in found])
     items = [BriefingItem(a, s, fig, tuple(kw), stories[i].reprints if stories else ())
-             for i, (a, s, kw, fig) in enumerate(zip(articles, summaries, words, figures, strict=True))]
+             for i, (a, s, kw, (_, fig)) in enumerate(zip(articles, summaries, words, found, strict=True))]
     if not stories:
         return items
     related: dict[int, list[BriefingItem]] = defaultdict(list)
@@ -144,5 +144,7 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
             for i, item in enumerate(items) if stories[i].related_to is None]
 
 
-def _figures(text: str) -> tuple[KeyFigure, ...]:
-    return tuple(facts.key_figures(text))
+def _found(article: tuple[str, str]) -> tuple[dict[str, int], tuple[KeyFigure, ...]]:
+    """An article's candidate keywords (``text_terms`` of its title and body) and its key figures."""
+    title, text = article
+    return text_terms(f"{title}\n{text}"), tuple(facts.key_figures(text))

@@ -242,10 +242,6 @@ def _overlap(a: str, b: str) -> bool:
     return any(a[i : i + 2] in b for i in range(len(a) - 1))
 
 
-def _text_terms(text: str) -> dict[str, int]:
-    return _closed(_terms(lead_window(text)))
-
-
 def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     """Up to ``limit`` keywords for each text, scored by repeats × length × IDF over ``texts`` × word IDF.
 
@@ -256,13 +252,22 @@ def keywords(texts: Sequence[str], limit: int = 5) -> list[list[str]]:
     Returns:
         One list per text, best first; a text with no repeated term gets an empty list.
     """
-    # Filter before closing: 伊斯兰饭庄 stays a keyword when the longer repeat 伊斯兰饭庄董事 is a fragment.
-    # Repeats are compared pairwise: a long article's lead window only.
     from ..parallel import map_ordered  # across processes inside parallel.using (a month's briefing)
 
-    per_text = map_ordered(_text_terms, texts)
+    return chosen_keywords(map_ordered(text_terms, texts), limit)
+
+
+def text_terms(text: str) -> dict[str, int]:
+    """One text's candidate terms and their counts (the per-article half of ``keywords``, for a pool)."""
+    # Filter before closing: 伊斯兰饭庄 stays a keyword when the longer repeat 伊斯兰饭庄董事 is a fragment.
+    # Repeats are compared pairwise: a long article's lead window only.
+    return _closed(_terms(lead_window(text)))
+
+
+def chosen_keywords(per_text: Sequence[dict[str, int]], limit: int = 5) -> list[list[str]]:
+    """``keywords`` from each text's ``text_terms``: weighted across all of them, best first."""
     df: Counter[str] = Counter(g for grams in per_text for g in grams)
-    n = len(texts)
+    n = len(per_text)
     out = []
     for grams in per_text:
         weight = {g: c * min(len(g), 4) * math.log(1 + n / df[g]) * _specificity(g) for g, c in grams.items()}
