@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from ..text import CLAUSE_MARKS, close_quotes, split_clauses, word_bounds
@@ -84,6 +85,7 @@ def overview_note(overview: Overview) -> str:
     return f"综述：由模型撰写（{model_label(overview.model)}）" if overview.model else "综述：由模型撰写"
 
 
+@cache  # asked for every summary of a briefing; the answer looks at the disk
 def model_label(model: str) -> str:
     """A model as a reader knows it: a hub id as given (Qwen/Qwen2.5-1.5B-Instruct), a local folder or
     file by its name (qwen2.5-0.5b.gguf), not by the path on one machine."""
