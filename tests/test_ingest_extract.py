@@ -94,3 +94,13 @@ def test_a_page_is_recognised_behind_a_wrapper_or_without_its_html_tag():
     assert looks_like_page(bare)
     assert not looks_like_page("<p>" + PARAS[0] + "</p><p>" + PARAS[1] + "</p>")  # a fragment
     assert not looks_like_page("---\ntitle: x\n---\n<div>" + BODY + "</div>")
+
+
+def test_a_page_keeps_its_fill_in_blanks_and_the_table_its_story_ends_with(tmp_path):
+    blank = "“不要作糊涂人，要______主的______如何。”请把空栏填好，再彼此分享你的体会和理由。"
+    rows = "".join(f"<tr><td>{c}</td><td>1.</td><td>2.</td></tr>" for c in ("圣经的原理", "环境的带领", "肢体的劝告"))
+    markup = _page(f"<article><h1>秀英区红色物业守护小区平安</h1>{BODY}<p>{blank}</p>"
+                   f"<p>请写出急需明白的三个问题，并用一周时间分辨，填入下表：</p><table>{rows}</table></article>")
+    (article,) = _load(tmp_path, markup)
+    assert blank in article.text
+    assert article.text.splitlines()[-3:] == ["圣经的原理1.2.", "环境的带领1.2.", "肢体的劝告1.2."]

@@ -112,3 +112,26 @@ def test_every_removal_is_on_the_article_and_a_heavy_loss_is_warned_and_noted(tm
     assert f"清理掉了原文{article.cleaning_loss:.0%}的文字" in note
     (kept,) = _read(tmp_path, STORY, "b.txt")
     assert kept.cleaning_loss == 0 and "清理" not in layout.engine_note(BriefingItem(kept, Summary(STORY, "x")))
+
+
+def test_a_markdown_mark_counts_as_emphasis_only_around_text():
+    from summarizer.ingest.clean import strip_markdown
+
+    assert strip_markdown("**加粗**和*斜体*、__重点__、`代码`") == "加粗和斜体、重点、代码"
+    blanks = "“不要作糊涂人，要______主的______如何。”（弗5:17）"
+    assert strip_markdown(blanks) == blanks  # a fill-in blank, not emphasis
+    assert strip_markdown("公道的砝码(Just weights**)；注*：见下") == "公道的砝码(Just weights**)；注*：见下"
+
+
+def test_the_list_a_page_story_ends_with_is_not_its_tail():
+    from summarizer.ingest.furniture import trim_tail
+
+    specs = ["动力系统主要参数：", "发动机型式：直列4缸", "最大功率：51Kw／6000rpm", "变速箱：手动五速"]
+    kept, dropped = trim_tail([STORY, *specs, "Your browser is old"])
+    assert kept == [STORY, *specs] and dropped == ["Your browser is old"]
+    table = ["我的问题 1. 2. 3.", "圣经的原理", "环境的带领"]  # under a sentence that opens it with a colon
+    assert trim_tail([STORY, "下面的表格帮助你一步步分析自己的问题：", *table])[1] == []
+    # Without an opener, short lines after the last sentence are still the page's tail, and a
+    # link-list head with a colon opens no story list.
+    assert trim_tail([STORY, "圣经的原理", "环境的带领"]) == ([STORY], ["圣经的原理", "环境的带领"])
+    assert trim_tail([STORY, "相关阅读：", "某地发布新规"]) == ([STORY], ["相关阅读：", "某地发布新规"])

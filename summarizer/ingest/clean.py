@@ -74,14 +74,16 @@ def html_to_text(markup: str) -> str:
 
 _MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|`)")
+# Emphasis is a pair of marks around text (**加粗**, __重点__, *斜体*, `代码`). A mark standing alone or in a
+# longer run is the text's own: a fill-in blank (要______主的旨意), a footnote star (weights**), a rule.
+_MD_EMPHASIS_RE = re.compile(r"(?<![*_`])(\*{1,3}|__|`)(?![*_`\s])(.+?)(?<![*_`\s])\1(?![*_`])")
 
 
 def strip_markdown(text: str) -> str:
-    """Remove images, link targets and emphasis marks; heading marks (#) stay for ``meta``."""
+    """Remove images, link targets and paired emphasis marks; heading marks (#) stay for ``meta``."""
     text = _MD_IMAGE_RE.sub("", text)
     text = _MD_LINK_RE.sub(r"\1", text)
-    return _MD_EMPHASIS_RE.sub("", text)
+    return _MD_EMPHASIS_RE.sub(r"\2", text)
 
 
 def line_closed(line: str) -> bool:

@@ -25,6 +25,7 @@ and position, never by a word alone, and every removal is recorded (``types.Remo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..text import (
@@ -419,16 +420,39 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
 
     From the end, a line goes while it is a list item (``- …``), is mostly not Chinese, or is
     short (≤ 40 characters) without closing punctuation; the last sentence of the story stays.
+    But when a line of that run, or the sentence above it, opens a list (ends with a colon: 主要参数：,
+    联系方式：, 下面的图表…：), the short lines after it are that list (a table, a programme, a
+    signature), the story's own: then only lines without Chinese, in Japanese or Korean, or
+    ``- `` items go.
 
     Returns:
         (kept lines, dropped lines)
     """
-    end = len(lines)
     chinese = _mostly_chinese(lines)
-    while end > 1:
-        line = lines[end - 1].strip()
+
+    def tail_line(line: str) -> bool:
         foreign = cjk_ratio(line) < 0.5 if chinese else False
-        if not (line.startswith("- ") or foreign or (chinese and _foreign(line)) or _short_open(line)):
-            break
-        end -= 1
+        return line.startswith("- ") or foreign or (chinese and _foreign(line)) or _short_open(line)
+
+    def foreign_line(line: str) -> bool:
+        return line.startswith("- ") or not CJK_RE.search(line) or (chinese and _foreign(line))
+
+    end = _tail_start(lines, tail_line)
+    if any(_opens_list(line) for line in lines[max(end - 1, 0):]):
+        end = _tail_start(lines, foreign_line)
     return lines[:end], lines[end:]
+
+
+def _tail_start(lines: list[str], is_tail: Callable[[str], bool]) -> int:
+    """Where the run of trailing lines that ``is_tail`` accepts begins (the first line always stays)."""
+    end = len(lines)
+    while end > 1 and is_tail(lines[end - 1].strip()):
+        end -= 1
+    return end
+
+
+def _opens_list(line: str) -> bool:
+    """A line that introduces what follows (ends with a colon) and is not the head of a link list."""
+    line = line.strip()
+    return (ends_sentence(line, also="：:") and not ends_sentence(line)
+            and not _LIST_HEAD_RE.match(line) and not _ANY_WIDGET_RE.search(line))
