@@ -135,3 +135,12 @@ def test_the_list_a_page_story_ends_with_is_not_its_tail():
     # link-list head with a colon opens no story list.
     assert trim_tail([STORY, "圣经的原理", "环境的带领"]) == ([STORY], ["圣经的原理", "环境的带领"])
     assert trim_tail([STORY, "相关阅读：", "某地发布新规"]) == ([STORY], ["相关阅读：", "某地发布新规"])
+
+
+def test_a_tail_line_finishing_a_wrapped_sentence_is_story():
+    from summarizer.ingest.furniture import trim_tail
+
+    wrapped = ["走到这一步，事情的来龙去脉也就清楚了，", "居民们终于等到了答复。(未完待续)□",
+               "——《某某月刊》1998年3月号"]
+    kept, dropped = trim_tail([STORY, *wrapped])
+    assert kept == [STORY, *wrapped[:2]] and dropped == wrapped[2:]

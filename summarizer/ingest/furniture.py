@@ -423,7 +423,7 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     But when a line of that run, or the sentence above it, opens a list (ends with a colon: 主要参数：,
     联系方式：, 下面的图表…：), the short lines after it are that list (a table, a programme, a
     signature), the story's own: then only lines without Chinese, in Japanese or Korean, or
-    ``- `` items go.
+    ``- `` items go. A line under one that breaks off on a comma ends the run (``_tail_start``).
 
     Returns:
         (kept lines, dropped lines)
@@ -444,11 +444,22 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _tail_start(lines: list[str], is_tail: Callable[[str], bool]) -> int:
-    """Where the run of trailing lines that ``is_tail`` accepts begins (the first line always stays)."""
+    """Where the run of trailing lines that ``is_tail`` accepts begins (the first line always stays).
+
+    A line under one that breaks off mid-sentence (on a comma: a column wrapped at a fixed width)
+    finishes that sentence: it is story, and the run stops there.
+    """
     end = len(lines)
-    while end > 1 and is_tail(lines[end - 1].strip()):
+    while end > 1 and is_tail(lines[end - 1].strip()) and not _breaks_off(lines[end - 2]):
         end -= 1
     return end
+
+
+def _breaks_off(line: str) -> bool:
+    """A line that stops on a comma (，、): its sentence goes on in the next line. (A colon may head a
+    link list, 相关阅读：, so it is left to ``_opens_list``.)"""
+    stripped = line.rstrip()
+    return bool(stripped) and stripped[-1] in "，,、"
 
 
 def _opens_list(line: str) -> bool:
