@@ -422,7 +422,7 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     short (≤ 40 characters) without closing punctuation; the last sentence of the story stays.
     But when a line of that run, or the sentence above it, opens a list (ends with a colon: 主要参数：,
     联系方式：, 下面的图表…：), the short lines after it are that list (a table, a programme, a
-    signature), the story's own: then only lines without Chinese, in Japanese or Korean, or
+    spec sheet), the story's own: then only lines without Chinese, in Japanese or Korean, or
     ``- `` items go. A line under one that breaks off on a comma ends the run (``_tail_start``).
 
     Returns:
