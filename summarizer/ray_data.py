@@ -39,8 +39,9 @@ def summarize_batch(batch: Any, options: Mapping[str, Any] | None = None) -> Any
     """The function ``map_batches`` applies: a batch of records (Arrow) → the rows of their articles.
 
     A plain function, run as Ray tasks: a pool of actors would hold a CPU each even while the reading
-    tasks wait for one (on two CPUs the pipeline stalled). A Ray worker process keeps the division
-    tables it loaded for the next batch.
+    tasks wait for one (on two CPUs the pipeline stalled). A Ray worker process keeps, for its next
+    batches, the division tables it loaded and the engine it opened (``stream.engine_for``: once per
+    engine and options, so a model is loaded once per worker, not once per batch).
     """
     import pyarrow as pa
 

@@ -15,14 +15,25 @@ Every input is accounted for: an input or record that gives no article is a line
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import facts, parallel, regions
 from .cache import SummaryCache
 from .types import Article, SkippedFile, Summary
+
+if TYPE_CHECKING:
+    from .backends import Summarizer
+
+# The engines ``summarize_records`` opened in this process, by request, the last used last: a Ray worker
+# runs batch after batch of one job, and a model engine must not load its model again for each of them.
+# Two at most: each may hold a model in memory.
+_OPEN_ENGINES: OrderedDict[Hashable, tuple[Summarizer, str | None]] = OrderedDict()
+_OPEN_ENGINES_MAX = 2
+_OPEN_LOCK = threading.Lock()
 
 
 def article_id(article: Article) -> str:
@@ -112,13 +123,14 @@ def summarize_records(
     field, as in a .jsonl file) by a pipeline that reads them itself (a Ray Data batch: ``ray_data``).
 
     The same functions as a local run: the record reader, ``build_articles``, ``regions.resolve``,
-    ``pipeline.summarize_articles``; a record whose article cannot be built is a skipped row, the rest
-    go on. ``label`` names the source in the rows (``file``).
+    ``pipeline.run_engine``; a record whose article cannot be built is a skipped row, the rest
+    go on. ``label`` names the source in the rows (``file``). The engine is opened once per process
+    for each request (``engine_for``), not for every batch.
     """
     from .ingest.build import build_articles
     from .ingest.guard import failure, safe_document
     from .ingest.readers import record_documents
-    from .pipeline import summarize_articles
+    from .pipeline import run_engine
 
     path = Path(label)
     articles: list[Article] = []
@@ -130,10 +142,46 @@ def summarize_records(
             found, missed = [], [dataclasses.replace(failure(path, exc), record=getattr(doc, "record", None))]
         articles += [dataclasses.replace(a, region=regions.resolve(a, aliases=aliases)) for a in found]
         rows += [skipped_row(m) for m in missed]
-    summaries = summarize_articles(articles, backend=backend, model=model, max_chars=max_chars, **options) \
-        if articles else []
+    if not articles:
+        return rows
+    engine, reason = engine_for(backend, model, **options)
+    summaries = run_engine(engine, articles, max_chars=max_chars, reason=reason)
     rows += _article_rows(articles, summaries, Counter())
     return rows
+
+
+def engine_for(backend: str, model: str | None = None, **options: object) -> tuple[Summarizer, str | None]:
+    """``pipeline.open_engine`` (without a cache), opened once in this process for each request.
+
+    The request is the engine's registry entry, ``model`` and the options (``None`` values dropped, as
+    ``open_engine`` drops them); the two last used stay open. An engine that failed to open is not kept.
+    """
+    from .backends import ALIASES, BACKENDS
+    from .pipeline import open_engine
+
+    given = {k: v for k, v in options.items() if v is not None}
+    key = (backend, BACKENDS.get(ALIASES.get(backend, backend)), model, _frozen(given))
+    with _OPEN_LOCK:  # one load per request, even when threads ask at once
+        if key in _OPEN_ENGINES:
+            _OPEN_ENGINES.move_to_end(key)
+            return _OPEN_ENGINES[key]
+        opened = _OPEN_ENGINES[key] = open_engine(backend, model, **given)
+        while len(_OPEN_ENGINES) > _OPEN_ENGINES_MAX:
+            _OPEN_ENGINES.popitem(last=False)
+        return opened
+
+
+def _frozen(value: object) -> Hashable:
+    """``value`` as a key: a mapping (its key order aside) or a list as a tuple, anything unhashable by its repr."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 def _article_rows(articles: Sequence[Article], summaries: Sequence[Summary],
@@ -144,4 +192,4 @@ def _article_rows(articles: Sequence[Article], summaries: Sequence[Summary],
         yield article_row(article, summary, seen[article_id(article)])
 
 
-__all__ = ["article_id", "article_row", "skipped_row", "stream_summaries", "summarize_records"]
+__all__ = ["article_id", "article_row", "engine_for", "skipped_row", "stream_summaries", "summarize_records"]

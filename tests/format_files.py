@@ -292,3 +292,21 @@ def columned_docx(path: Path, stories: list[Story], columns: int = 3) -> Path:
             document.add_paragraph(para).paragraph_format.first_line_indent = Pt(21)
     document.save(path)
     return path
+
+
+def mhtml_page(html: str, charset: str | None) -> bytes:
+    """``html`` saved as a browser saves a page (.mhtml): its HTML part, declaring ``charset`` (None: none), and
+    a picture."""
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    page = MIMEMultipart("related")
+    page["Snapshot-Content-Location"] = "https://news.example.cn/2023/11/28/123.html"
+    part = MIMEText(html, "html", charset or "utf-8")
+    if charset is None:
+        part.del_param("charset")
+    part["Content-Location"] = "https://news.example.cn/2023/11/28/123.html"
+    page.attach(part)
+    page.attach(MIMEImage(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "png"))
+    return page.as_bytes()

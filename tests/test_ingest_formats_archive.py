@@ -39,7 +39,8 @@ def test_zip_members_are_read_as_files_named_inside_the_archive(tmp_path):
     inner = _zip({"deep/page.html": PAGE.encode("gbk")})
     data = _zip({"稿件/001.txt": TEXT.encode("utf-8"), "稿件/page.html": PAGE.encode("gbk"), "nested.zip": inner,
                  "../evil.txt": TEXT.encode(), "/etc/abs.txt": TEXT.encode(), "__MACOSX/._001.txt": b"x",
-                 "notes.xyz": b"x", "empty.txt": b""})
+                 "notes.xyz": b"x", "empty.txt": b"", ".git/HEAD.txt": b"x", "稿件/~$002.docx": b"x",
+                 "Thumbs.db": b"x"})
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "mail.zip").write_bytes(data)
     articles, skipped = read_inputs([tmp_path / "in" / "mail.zip"])
@@ -48,7 +49,8 @@ def test_zip_members_are_read_as_files_named_inside_the_archive(tmp_path):
     kinds = {str(s.path).split("!", 1)[1]: s.kind for s in skipped}
     assert kinds == {"../evil.txt": SkipKind.UNSAFE_MEMBER, "/etc/abs.txt": SkipKind.UNSAFE_MEMBER,
                      "__MACOSX/._001.txt": SkipKind.HIDDEN, "notes.xyz": SkipKind.UNSUPPORTED,
-                     "empty.txt": SkipKind.EMPTY_FILE}
+                     "empty.txt": SkipKind.EMPTY_FILE, ".git/HEAD.txt": SkipKind.HIDDEN,  # as in a folder
+                     "稿件/~$002.docx": SkipKind.LOCK_FILE, "Thumbs.db": SkipKind.HIDDEN}
     assert not (tmp_path / "evil.txt").exists() and not list(tmp_path.rglob("evil.txt"))  # nothing written
 
 

@@ -7,14 +7,13 @@ import subprocess
 import zipfile
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 
 import pytest
 
 from summarizer import load_articles
 from summarizer.ingest import office, read_inputs
 from summarizer.types import SkipKind
-from tests.format_files import char_f1, seed_stories, story_docx
+from tests.format_files import char_f1, mhtml_page, seed_stories, story_docx
 
 needs_office = pytest.mark.skipif(office.soffice() is None,
                                   reason="needs LibreOffice (apt-get install libreoffice-writer)")
@@ -80,21 +79,11 @@ def test_an_odt_is_read_without_libreoffice(tmp_path, monkeypatch, story):
     assert char_f1(article.text, "\n".join(story.paragraphs)) >= 0.99
 
 
-def _mhtml(html: str, charset: str) -> bytes:
-    page = MIMEMultipart("related")
-    page["Snapshot-Content-Location"] = "https://news.example.cn/2023/11/28/123.html"
-    part = MIMEText(html, "html", charset)
-    part["Content-Location"] = "https://news.example.cn/2023/11/28/123.html"
-    page.attach(part)
-    page.attach(MIMEImage(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "png"))
-    return page.as_bytes()
-
-
 def test_a_page_saved_as_mhtml_is_read_as_a_page(tmp_path, story):
     body = "".join(f"<p>{p}</p>" for p in story.paragraphs)
     html = (f"<html><head><title>{story.title}_某某新闻网</title></head><body><nav>首页 &gt; 新闻</nav>"
             f"<article><h1>{story.title}</h1>{body}</article><footer>版权所有 某某新闻网</footer></body></html>")
-    (tmp_path / "saved.mhtml").write_bytes(_mhtml(html, "gb18030"))
+    (tmp_path / "saved.mhtml").write_bytes(mhtml_page(html, "gb18030"))
     (article,) = load_articles(tmp_path / "saved.mhtml")
     assert article.title == story.title
     assert article.url == "https://news.example.cn/2023/11/28/123.html"

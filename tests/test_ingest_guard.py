@@ -17,6 +17,7 @@ from summarizer.ingest import guard, read_inputs, readers, word
 from summarizer.ingest.readers import split_front_matter
 from summarizer.text import safe_text
 from summarizer.types import SkipKind
+from tests.format_files import mhtml_page
 
 TEXT = "小区物业为业主配送物资近六万份，居民普遍认可，社区表示将继续做好服务。"
 
@@ -96,6 +97,25 @@ def test_files_over_the_size_limits_are_refused_before_parsing(tmp_path, monkeyp
     monkeypatch.setattr(guard, "MAX_UNPACKED_BYTES", 500_000)
     (entry,) = read_inputs([tmp_path / "big.docx"])[1]
     assert entry.kind == SkipKind.TOO_LARGE_UNPACKED and entry.reason.endswith("> 488 KB)")
+
+
+@pytest.mark.parametrize("charset", ["gb18030", None])
+def test_text_in_a_container_is_held_to_the_text_limit_as_a_file_is(tmp_path, monkeypatch, charset):
+    """An MHTML page's HTML part (its charset declared or not) and a zip member: the .txt file's reason."""
+    page = "<html><head><title>物业服务有新招</title></head><body>" + f"<p>{TEXT}</p>" * 20 + "</body></html>"
+    data = page.encode(charset or "utf-8")  # the bytes of the MHTML part (undeclared: UTF-8)
+    (tmp_path / "page.txt").write_bytes(data)
+    (tmp_path / "page.mhtml").write_bytes(mhtml_page(page, charset))
+    with zipfile.ZipFile(tmp_path / "pages.zip", "w") as archive:
+        archive.writestr("page.html", data)
+    names = [tmp_path / n for n in ("page.txt", "page.mhtml", "pages.zip")]
+    articles, skipped = read_inputs(names)
+    assert not skipped and [a.title for a in articles] == ["物业服务有新招"] * 3  # within the limit: read
+    monkeypatch.setattr(guard, "MAX_TEXT_BYTES", len(data) - 1)
+    articles, skipped = read_inputs(names)
+    assert not articles and [s.kind for s in skipped] == [SkipKind.TOO_LARGE] * 3
+    (reason,) = {s.reason for s in skipped}  # one reason for all three
+    assert reason.startswith("file too large (") and " KB of text > " in reason
 
 
 def test_a_yaml_alias_bomb_is_not_expanded():

@@ -105,3 +105,35 @@ def test_an_interrupted_model_run_resumes_from_the_cache(tiny_models, tmp_path: 
     again = list(stream_summaries([folder], **options))
     assert len(again) == 3 and again[:2] == first  # the finished lines come back as they were
     assert asked == names[2:]  # only the file the first run did not reach needed the model
+
+
+def test_records_open_the_engine_once_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch after batch (a Ray worker's), the engine is loaded once for each engine and options."""
+    import dataclasses
+    from collections import OrderedDict
+
+    from summarizer import stream
+    from summarizer.backends import BACKENDS, get_backend, register_backend
+    from summarizer.backends.options import Options, option
+    from summarizer.stream import summarize_records
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class CountingOptions(Options):
+        threads: int = option(1, "threads", minimum=1)
+
+    loads: list[CountingOptions] = []
+    register_backend("counting", lambda o: loads.append(o) or get_backend("extractive"), options=CountingOptions)
+    monkeypatch.setitem(BACKENDS, "counting", BACKENDS["counting"])  # removed again after the test
+    records = [{"id": p.name, "text": p.read_text(encoding="utf-8")} for p in sorted(SEEDS.iterdir())]
+    local = [r["summary"] for r in summarize_records(records, backend="extractive", max_chars=80)]
+    monkeypatch.setattr(stream, "_OPEN_ENGINES", OrderedDict())  # none open yet
+    first = summarize_records(records[:2], backend="counting", max_chars=80, threads=2)
+    second = summarize_records(records[2:], backend="counting", max_chars=80, threads=2)
+    assert loads == [CountingOptions(threads=2)]  # the second batch used the engine the first opened
+    assert [r["summary"] for r in first + second] == local
+    summarize_records(records[:1], backend="counting", max_chars=80, threads=3)
+    summarize_records(records[:1], backend="counting", max_chars=80, threads=2)
+    assert loads == [CountingOptions(threads=2), CountingOptions(threads=3)]  # other options: another engine
+    summarize_records(records[:1], backend="counting", max_chars=80, threads=4)  # a third: the least used goes
+    summarize_records(records[:1], backend="counting", max_chars=80, threads=3)
+    assert loads[2:] == [CountingOptions(threads=4), CountingOptions(threads=3)]

@@ -23,20 +23,11 @@ from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
 from .fetch import WebAddress, is_url, read_url
 from .guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
-from .readers import SUPPORTED_SUFFIXES, read_file
+from .readers import SUPPORTED_SUFFIXES, ignored, read_file
 
 log = logging.getLogger(__name__)
 
 __all__ = ["SUPPORTED_SUFFIXES", "load_articles", "read_inputs", "require_articles", "scan_paths"]
-
-
-def _ignored(path: Path) -> SkipKind | None:
-    """Hidden files and folders (.git, .DS_Store) and Office lock files (~$报告.docx) hold no article."""
-    if path.name.startswith("~$"):
-        return SkipKind.LOCK_FILE
-    if path.name.startswith("."):
-        return SkipKind.HIDDEN
-    return None
 
 
 def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
@@ -56,7 +47,7 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path | SkippedFile]:
         yield SkippedFile(folder, SkipKind.UNREADABLE, error=exc.strerror or type(exc).__name__)
         return
     for entry in entries:
-        if kind := _ignored(entry):
+        if kind := ignored(entry.name):
             yield SkippedFile(entry, kind)
         elif entry.is_dir():
             yield from _walk(entry, seen)
@@ -94,7 +85,7 @@ def scan_paths(paths: Iterable[str | Path]) -> list[Path | WebAddress | SkippedF
                 raise InputError(f"no articles in folder {path}: it is empty "
                                  f"(reads {', '.join(sorted(SUPPORTED_SUFFIXES))})")
             out.extend(found)
-        elif _ignored(path) == SkipKind.LOCK_FILE:
+        elif ignored(path.name) == SkipKind.LOCK_FILE:
             out.append(SkippedFile(path, SkipKind.LOCK_FILE))
         else:
             out.append(path)

@@ -20,13 +20,12 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import UnreadableFileError
 from ..types import SkipKind, SkippedFile
-from .readers import READERS, RawDocument
+from .readers import RawDocument, Reader, ignored, read_bytes
 
 MAX_MEMBERS = 10_000
 MAX_BYTES = 512 << 20  # 512 MiB unpacked, all members together (each is read in memory)
 MAX_DEPTH = 1  # archives inside an archive are read; deeper ones are not
 _ARCHIVES = (".zip", ".tar", ".tgz", ".gz")
-_JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 
 
 @dataclass
@@ -60,34 +59,27 @@ def read_archive(path: Path, data: bytes, depth: int = 0,
     out: list[RawDocument | SkippedFile] = []
     for name, blob in _members(path, data, budget):
         member = Path(f"{path}!{name}")
-        leaf = PurePosixPath(name).name
         if _unsafe(name):
             out.append(SkippedFile(member, SkipKind.UNSAFE_MEMBER, name))
         elif blob is None:
             out.append(SkippedFile(member, SkipKind.ENCRYPTED))
-        elif name.startswith(_JUNK) or leaf.startswith("."):
-            out.append(SkippedFile(member, SkipKind.HIDDEN))
-        elif leaf.startswith("~$"):
-            out.append(SkippedFile(member, SkipKind.LOCK_FILE))
-        elif (suffix := member.suffix.lower()) in _ARCHIVES:
+        elif kind := next(filter(None, map(ignored, PurePosixPath(name).parts)), None):  # as in a folder
+            out.append(SkippedFile(member, kind))
+        elif member.suffix.lower() in _ARCHIVES:
             if depth >= MAX_DEPTH:
                 out.append(SkippedFile(member, SkipKind.NESTED_ARCHIVE))
             else:
                 out.extend(_read_member(member, blob, lambda p, b: read_archive(p, b, depth + 1, budget)))
-        elif (reader := READERS.get(suffix)) is None:
-            out.append(SkippedFile(member, SkipKind.UNSUPPORTED, suffix))
-        elif not blob.strip():
-            out.append(SkippedFile(member, SkipKind.EMPTY_FILE))
-        else:
-            out.extend(_read_member(member, blob, reader))
+        else:  # the file readers, as for a file on disk: unsupported and empty members are entries
+            out.extend(_read_member(member, blob, read_bytes))
     if not out:
         raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
     return out
 
 
-def _read_member(member: Path, blob: bytes, reader: object) -> list[RawDocument | SkippedFile]:
+def _read_member(member: Path, blob: bytes, reader: Reader) -> list[RawDocument | SkippedFile]:
     try:
-        return reader(member, blob)  # type: ignore[operator, no-any-return]
+        return reader(member, blob)
     except UnreadableFileError as exc:
         return [exc.skipped]
 

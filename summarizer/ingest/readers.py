@@ -19,7 +19,7 @@ import yaml
 from ..errors import UnreadableFileError
 from ..types import Removal, SkipKind, SkippedFile
 from .encoding import decode
-from .guard import MAX_FRONT_MATTER_CHARS, read_regular
+from .guard import MAX_FRONT_MATTER_CHARS, check_text, read_regular
 from .html import extract_page, looks_like_page
 
 # Front matter: a YAML block fenced by --- lines at the very top (blank lines before it allowed).
@@ -90,11 +90,29 @@ def _read_text(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     return [RawDocument(path, body, bool(_HTML_HINT_RE.search(body)), meta, enc)]
 
 
-def _read_html(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
-    text, enc = decode(data, path)
+def read_html(path: Path, data: bytes, charset: str | None = None) -> list[RawDocument | SkippedFile]:
+    """A page through the page reader (``extract``'s chain), or a fragment as it is: every block the article.
+
+    ``charset``: what the container declares (an MHTML part's header), tried first; ``decode`` if it
+    fails. Either way the text limit (``guard.check_text``) holds.
+
+    Raises:
+        UnreadableFileError: too large, binary or undecodable (``encoding.decode``).
+    """
+    text, enc = _decode_declared(data, path, charset)
     if not looks_like_page(text):  # a fragment: every block is the article
         return [RawDocument(path, text, True, {}, enc)]
     return _page_document(path, text, enc)
+
+
+def _decode_declared(data: bytes, path: Path, charset: str | None) -> tuple[str, str]:
+    if charset:
+        check_text(data, path)  # as ``decode`` does: no text over the limit is decoded, declared or not
+        try:
+            return data.decode(charset), charset
+        except (LookupError, UnicodeDecodeError):  # an unknown name, or a header that lies
+            pass
+    return decode(data, path)
 
 
 def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument | SkippedFile]:
@@ -187,8 +205,8 @@ READERS: dict[str, Reader] = {
     ".txt": _read_text,
     ".md": _read_text,
     ".markdown": _read_text,
-    ".html": _read_html,
-    ".htm": _read_html,
+    ".html": read_html,
+    ".htm": read_html,
     ".json": _read_json,
     ".jsonl": _read_json,
     ".docx": _read_docx,
@@ -217,6 +235,21 @@ READERS.update({
 SUPPORTED_SUFFIXES = frozenset(READERS)
 
 
+# Files the system writes beside the user's, hidden or not: macOS's resource forks in a zip, Windows'
+# thumbnail cache.
+_SYSTEM_FILES = frozenset({"__MACOSX", "Thumbs.db"})
+
+
+def ignored(name: str) -> SkipKind | None:
+    """Whether a file or folder named ``name`` is one that holds no article, and which kind: hidden
+    (.git, .DS_Store, ``_SYSTEM_FILES``) or an Office lock file (~$报告.docx). For folders and archives."""
+    if name.startswith("~$"):
+        return SkipKind.LOCK_FILE
+    if name.startswith(".") or name in _SYSTEM_FILES:
+        return SkipKind.HIDDEN
+    return None
+
+
 def read_file(path: Path) -> list[RawDocument | SkippedFile]:
     """Read one file with the reader for its suffix: its documents, and its records that gave none.
 
@@ -224,10 +257,23 @@ def read_file(path: Path) -> list[RawDocument | SkippedFile]:
         UnreadableFileError: unsupported suffix, not a regular file, too large, unreadable, binary,
             undecodable or empty.
     """
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise UnreadableFileError(path, SkipKind.UNSUPPORTED, path.suffix.lower())
-    data = read_regular(path)
+    _reader(path)  # before reading: a file of a type no reader takes is not opened
+    return read_bytes(path, read_regular(path))
+
+
+def read_bytes(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
+    """``data`` read as a file named ``path`` (a file's, or an archive member's, bytes).
+
+    Raises:
+        UnreadableFileError: unsupported suffix, empty, or what its reader raises.
+    """
+    reader = _reader(path)
     if not data.strip():
         raise UnreadableFileError(path, SkipKind.EMPTY_FILE)
     return reader(path, data)
+
+
+def _reader(path: Path) -> Reader:
+    if (reader := READERS.get(path.suffix.lower())) is None:
+        raise UnreadableFileError(path, SkipKind.UNSUPPORTED, path.suffix.lower())
+    return reader
