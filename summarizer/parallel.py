@@ -1,7 +1,8 @@
 """Across cores: ingest, regions and the extractive engine in a pool of processes, streamed in order.
 
     paths ─▶ plan: files, web addresses, and slices of CHUNK records of a large JSON Lines file
-          ─▶ jobs of about CHUNK articles ─▶ workers: read → regions (→ extractive summaries)
+          ─▶ jobs of about CHUNK articles ─▶ workers: read → regions (→ extractive summaries, the
+             briefing's facts: ``prepare_inputs``)
           ─▶ parts, yielded in input order, at most two jobs per worker in flight
 
 The work is Python and holds the GIL, so it takes processes, not threads. Jobs are small and few are
@@ -31,13 +32,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import regions
 from .errors import UnreadableFileError
 from .ingest import read_path, scan_paths
 from .ingest.fetch import WebAddress
 from .types import Article, SkipKind, SkippedFile, Summary
+
+if TYPE_CHECKING:
+    from .compose.briefing import ArticleFacts
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,41 @@ class Part:
     skipped: tuple[SkippedFile, ...] = ()
     summaries: tuple[Summary, ...] | None = None
     inputs: int = 0  # the files and records its job covered (for progress)
+    found: tuple[ArticleFacts, ...] | None = None  # compose.briefing.article_facts, when asked
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Articles as the workers that read them left them, with what those workers found in each text:
+    the extractive summary at ``max_chars`` (when asked) and the briefing's ``article_facts``.
+
+    A text that is read in a worker need not travel there again to be summarised or searched for
+    keywords and figures: a month's texts would be pickled, sent and returned twice more, and each
+    would keep the UTF-8 copy pickling caches on a string as long as the string lives.
+    ``summary``/``facts`` look an article up by identity: one replaced since (a model's title)
+    is not known here, and is done again by whoever asks.
+    """
+
+    articles: tuple[Article, ...]
+    summaries: tuple[Summary, ...] | None
+    max_chars: int | None
+    found: tuple[ArticleFacts, ...] | None
+    _where: dict[int, int] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._where.update((id(a), i) for i, a in enumerate(self.articles))
+
+    def _index(self, article: Article) -> int | None:
+        i = self._where.get(id(article))
+        return i if i is not None and self.articles[i] is article else None
+
+    def summary(self, article: Article, max_chars: int) -> Summary | None:
+        i = self._index(article)
+        return None if i is None or self.summaries is None or max_chars != self.max_chars else self.summaries[i]
+
+    def facts(self, article: Article) -> ArticleFacts | None:
+        i = self._index(article)
+        return None if i is None or self.found is None else self.found[i]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +136,7 @@ class _Job:
     units: tuple[Unit, ...]
     aliases: Mapping[str, str] | None = None
     max_chars: int | None = None  # summarise with the extractive engine too
+    facts: bool = False  # find the briefing's facts too
 
 
 class _Scanned(list):  # type: ignore[type-arg]
@@ -246,6 +286,7 @@ def _run(job: _Job) -> Part:
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     summaries: list[Summary] = []
+    found_facts: list[ArticleFacts] = []
     for unit in job.units:
         if isinstance(unit, SkippedFile):
             skipped.append(unit)
@@ -253,22 +294,30 @@ def _run(job: _Job) -> Part:
         try:
             found, missed = _read_slice(unit) if isinstance(unit, Slice) else read_path(unit)
             found = [dataclasses.replace(a, region=regions.resolve(a, aliases=job.aliases)) for a in found]
-            if job.max_chars is not None:
-                summaries += _summarize(found, job.max_chars)
+            written = _summarize(found, job.max_chars) if job.max_chars is not None else []
+            facts = _facts(found) if job.facts else []
         except Exception as exc:  # regions or the summary failed on this input: it is an entry, the rest go on
             log.warning("processing %s failed: %s", _unit_path(unit), exc, exc_info=True)
             skipped.append(failure(_unit_path(unit), exc))
             continue
         articles += found
         skipped += missed
+        summaries += written  # only with their articles: the three stay in step
+        found_facts += facts
     return Part(tuple(articles), tuple(skipped), tuple(summaries) if job.max_chars is not None else None,
-                _inputs(job))
+                _inputs(job), tuple(found_facts) if job.facts else None)
 
 
 def _summarize(articles: Sequence[Article], max_chars: int) -> list[Summary]:
     from .backends import get_backend
 
     return get_backend("extractive").summarize(articles, max_chars=max_chars)
+
+
+def _facts(articles: Sequence[Article]) -> list[ArticleFacts]:
+    from .compose.briefing import article_facts
+
+    return [article_facts((a.title, a.text)) for a in articles]
 
 
 def _died(job: _Job) -> Part:
@@ -424,8 +473,9 @@ def _rescue(job: _Job, pools: _Pools, method: str) -> Part:
             log.warning("reading %s killed its process", _unit_path(unit))
             parts.append(_died(single))
     summaries = None if job.max_chars is None else tuple(s for p in parts for s in p.summaries or ())
+    found = tuple(f for p in parts for f in p.found or ()) if job.facts else None
     return Part(tuple(a for p in parts for a in p.articles), tuple(s for p in parts for s in p.skipped), summaries,
-                _inputs(job))
+                _inputs(job), found)
 
 
 def release_memory() -> None:
@@ -451,11 +501,13 @@ def stream_inputs(
     workers: int | None = None,
     aliases: Mapping[str, str] | None = None,
     max_chars: int | None = None,
+    facts: bool = False,
     chunk: int | None = None,
     method: str | None = None,
 ) -> Iterator[Part]:
     """Read every input, resolve regions (and summarise with the extractive engine when ``max_chars`` is
-    given), ``workers`` processes at a time (default: the usable cores); parts come in input order.
+    given, find the briefing's ``article_facts`` when ``facts``), ``workers`` processes at a time
+    (default: the usable cores); parts come in input order.
 
     Raises:
         InputError: a path does not exist or a folder is empty (before any work).
@@ -467,7 +519,7 @@ def stream_inputs(
     if first is None:
         return iter(())
     rest = (u for batch in ([first], units) for u in batch)
-    return _stream(_jobs(rest, chunk, aliases=aliases, max_chars=max_chars), workers, method)
+    return _stream(_jobs(rest, chunk, aliases=aliases, max_chars=max_chars, facts=facts), workers, method)
 
 
 def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
@@ -481,8 +533,26 @@ def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
     Raises:
         InputError, ValueError: as ``stream_inputs``.
     """
+    prepared, skipped = _collect(paths, workers, aliases, progress, options)
+    return list(prepared.articles), skipped
+
+
+def prepare_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
+                   aliases: Mapping[str, str] | None = None, progress: Callable[[str, int, int], None] | None = None,
+                   max_chars: int | None = None, **options: object) -> tuple[Prepared, list[SkippedFile]]:
+    """``read_inputs``, the workers also finding each article's briefing facts and, given ``max_chars``,
+    writing its extractive summary (``Prepared``): what ``pipeline.brief_paths`` asks of them.
+    """
+    return _collect(paths, workers, aliases, progress, {**options, "max_chars": max_chars, "facts": True})
+
+
+def _collect(paths: Iterable[str | Path], workers: int | None, aliases: Mapping[str, str] | None,
+             progress: Callable[[str, int, int], None] | None,
+             options: Mapping[str, object]) -> tuple[Prepared, list[SkippedFile]]:
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
+    summaries: list[Summary] = []
+    found: list[ArticleFacts] = []
     entries = _Scanned(scan_paths(paths))  # InputError here, before any work
     parts = stream_inputs(entries, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
     total = count_inputs(entries) if progress else 0
@@ -491,6 +561,8 @@ def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
         progress("ingest", 0, total)
     for part in parts:
         articles += part.articles
+        summaries += part.summaries or ()
+        found += part.found or ()
         for miss in part.skipped:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
         skipped += part.skipped
@@ -499,7 +571,10 @@ def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
             progress("ingest", min(done, total), total)
     if progress and done < total:
         progress("ingest", total, total)
-    return articles, skipped
+    max_chars = options.get("max_chars")
+    prepared = Prepared(tuple(articles), tuple(summaries) if max_chars is not None else None,
+                        max_chars, tuple(found) if options.get("facts") else None)  # type: ignore[arg-type]
+    return prepared, skipped
 
 
 # --- any per-item function, for the stages after ingest ----------------------------------------
@@ -542,5 +617,6 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], *, chunk: int = CHUN
     return out
 
 
-__all__ = ["CHUNK", "Part", "count_inputs", "current_workers", "map_ordered", "read_inputs", "release_memory",
+__all__ = ["CHUNK", "Part", "Prepared", "count_inputs", "current_workers", "map_ordered", "prepare_inputs",
+           "read_inputs", "release_memory",
            "stream_inputs", "usable_cores", "using"]

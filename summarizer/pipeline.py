@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from . import facts, regions
 from .backends import (
@@ -33,6 +33,9 @@ from .ingest import require_articles
 from .progress import Progress
 from .text import safe_value
 from .types import UNKNOWN_REGION, Article, Briefing, FallbackKind, SkippedFile, Summary
+
+if TYPE_CHECKING:
+    from .parallel import Prepared
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -333,6 +336,7 @@ def brief(
     since: dt.date | None = None,
     until: dt.date | None = None,
     order: str = "newest",
+    prepared: Prepared | None = None,
     **options: object,
 ) -> Briefing:
     """Resolve regions (where not known yet), merge reprints, summarise, and compose a ``Briefing``.
@@ -350,7 +354,9 @@ def brief(
     ``complete(prompt, *, max_chars)``) writes the 综述 instead; without either it is composed from
     the summaries. ``options`` go to the engine (e.g. ``prompts=DIR``); ``cache`` and ``progress``
     as in ``summarize_articles`` (stages: model — loading it —, regions, summaries, retries, titles,
-    overview).
+    overview). ``prepared``: what the workers that read ``articles`` found in them
+    (``parallel.prepare_inputs``): their extractive summaries and briefing facts are taken, not
+    worked out again.
     """
     from .compose.briefing import ORDERS, build_briefing, in_period
     from .dedup import find_stories
@@ -371,7 +377,11 @@ def brief(
     located = with_regions(articles, region_aliases, progress)
     stories = find_stories(located) if dedup else None
     located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
-    summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
+    summaries = _prepared_summaries(engine, located, max_chars, prepared) if reason is None else None
+    if summaries is None:
+        summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
+    elif progress:
+        progress("summaries", len(summaries), len(summaries))
     if reason is None and engine.capabilities.titles:
         located = _model_titles(cast(Titling, engine), located, summaries, max_chars, progress)
     if overview_engine is None and reason is None and engine.capabilities.overview:
@@ -381,7 +391,20 @@ def brief(
     return build_briefing(located, summaries, title=title, date=date or dt.date.today(), skipped=skipped,
                           issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
                           prompts=options.get("prompts"), stories=stories,  # type: ignore[arg-type]
-                          period=period, order=order)
+                          period=period, order=order,
+                          found=[prepared.facts(a) for a in located] if prepared else None)
+
+
+def _prepared_summaries(engine: Summarizer, articles: Sequence[Article], max_chars: int,
+                        prepared: Prepared | None) -> list[Summary] | None:
+    """The extractive summaries the reading workers wrote for ``articles``, if they wrote them all and
+    ``engine`` is the extractive engine they ran (it takes no options and is not cached)."""
+    from .backends.extractive import ExtractiveSummarizer
+
+    if prepared is None or not isinstance(engine, ExtractiveSummarizer):
+        return None
+    written = [prepared.summary(a, max_chars) for a in articles]
+    return None if None in written else cast(list[Summary], written)
 
 
 def _model_titles(engine: Titling, articles: list[Article], summaries: Sequence[Summary], max_chars: int,
@@ -446,12 +469,23 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     from . import parallel
 
     with parallel.using(workers) as processes:
-        # parallel's reading, also in one process: it reads a large .jsonl file in slices
-        aliases = options.get("region_aliases")
-        articles, skipped = parallel.read_inputs(paths, workers=processes, aliases=aliases,  # type: ignore[arg-type]
-                                                 progress=progress)
+        # parallel's reading, also in one process: it reads a large .jsonl file in slices; its workers
+        # also find each text's keywords and figures and, for the extractive engine, summarise it
+        prepared, skipped = parallel.prepare_inputs(paths, workers=processes, aliases=options.get("region_aliases"),  # type: ignore[arg-type]
+                                                    progress=progress, max_chars=_extractive_budget(options))
+        articles = list(prepared.articles)
         require_articles(articles, skipped)
-        return brief(articles, skipped=skipped, progress=progress, **options)  # type: ignore[arg-type]
+        return brief(articles, skipped=skipped, progress=progress, prepared=prepared, **options)  # type: ignore[arg-type]
+
+
+def _extractive_budget(options: Mapping[str, object]) -> int | None:
+    """``brief``'s summary budget if ``options`` (``brief``'s) ask for the extractive engine, else None."""
+    import inspect
+
+    own = set(inspect.signature(brief).parameters)
+    name = _request(cast(str, options.get("backend", "auto")), cast("str | None", options.get("model")),
+                    {k: v for k, v in options.items() if k not in own})[0]  # a wrong request fails before any work
+    return cast(int, options.get("max_chars", 150)) if name == "extractive" else None
 
 
 __all__ = ["brief", "brief_paths", "choose_engine", "open_engine", "run_engine", "summarize", "summarize_articles",

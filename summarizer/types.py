@@ -6,7 +6,9 @@ Every value is a frozen dataclass; a stage that wants to change one uses
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -384,6 +386,28 @@ class Briefing:
     @property
     def items(self) -> tuple[BriefingItem, ...]:
         return tuple(item for section in self.sections for item in section.items)
+
+    def without_bodies(self) -> Briefing:
+        """This briefing with its articles' bodies left out (text, the text before conversion, what
+        cleaning removed): no renderer prints them (the 综述 that checks names against them is written
+        already), and a month's bodies are most of what a briefing holds while it is written out
+        (``cli brief`` writes this; ``compose.split`` sends its workers this). Parts that hold no
+        body are this briefing's own, not copies."""
+        def article(a: Article) -> Article:
+            return a if not a.text and a.original_text is None and not a.removals else \
+                dataclasses.replace(a, text="", original_text=None, removals=())
+
+        def item(i: BriefingItem) -> BriefingItem:
+            bare, reprints, related = article(i.article), tuple(map(article, i.reprints)), tuple(map(item, i.related))
+            if bare is i.article and all(map(operator.is_, (*reprints, *related), (*i.reprints, *i.related))):
+                return i
+            return dataclasses.replace(i, article=bare, reprints=reprints, related=related)
+
+        def section(s: ProvinceSection) -> ProvinceSection:
+            cities = tuple(dataclasses.replace(c, items=tuple(map(item, c.items))) for c in s.cities)
+            return dataclasses.replace(s, cities=cities)
+
+        return dataclasses.replace(self, sections=tuple(map(section, self.sections)))
 
     def write(self, path: str | Path, *, template: str | Path | None = None) -> Path:
         """Render to ``path``; the format follows its suffix (.docx, .md, .json). Written atomically.

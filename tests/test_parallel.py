@@ -80,6 +80,50 @@ def test_summaries_in_the_pool_are_the_extractive_engines(month: Path, monkeypat
         assert engine.summarize(articles, max_chars=80) == summaries  # the engine's own use of the pool
 
 
+def test_prepared_inputs_are_the_articles_with_their_summaries_and_facts(month: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer.compose.briefing import article_facts
+
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
+    prepared, skipped = parallel.prepare_inputs([month], workers=2, chunk=16, max_chars=80)
+    articles, want_skipped = parallel.read_inputs([month], workers=1)
+    assert list(prepared.articles) == articles and skipped == want_skipped
+    assert [prepared.summary(a, 80) for a in prepared.articles] == get_backend("extractive").summarize(
+        articles, max_chars=80)
+    assert [prepared.facts(a) for a in prepared.articles] == [article_facts((a.title, a.text)) for a in articles]
+    first = prepared.articles[0]
+    assert prepared.summary(first, 60) is None  # written for another budget
+    assert prepared.facts(dataclasses.replace(first, title="另一个标题")) is None  # not the article that was read
+    assert prepared.facts(articles[0]) is None  # an equal article read elsewhere: not known by identity
+    bare, _ = parallel.prepare_inputs([month], workers=1)
+    assert bare.summary(bare.articles[0], 80) is None and bare.facts(bare.articles[0]) is not None
+
+
+def test_a_unit_whose_facts_fail_is_an_entry_and_the_rest_stay_in_step(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer.compose import briefing
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, p in enumerate(SEEDS):
+        (folder / f"{i}.txt").write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    real = briefing.article_facts
+
+    def fail_on_neijiang(article: tuple[str, str]) -> object:
+        if "内江" in article[1]:
+            raise ValueError("no facts")
+        return real(article)
+
+    monkeypatch.setattr(briefing, "article_facts", fail_on_neijiang)
+    prepared, skipped = parallel.prepare_inputs([folder], workers=1, max_chars=80)
+    assert [(s.path.name, s.error) for s in skipped] == [("1.txt", "no facts")]
+    assert prepared.articles and all("内江" not in a.text for a in prepared.articles)
+    engine = get_backend("extractive")
+    for article in prepared.articles:  # each article with its own summary and facts
+        assert prepared.summary(article, 80) == engine.summarize([article], max_chars=80)[0]
+        assert prepared.facts(article) == real((article.title, article.text))
+
+
 def test_progress_counts_files_and_records_as_jobs_come_back(month: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A month in one large .jsonl file shows how far reading is, not only how long it has taken."""
     monkeypatch.setattr(parallel, "SLICE_BYTES", 0)

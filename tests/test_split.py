@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from pathlib import Path
 
 import pytest
 from docx import Document
 from typer.testing import CliRunner
 
+from summarizer import load_articles
 from summarizer.cli import app
 from summarizer.compose.briefing import build_briefing
 from summarizer.compose.split import split_briefing, split_folder, write_split
 from summarizer.errors import OutputError
-from summarizer.pipeline import brief_paths, with_regions
+from summarizer.pipeline import brief, brief_paths, with_regions
 from summarizer.types import Article, SkipKind, SkippedFile, Summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +106,8 @@ def test_brief_paths_with_workers_is_the_serial_briefing() -> None:
     kwargs = {"backend": "extractive", "date": dt.date(2024, 5, 18)}
     serial, pooled = brief_paths([SEEDS], **kwargs), brief_paths([SEEDS], workers=2, **kwargs)
     assert pooled == serial
+    # what the reading workers found (summaries, keywords, figures) is what brief finds by itself
+    assert pooled == brief(load_articles(SEEDS), **kwargs)
 
 
 def test_cli_split_by_and_workers(tmp_path: Path) -> None:
@@ -131,14 +135,14 @@ def test_parts_go_to_their_renderers_without_bodies_and_print_the_same(tmp_path:
 
     from summarizer import brief, load_articles
     from summarizer.compose import write_briefing
-    from summarizer.compose.split import _without_bodies
 
     articles = load_articles([SEEDS])
     copy = dataclasses.replace(articles[0], source="转载网", path=Path("copy.txt"))  # a reprint of the first
     result = brief([*articles, copy], backend="extractive", title="简报")
     assert any(i.reprints for i in result.items) and any(i.article.removals for i in result.items)
-    bare = _without_bodies(result)
+    bare = result.without_bodies()
     assert all(i.article.text == "" and all(r.text == "" for r in i.reprints) for i in bare.items)
+    assert bare.without_bodies() == bare and all(map(operator.is_, bare.without_bodies().items, bare.items))
     a, b = write_briefing(result, tmp_path / f"full{suffix}"), write_briefing(bare, tmp_path / f"bare{suffix}")
     if suffix == ".docx":
         with zipfile.ZipFile(a) as full, zipfile.ZipFile(b) as without:

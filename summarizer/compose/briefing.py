@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from .. import facts
 from ..types import (
@@ -32,6 +33,9 @@ OTHER_KEY = "99"
 # How the stories of a city are ordered: by date, newest (the default) or oldest first, undated ones
 # last; or as the input gave them.
 ORDERS = ("newest", "oldest", "input")
+# What the briefing finds in one article's text: its candidate keywords (``keywords.text_terms``, to be
+# weighed against the other articles') and its key figures.
+ArticleFacts = tuple[dict[str, int], tuple[KeyFigure, ...]]
 
 
 def in_period(articles: Sequence[Article], since: dt.date | None, until: dt.date | None
@@ -75,6 +79,7 @@ def build_briefing(
     stories: Sequence[Story] | None = None,
     period: Period | None = None,
     order: str = "newest",
+    found: Sequence[ArticleFacts | None] | None = None,
 ) -> Briefing:
     """Group items by province (code order; then 多地, 全国, 其他地区), then city (code order).
 
@@ -91,6 +96,8 @@ def build_briefing(
         period: the dates the articles were chosen by (``in_period``), shown under the 综述.
         order: ``ORDERS``: the stories of a city by date, newest or oldest first (undated last), or
             in input order.
+        found: ``article_facts`` of each article where already found (by the workers that read it),
+            in the same order; the others (None, or all without it) are found here.
 
     Raises:
         ValueError: ``order`` is not one of ``ORDERS``, or ``stories`` does not match ``articles``.
@@ -101,7 +108,7 @@ def build_briefing(
     names: dict[str, str] = {}
     scopes: dict[str, str] = {}
     city_codes: dict[tuple[str, str], str] = {}
-    for item in _items(articles, summaries, stories):
+    for item in _items(articles, summaries, stories, found):
         article = item.article
         key, names[key], scopes[key] = _province_key(article)
         local = scopes[key] == "local"
@@ -123,17 +130,24 @@ def build_briefing(
     )
 
 
-def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: Sequence[Story] | None
-           ) -> list[BriefingItem]:
+def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: Sequence[Story] | None,
+           known: Sequence[ArticleFacts | None] | None) -> list[BriefingItem]:
     """One item per story that heads its own entry, its related stories nested under it."""
     if stories is not None and len(stories) != len(articles):
         raise ValueError(f"stories: one per article expected, got {len(stories)} for {len(articles)}")
+    if known is not None and len(known) != len(articles):
+        raise ValueError(f"found: one per article expected, got {len(known)} for {len(articles)}")
     from ..parallel import map_ordered  # across processes inside parallel.using (a month's briefing)
 
-    found = map_ordered(_found, [(a.title, a.text) for a in articles])  # each text goes to a worker once
-    words = chosen_keywords([terms for terms, _ in found])
+    found: list[ArticleFacts | None] = list(known) if known is not None else [None] * len(articles)
+    todo = [i for i, f in enumerate(found) if f is None]
+    fresh = map_ordered(article_facts, [(articles[i].title, articles[i].text) for i in todo])  # to a worker once
+    for i, f in zip(todo, fresh, strict=True):
+        found[i] = f
+    ready = cast(list[ArticleFacts], found)
+    words = chosen_keywords([terms for terms, _ in ready])
     items = [BriefingItem(a, s, fig, tuple(kw), stories[i].reprints if stories else ())
-             for i, (a, s, kw, (_, fig)) in enumerate(zip(articles, summaries, words, found, strict=True))]
+             for i, (a, s, kw, (_, fig)) in enumerate(zip(articles, summaries, words, ready, strict=True))]
     if not stories:
         return items
     related: dict[int, list[BriefingItem]] = defaultdict(list)
@@ -144,7 +158,7 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
             for i, item in enumerate(items) if stories[i].related_to is None]
 
 
-def _found(article: tuple[str, str]) -> tuple[dict[str, int], tuple[KeyFigure, ...]]:
-    """An article's candidate keywords (``text_terms`` of its title and body) and its key figures."""
+def article_facts(article: tuple[str, str]) -> ArticleFacts:
+    """An article's (title, body) candidate keywords (``text_terms`` of its title and body) and key figures."""
     title, text = article
     return text_terms(f"{title}\n{text}"), tuple(facts.key_figures(text))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError
-from ..types import Article, Briefing, BriefingItem, ProvinceSection
+from ..types import Briefing, ProvinceSection
 from . import RENDERERS, layout, write_briefing
 from .overview import compose_overview
 
@@ -93,22 +93,6 @@ def _render(job: tuple[Briefing, Path, str | Path | None]) -> Path:
     return write_briefing(briefing, path, template=template)
 
 
-def _without_bodies(briefing: Briefing) -> Briefing:
-    """``briefing`` with its articles' bodies left out (text, the text before conversion, what cleaning
-    removed): no renderer prints them (the 综述 that checks names against them is written already),
-    and a province of a month's news goes to its worker in half the bytes."""
-    def body_less(article: Article) -> Article:
-        return dataclasses.replace(article, text="", original_text=None, removals=())
-
-    def bare(item: BriefingItem) -> BriefingItem:
-        return dataclasses.replace(item, article=body_less(item.article), reprints=tuple(map(body_less, item.reprints)),
-                                   related=tuple(map(bare, item.related)))
-
-    sections = tuple(dataclasses.replace(s, cities=tuple(dataclasses.replace(c, items=tuple(map(bare, c.items)))
-                                                         for c in s.cities)) for s in briefing.sections)
-    return dataclasses.replace(briefing, sections=sections)
-
-
 def write_split(briefing: Briefing, output: Path, by: str, *, template: str | Path | None = None) -> list[Part]:
     """Write one briefing per region and the index into the folder ``split_folder(output)`` names.
 
@@ -128,7 +112,7 @@ def write_split(briefing: Briefing, output: Path, by: str, *, template: str | Pa
         tmp.mkdir(parents=True)
         # Across processes when there is a month to render; a few dozen stories render faster here than
         # workers start (parallel._stream says the same of reading).
-        jobs = [(_without_bodies(p.briefing), tmp / p.file, template) for p in parts]
+        jobs = [(p.briefing.without_bodies(), tmp / p.file, template) for p in parts]
         release_memory()  # what reading and composing freed, before the largest parts are sent
         map_ordered(_render, jobs, chunk=1 if layout.story_count(briefing.items) > CHUNK else len(jobs))
         _write_index(briefing, parts, by, tmp)
