@@ -325,19 +325,36 @@ _COMMON_CHAR_IDF = 5.0
 
 
 @cache
-def _word_prefixes() -> frozenset[str]:
-    """Every proper prefix of a listed word up to ``_MAX_WORD`` characters: where extending a piece can
-    still reach a word (中华人 of 中华人民), so the segmentation stops trying longer pieces elsewhere."""
+def _pieces() -> dict[str, float]:
+    """What the segmentation may meet, in one table (one look-up per piece): every listed word up to
+    ``_MAX_WORD`` characters and every proper prefix of one (中华人 of 中华人民: where extending a piece can
+    still reach a word, so the search stops trying longer pieces elsewhere), each with its cost, negated
+    when a longer word starts with it (the search goes on) and positive when none does (it stops). A
+    prefix that is not a word costs infinity (never a piece), a character the list lacks ``_UNKNOWN``
+    (a character is always a piece). Listed costs are positive (the lowest IDF is 0.88), so the sign
+    is free to say this."""
     from .lexicon import word_idf
 
-    return frozenset(w[:i] for w in word_idf() for i in range(1, min(len(w), _MAX_WORD)))
+    idf = word_idf()
+    prefixes = {w[:i] for w in idf for i in range(1, min(len(w), _MAX_WORD))}
+    table = {w: -cost if w in prefixes else cost for w, cost in idf.items() if len(w) <= _MAX_WORD}
+    for piece in prefixes:
+        table.setdefault(piece, -_UNKNOWN if len(piece) == 1 else -math.inf)
+    return table
+
+
+@cache
+def _word_chars() -> frozenset[str]:
+    """Characters that are a word of their own when the segmentation leaves them alone: glue
+    (``FUNCTION_CHARS``) and the common ones (``_COMMON_CHAR_IDF``); the rest join a name (蒋/振/岭)."""
+    from .lexicon import word_idf
+
+    return FUNCTION_CHARS | {w for w, idf in word_idf().items() if len(w) == 1 and idf < _COMMON_CHAR_IDF}
 
 
 def _least_cost(run: str) -> list[str]:
     """``run`` cut into listed words (or single characters) with the least total IDF, last word first."""
-    from .lexicon import word_idf  # the word list is read on first use
-
-    get, prefixes = word_idf().get, _word_prefixes()
+    get = _pieces().get  # the word list is read on first use
     n = len(run)
     best = [0.0] + [math.inf] * n
     start = [0] * (n + 1)
@@ -345,16 +362,17 @@ def _least_cost(run: str) -> list[str]:
     # trying every length up to _MAX_WORD, in the same order per end (ties go to the earliest start).
     for begin in range(n):
         base = best[begin]
-        char = run[begin]
-        if (total := base + get(char, _UNKNOWN)) < best[begin + 1]:  # a character is always a piece
+        cost = get(run[begin])  # a character is always a piece
+        if (total := base + (_UNKNOWN if cost is None else abs(cost))) < best[begin + 1]:
             best[begin + 1], start[begin + 1] = total, begin
-        if char not in prefixes:
+        if cost is None or cost > 0:
             continue
         for end in range(begin + 2, min(n, begin + _MAX_WORD) + 1):
-            piece = run[begin:end]
-            if (cost := get(piece)) is not None and (total := base + cost) < best[end]:
+            if (cost := get(run[begin:end])) is None:  # neither a word nor the prefix of one
+                break
+            if (total := base + abs(cost)) < best[end]:
                 best[end], start[end] = total, begin
-            if piece not in prefixes:
+            if cost > 0:  # no longer word starts with this one
                 break
     words: list[str] = []
     end = n
@@ -370,16 +388,14 @@ def segment(run: str) -> list[str]:
     Rare words cost more, so common words and long listed words win (董事长 over 董事 + 长). Runs of
     single characters that are not glue (蒋/振/岭: a name the list lacks) are one word, not three.
     """
-    from .lexicon import word_idf
-
-    idf = word_idf()
     words = _least_cost(run)
+    word_chars = _word_chars()
     # Consecutive single characters that are neither glue nor common words on their own (蒋/振/岭, not
     # 说 or 看) make one word; a division suffix left alone (延庆|区) belongs to the name before it.
     merged: list[str] = []
     name = False  # whether merged[-1] is such a run
     for word in reversed(words):
-        single = len(word) == 1 and word not in FUNCTION_CHARS and idf.get(word, _UNKNOWN) >= _COMMON_CHAR_IDF
+        single = len(word) == 1 and word not in word_chars
         if merged and ((single and name) or (word in DIVISION_SUFFIXES and merged[-1][-1] not in FUNCTION_CHARS)):
             merged[-1] += word
         else:

@@ -89,7 +89,7 @@ def _whole_counts(spans: list[list[tuple[int, int, bool]]], text: str) -> Counte
     """How often each run of 2–6 characters occurs in ``text`` as whole words without glue and, made of
     several words, not opening or closing on a single character (区 of 延庆区人民政府, 下 of 地下停车场
     read as 低洼地|下|停车场)."""
-    whole: Counter[str] = Counter()
+    whole: list[str] = []  # counted at the end: a Counter's += is slow on a new key, and most are new
     for run in spans:
         for i, (start, first_end, glue) in enumerate(run):
             if glue:
@@ -100,8 +100,8 @@ def _whole_counts(spans: list[list[tuple[int, int, bool]]], text: str) -> Counte
                 if glue or end - start > _MAX_LEN:
                     break
                 if end - start >= _MIN_LEN and (j == i or not (single_first or end - word_start == 1)):
-                    whole[text[start:end]] += 1
-    return whole
+                    whole.append(text[start:end])
+    return Counter(whole)
 
 
 def _occurrences(gram: str, text: str) -> list[int]:
@@ -145,12 +145,11 @@ def _orphan(positions: list[int], text: str, singles: set[int]) -> str | None:
     return text[positions[0]] if all(i in singles for i in positions) else None
 
 
-def _grown(gram: str, text: str, words: _Words) -> str | None:
-    """``gram`` grown into the orphan characters it always stands beside (斯克 → 马斯克), or None when
-    the grown run is not whole words, or is still always followed or preceded by one character (作家肖
-    of 作家肖复兴: the orphan belonged to the word after it), or ``gram`` is cut where the text never
-    shows it ends (``_cut_short``)."""
-    at = _occurrences(gram, text)
+def _grown(gram: str, at: list[int], passages: int, text: str, words: _Words) -> str | None:
+    """``gram`` (at offsets ``at``, in ``passages`` passages) grown into the orphan characters it always
+    stands beside (斯克 → 马斯克), or None when the grown run is not whole words, or is still always
+    followed or preceded by one character (作家肖 of 作家肖复兴: the orphan belonged to the word after
+    it), or ``gram`` is cut where the text never shows it ends (``_cut_short``)."""
     grown = gram
     while len(grown) < _MAX_GROWN:
         if (c := _orphan([i - 1 for i in at], text, words.singles)) is not None:
@@ -160,20 +159,20 @@ def _grown(gram: str, text: str, words: _Words) -> str | None:
         else:
             break
     if grown == gram:
-        return None if _cut_short(gram, at, text, words) else gram
+        return None if _cut_short(gram, at, passages, text, words) else gram
     if _constant([i - 1 for i in at], text) or _constant([i + len(grown) for i in at], text):
         return None
     return grown if 2 * sum(i in words.starts and i + len(grown) in words.ends for i in at) > len(at) else None
 
 
-def _cut_short(gram: str, at: list[int], text: str, words: _Words) -> bool:
-    """Whether ``gram`` (at offsets ``at``, in three passages or more) stops, on one side, where the word
+def _cut_short(gram: str, at: list[int], passages: int, text: str, words: _Words) -> bool:
+    """Whether ``gram`` (at offsets ``at``, in ``passages`` passages: three or more) stops, on one side, where the word
     list does not vouch for an edge and the text always writes the same character beside it: a piece of
     a longer name. Unvouched are the edge of a word the list lacks (德建信 of 贝莱|德建信理财: a guess at a
     name) and the edges of a term of two characters, the shape of most of a name cut short (新发 of
     新发|地, 贝莱 of 贝莱|德). Two passages may share a neighbour by chance (业主郑萌萌 twice); beside the
     commonest function characters (的, 和, 在) nothing is proved: they stand beside any noun (的河马)."""
-    if _passages(gram, text) < 3:
+    if passages < 3:
         return False
     for beside, edge in (([i - 1 for i in at], at), ([i + len(gram) for i in at], [i + len(gram) for i in at])):
         # a measure word after a number (3名士兵, 三名士兵) is not part of what it counts
@@ -184,13 +183,13 @@ def _cut_short(gram: str, at: list[int], text: str, words: _Words) -> bool:
     return False
 
 
-def _passages(term: str, text: str) -> int:
-    """In how many different passages ``term`` occurs: the same characters either side of it, within its
-    line, make one passage said twice (a title repeated as the lead's first sentence), which is one
-    repeat and shows nothing about where the term begins or ends."""
+def _passages(term: str, at: list[int], text: str) -> int:
+    """In how many different passages ``term`` (at offsets ``at``) occurs: the same characters either
+    side of it, within its line, make one passage said twice (a title repeated as the lead's first
+    sentence), which is one repeat and shows nothing about where the term begins or ends."""
     n = len(term)
     return len({(text[max(0, i - _CONTEXT):i].rpartition("\n")[2], text[i + n:i + n + _CONTEXT].partition("\n")[0])
-                for i in _occurrences(term, text)})
+                for i in at})
 
 
 def _constant(positions: list[int], text: str) -> bool:
@@ -218,8 +217,15 @@ def _terms(text: str) -> dict[str, int]:
         total = text.count(gram)
         if 2 * whole <= total or not _term_like(gram):
             continue
-        if (term := _grown(gram, text, words)) is not None and _term_like(term) and _passages(term, text) > 1:
-            out[term] = text.count(term)
+        at = _occurrences(gram, text)
+        passages = _passages(gram, at, text)
+        if (term := _grown(gram, at, passages, text, words)) is None or not _term_like(term):
+            continue
+        if term != gram:
+            at = _occurrences(term, text)
+            passages = _passages(term, at, text)
+        if passages > 1:
+            out[term] = len(at)  # as text.count(term): non-overlapping, from the left
     return out
 
 
