@@ -116,6 +116,9 @@ class Prepared:
     _where: dict[int, int] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for found in (self.summaries, self.found):  # by position: out of step would be another's data
+            if found is not None and len(found) != len(self.articles):
+                raise ValueError(f"Prepared: {len(found)} results for {len(self.articles)} articles")
         self._where.update((id(a), i) for i, a in enumerate(self.articles))
 
     def _index(self, article: Article) -> int | None:

@@ -173,8 +173,7 @@ def run_engine(
     6. Store the new summaries in the cache (not those that failed for a reason the next run may
        not have: the engine raised, or a request failed).
     """
-    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < MIN_CHARS:
-        raise ConfigError(f"max_chars must be a whole number of at least {MIN_CHARS}, got {max_chars!r}")
+    check_budget(max_chars)
     fingerprint = engine.fingerprint if cache is not None and reason is None else None
     keys = [cache_key(a, fingerprint, max_chars) for a in articles] if fingerprint else []
     out: list[Summary | None] = [cache.get(k) for k in keys] if cache and keys else [None] * len(articles)
@@ -187,6 +186,12 @@ def run_engine(
         if cache and keys and k not in transient:
             cache.put(keys[i], summary)
     return [s for s in out if s is not None]
+
+
+def check_budget(max_chars: object) -> None:
+    """Raises ConfigError unless ``max_chars`` is a whole number of at least ``MIN_CHARS``."""
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < MIN_CHARS:
+        raise ConfigError(f"max_chars must be a whole number of at least {MIN_CHARS}, got {max_chars!r}")
 
 
 def _summarize_fresh(
@@ -363,6 +368,7 @@ def brief(
 
     if order not in ORDERS:  # before any work
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    check_budget(max_chars)
     if progress:
         progress("model", 0, 1)
     engine, reason = open_engine(backend, model, cache=cache, **options)  # a bad option fails before any work
@@ -482,10 +488,12 @@ def _extractive_budget(options: Mapping[str, object]) -> int | None:
     """``brief``'s summary budget if ``options`` (``brief``'s) ask for the extractive engine, else None."""
     import inspect
 
-    own = set(inspect.signature(brief).parameters)
+    own = inspect.signature(brief).parameters
+    max_chars = options.get("max_chars", own["max_chars"].default)
+    check_budget(max_chars)  # a wrong budget or request fails before any work
     name = _request(cast(str, options.get("backend", "auto")), cast("str | None", options.get("model")),
-                    {k: v for k, v in options.items() if k not in own})[0]  # a wrong request fails before any work
-    return cast(int, options.get("max_chars", 150)) if name == "extractive" else None
+                    {k: v for k, v in options.items() if k not in own})[0]
+    return cast(int, max_chars) if name == "extractive" else None
 
 
 __all__ = ["brief", "brief_paths", "choose_engine", "open_engine", "run_engine", "summarize", "summarize_articles",

@@ -144,8 +144,10 @@ def summarize_records(
         rows += [skipped_row(m) for m in missed]
     if not articles:
         return rows
+    cache, progress = options.pop("cache", None), options.pop("progress", None)  # run_engine's, not the engine's
     engine, reason = engine_for(backend, model, **options)
-    summaries = run_engine(engine, articles, max_chars=max_chars, reason=reason)
+    summaries = run_engine(engine, articles, max_chars=max_chars, reason=reason, cache=cache,  # type: ignore[arg-type]
+                           progress=progress)  # type: ignore[arg-type]
     rows += _article_rows(articles, summaries, Counter())
     return rows
 
@@ -154,7 +156,8 @@ def engine_for(backend: str, model: str | None = None, **options: object) -> tup
     """``pipeline.open_engine`` (without a cache), opened once in this process for each request.
 
     The request is the engine's registry entry, ``model`` and the options (``None`` values dropped, as
-    ``open_engine`` drops them); the two last used stay open. An engine that failed to open is not kept.
+    ``open_engine`` drops them); the two last used stay open. An engine that failed to open is not kept,
+    nor the extractive engine standing in for a model that could not be loaded (the next batch tries again).
     """
     from .backends import ALIASES, BACKENDS
     from .pipeline import open_engine
@@ -165,7 +168,10 @@ def engine_for(backend: str, model: str | None = None, **options: object) -> tup
         if key in _OPEN_ENGINES:
             _OPEN_ENGINES.move_to_end(key)
             return _OPEN_ENGINES[key]
-        opened = _OPEN_ENGINES[key] = open_engine(backend, model, **given)
+        opened = open_engine(backend, model, **given)
+        if opened[1] is not None:
+            return opened
+        _OPEN_ENGINES[key] = opened
         while len(_OPEN_ENGINES) > _OPEN_ENGINES_MAX:
             _OPEN_ENGINES.popitem(last=False)
         return opened

@@ -121,6 +121,8 @@ def test_a_markdown_mark_counts_as_emphasis_only_around_text():
     blanks = "“不要作糊涂人，要______主的______如何。”（弗5:17）"
     assert strip_markdown(blanks) == blanks  # a fill-in blank, not emphasis
     assert strip_markdown("公道的砝码(Just weights**)；注*：见下") == "公道的砝码(Just weights**)；注*：见下"
+    for own in ("规格为3*4米、5*6米两种", "调用x__init__y"):  # marks inside a figure or a word
+        assert strip_markdown(own) == own
 
 
 def test_the_list_a_page_story_ends_with_is_not_its_tail():
@@ -135,6 +137,11 @@ def test_the_list_a_page_story_ends_with_is_not_its_tail():
     # link-list head with a colon opens no story list.
     assert trim_tail([STORY, "圣经的原理", "环境的带领"]) == ([STORY], ["圣经的原理", "环境的带领"])
     assert trim_tail([STORY, "相关阅读：", "某地发布新规"]) == ([STORY], ["相关阅读：", "某地发布新规"])
+    # A colon in a page's footer opens no list of the story's: the footer goes whole.
+    footer = ["上一篇：某某小区举行活动", "下一篇：物业公司开展培训", "主办单位：某某市人民政府",
+              "技术支持：某某网络公司", "联系我们：", "电话 0371-1234567"]
+    assert trim_tail([STORY, *footer]) == ([STORY], footer)
+    assert trim_tail([STORY, "热门推荐", "某某小区举行活动", "联系方式：", "京ICP备12345678号"])[0] == [STORY]
 
 
 def test_a_tail_line_finishing_a_wrapped_sentence_is_story():

@@ -15,7 +15,7 @@ from summarizer import load_articles
 from summarizer.cli import app
 from summarizer.compose.briefing import build_briefing
 from summarizer.compose.split import split_briefing, split_folder, write_split
-from summarizer.errors import OutputError
+from summarizer.errors import ConfigError, OutputError
 from summarizer.pipeline import brief, brief_paths, with_regions
 from summarizer.types import Article, SkipKind, SkippedFile, Summary
 
@@ -108,6 +108,9 @@ def test_brief_paths_with_workers_is_the_serial_briefing() -> None:
     assert pooled == serial
     # what the reading workers found (summaries, keywords, figures) is what brief finds by itself
     assert pooled == brief(load_articles(SEEDS), **kwargs)
+    for bad in (0, "100"):  # a wrong budget fails before any reading, as brief's own check says
+        with pytest.raises(ConfigError, match="max_chars"):
+            brief_paths([SEEDS], backend="extractive", max_chars=bad)
 
 
 def test_cli_split_by_and_workers(tmp_path: Path) -> None:

@@ -137,3 +137,25 @@ def test_records_open_the_engine_once_per_request(monkeypatch: pytest.MonkeyPatc
     summarize_records(records[:1], backend="counting", max_chars=80, threads=4)  # a third: the least used goes
     summarize_records(records[:1], backend="counting", max_chars=80, threads=3)
     assert loads[2:] == [CountingOptions(threads=4), CountingOptions(threads=3)]
+    # run_engine's own options are taken, not given to the engine
+    calls: list[tuple] = []
+    rows = summarize_records(records[:2], backend="extractive", max_chars=80, progress=lambda *c: calls.append(c))
+    assert [r["summary"] for r in rows] == local[:2] and calls[-1][0] == "summaries"
+
+
+def test_a_stand_in_for_a_model_that_would_not_load_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import OrderedDict
+
+    from summarizer import pipeline, stream
+
+    opened: list[str] = []
+
+    def open_engine(backend: str, model: str | None = None, **options: object) -> tuple:
+        opened.append(backend)
+        return pipeline.get_backend("extractive"), "model could not be loaded"
+
+    monkeypatch.setattr(stream, "_OPEN_ENGINES", OrderedDict())
+    monkeypatch.setattr(pipeline, "open_engine", open_engine)
+    stream.engine_for("auto", "some/model")
+    stream.engine_for("auto", "some/model")
+    assert opened == ["auto", "auto"] and not stream._OPEN_ENGINES  # the next batch tries the model again

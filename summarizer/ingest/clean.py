@@ -76,7 +76,9 @@ _MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 # Emphasis is a pair of marks around text (**加粗**, __重点__, *斜体*, `代码`). A mark standing alone or in a
 # longer run is the text's own: a fill-in blank (要______主的旨意), a footnote star (weights**), a rule.
-_MD_EMPHASIS_RE = re.compile(r"(?<![*_`])(\*{1,3}|__|`)(?![*_`\s])(.+?)(?<![*_`\s])\1(?![*_`])")
+# Marks with a digit or a Latin letter outside them are inside a word or a figure (3*4米、5*6米, x__init__y).
+_MD_EMPHASIS_RE = re.compile(
+    r"(?<![*_`0-9A-Za-z])(\*{1,3}|__|`)(?![*_`\s])(.+?)(?<![*_`\s])\1(?![*_`0-9A-Za-z])")
 
 
 def strip_markdown(text: str) -> str:

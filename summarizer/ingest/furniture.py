@@ -438,7 +438,9 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
         return line.startswith("- ") or not CJK_RE.search(line) or (chinese and _foreign(line))
 
     end = _tail_start(lines, tail_line)
-    if any(_opens_list(line) for line in lines[max(end - 1, 0):]):
+    # only a list the story opens: the sentence above the run, or the run's first line (a colon further
+    # down is a footer's own: 联系我们：)
+    if (end > 0 and _opens_list(lines[end - 1])) or (end < len(lines) and _opens_list(lines[end])):
         end = _tail_start(lines, foreign_line)
     return lines[:end], lines[end:]
 
