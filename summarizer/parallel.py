@@ -121,16 +121,13 @@ class Prepared:
                 raise ValueError(f"Prepared: {len(found)} results for {len(self.articles)} articles")
         self._where.update((id(a), i) for i, a in enumerate(self.articles))
 
-    def _index(self, article: Article) -> int | None:
-        i = self._where.get(id(article))
-        return i if i is not None and self.articles[i] is article else None
-
+    # By id: this holds its articles, so no other object alive can have one of their ids.
     def summary(self, article: Article, max_chars: int) -> Summary | None:
-        i = self._index(article)
+        i = self._where.get(id(article))
         return None if i is None or self.summaries is None or max_chars != self.max_chars else self.summaries[i]
 
     def facts(self, article: Article) -> ArticleFacts | None:
-        i = self._index(article)
+        i = self._where.get(id(article))
         return None if i is None or self.found is None else self.found[i]
 
 

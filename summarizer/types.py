@@ -391,8 +391,8 @@ class Briefing:
         """This briefing with its articles' bodies left out (text, the text before conversion, what
         cleaning removed): no renderer prints them (the 综述 that checks names against them is written
         already), and a month's bodies are most of what a briefing holds while it is written out
-        (``cli brief`` writes this; ``compose.split`` sends its workers this). Parts that hold no
-        body are this briefing's own, not copies."""
+        (``cli brief`` writes this; ``compose.split`` sends its workers this). Items that hold no
+        body are this briefing's own, not copies (sections are new)."""
         def article(a: Article) -> Article:
             return a if not a.text and a.original_text is None and not a.removals else \
                 dataclasses.replace(a, text="", original_text=None, removals=())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 
 from ..errors import UnreadableFileError
 from ..text import cjk_count
@@ -70,12 +71,14 @@ def _utf16_chinese(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def decode(data: bytes, name: object = "input") -> tuple[str, str]:
+def decode(data: bytes, name: object = "input", declared: str | None = None) -> tuple[str, str]:
     """Decode ``data``; returns (text, encoding name).
 
     Order: a BOM (a body that does not decode in the BOM's encoding — GBK after a UTF-8 BOM — goes
-    on without it); UTF-16 without a BOM; strict UTF-8 (most files, and it almost never decodes
-    other encodings by accident); then charset-normalizer's best guess among the Chinese encodings.
+    on without it); UTF-16 without a BOM; the charset a container ``declared`` (an MHTML part's
+    header), unless the bytes are binary or it does not decode them (a header that lies); strict
+    UTF-8 (most files, and it almost never decodes other encodings by accident); then
+    charset-normalizer's best guess among the Chinese encodings.
 
     Raises:
         UnreadableFileError: more than ``guard.MAX_TEXT_BYTES``, binary, or no encoding fits.
@@ -94,6 +97,9 @@ def decode(data: bytes, name: object = "input") -> tuple[str, str]:
         if utf16 := _utf16_chinese(data):
             return utf16
         raise UnreadableFileError(name, SkipKind.BINARY)
+    if declared:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):  # an unknown name, or a header that lies
+            return data.decode(declared), declared
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

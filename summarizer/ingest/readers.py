@@ -19,7 +19,7 @@ import yaml
 from ..errors import UnreadableFileError
 from ..types import Removal, SkipKind, SkippedFile
 from .encoding import decode
-from .guard import MAX_FRONT_MATTER_CHARS, check_text, read_regular
+from .guard import MAX_FRONT_MATTER_CHARS, read_regular
 from .html import extract_page, looks_like_page
 
 # Front matter: a YAML block fenced by --- lines at the very top (blank lines before it allowed).
@@ -93,26 +93,15 @@ def _read_text(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
 def read_html(path: Path, data: bytes, charset: str | None = None) -> list[RawDocument | SkippedFile]:
     """A page through the page reader (``extract``'s chain), or a fragment as it is: every block the article.
 
-    ``charset``: what the container declares (an MHTML part's header), tried first; ``decode`` if it
-    fails. Either way the text limit (``guard.check_text``) holds.
+    ``charset``: what the container declares (an MHTML part's header), for ``encoding.decode``.
 
     Raises:
         UnreadableFileError: too large, binary or undecodable (``encoding.decode``).
     """
-    text, enc = _decode_declared(data, path, charset)
+    text, enc = decode(data, path, charset)
     if not looks_like_page(text):  # a fragment: every block is the article
         return [RawDocument(path, text, True, {}, enc)]
     return _page_document(path, text, enc)
-
-
-def _decode_declared(data: bytes, path: Path, charset: str | None) -> tuple[str, str]:
-    if charset:
-        check_text(data, path)  # as ``decode`` does: no text over the limit is decoded, declared or not
-        try:
-            return data.decode(charset), charset
-        except (LookupError, UnicodeDecodeError):  # an unknown name, or a header that lies
-            pass
-    return decode(data, path)
 
 
 def _page_document(path: Path, markup: str, enc: str) -> list[RawDocument | SkippedFile]:
