@@ -253,7 +253,7 @@ def brief(
         result = brief_paths(_inputs(inputs, urls, ["seeds"]), max_chars=s.max_chars, title=s.title, issue=s.issue,
                              unit=s.unit, date=_date(date), region_aliases=s.region_aliases, dedup=s.dedup,
                              since=first, until=last, order=s.sort, workers=workers,
-                             **run).without_bodies()  # all that is left is writing: a month's bodies go now
+                             keep_bodies=False, **run)  # to be written only: a month's bodies are let go
         stories, merged = story_count(result.items), reprint_count(result.items)
         counted = f"{stories} stories from {stories + merged} articles: {merged} reprints merged" if merged \
             else f"{stories} articles"

@@ -19,13 +19,17 @@ it was reading, which is named (``SkipKind.READ_FAILED``: process died): the oth
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import contextvars
 import dataclasses
+import datetime as dt
+import functools
 import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,7 +42,7 @@ from . import regions
 from .errors import UnreadableFileError
 from .ingest import read_path, scan_paths
 from .ingest.fetch import WebAddress
-from .types import Article, SkipKind, SkippedFile, Summary
+from .types import Article, KeyFigure, SkipKind, SkippedFile, Summary
 
 if TYPE_CHECKING:
     from .compose.briefing import ArticleFacts
@@ -88,13 +92,20 @@ Unit = Path | WebAddress | Slice | SkippedFile
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """What a job gave: its articles (regions resolved), their summaries when asked for, and its entries."""
+    """What a job gave: its articles (regions resolved), their summaries when asked for, and its entries.
+
+    ``summaries``, ``figures`` and ``terms`` (``compose.briefing.article_facts``, when asked) are one
+    per article; None for an article outside the job's period (it is not briefed, only counted). The
+    keyword candidates come pickled, a job's together: as dicts they are most of what a month of
+    articles holds (2.8 kB an article), pickled a tenth of it.
+    """
 
     articles: tuple[Article, ...] = ()
     skipped: tuple[SkippedFile, ...] = ()
-    summaries: tuple[Summary, ...] | None = None
+    summaries: tuple[Summary | None, ...] | None = None
     inputs: int = 0  # the files and records its job covered (for progress)
-    found: tuple[ArticleFacts, ...] | None = None  # compose.briefing.article_facts, when asked
+    figures: tuple[tuple[KeyFigure, ...] | None, ...] | None = None
+    terms: bytes | None = None  # pickle of a list: each article's ``keywords.text_terms`` dict, or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,17 +117,19 @@ class Prepared:
     keywords and figures: a month's texts would be pickled, sent and returned twice more, and each
     would keep the UTF-8 copy pickling caches on a string as long as the string lives.
     ``summary``/``facts`` look an article up by identity: one replaced since (a model's title)
-    is not known here, and is done again by whoever asks.
+    is not known here, and is done again by whoever asks; so is one outside the period the workers
+    were given (``prepare_inputs``).
     """
 
     articles: tuple[Article, ...]
-    summaries: tuple[Summary, ...] | None
+    summaries: tuple[Summary | None, ...] | None
     max_chars: int | None
-    found: tuple[ArticleFacts, ...] | None
+    figures: tuple[tuple[KeyFigure, ...] | None, ...] | None
+    terms: Packed | None
     _where: dict[int, int] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for found in (self.summaries, self.found):  # by position: out of step would be another's data
+        for found in (self.summaries, self.figures, self.terms):  # by position: out of step would be another's
             if found is not None and len(found) != len(self.articles):
                 raise ValueError(f"Prepared: {len(found)} results for {len(self.articles)} articles")
         self._where.update((id(a), i) for i, a in enumerate(self.articles))
@@ -127,8 +140,59 @@ class Prepared:
         return None if i is None or self.summaries is None or max_chars != self.max_chars else self.summaries[i]
 
     def facts(self, article: Article) -> ArticleFacts | None:
-        i = self._where.get(id(article))
-        return None if i is None or self.found is None else self.found[i]
+        return self._facts_at(self._where.get(id(article)))
+
+    def facts_of(self, articles: Sequence[Article]) -> Sequence[ArticleFacts | None]:
+        """``facts`` of each of ``articles``, unpacked when asked for (``compose.briefing`` asks in
+        order, a text at a time: a month's keyword candidates are never all unpacked at once)."""
+        return _Lookup([self._where.get(id(a)) for a in articles], self._facts_at)
+
+    def _facts_at(self, i: int | None) -> ArticleFacts | None:
+        if i is None or self.figures is None or self.terms is None or (figures := self.figures[i]) is None:
+            return None
+        terms = self.terms[i]
+        return None if terms is None else (terms, figures)
+
+
+class Packed(Sequence["dict[str, int] | None"]):
+    """Each article's keyword candidates (``Part.terms``), kept pickled a job's together and unpickled
+    a job at a time when asked (the last job's are kept: the briefing asks in article order)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._blobs: list[bytes] = []
+        self._count = 0
+        self._open: tuple[int, list[dict[str, int] | None]] = (-1, [])
+
+    def add(self, blob: bytes, count: int) -> None:
+        """Add the pickled candidates of ``count`` articles, the next ones."""
+        self._starts.append(self._count)
+        self._blobs.append(blob)
+        self._count += count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i: int) -> dict[str, int] | None:  # type: ignore[override]
+        if not 0 <= i < self._count:
+            raise IndexError(i)
+        k = bisect.bisect_right(self._starts, i) - 1
+        if self._open[0] != k:
+            self._open = (k, pickle.loads(self._blobs[k]))
+        return self._open[1][i - self._starts[k]]
+
+
+class _Lookup(Sequence[T]):
+    """``get(key)`` for each of ``keys``, looked up when asked for."""
+
+    def __init__(self, keys: list[int | None], get: Callable[[int | None], T]) -> None:
+        self._keys, self._get = keys, get
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, i: int) -> T:  # type: ignore[override]
+        return self._get(self._keys[i])
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +201,8 @@ class _Job:
     aliases: Mapping[str, str] | None = None
     max_chars: int | None = None  # summarise with the extractive engine too
     facts: bool = False  # find the briefing's facts too
+    period: tuple[dt.date | None, dt.date | None] | None = None  # only for the articles dated within it
+    keep_bodies: str = "all"  # whose bodies come back: "all", those "within" the period, or "none"
 
 
 class _Scanned(list):  # type: ignore[type-arg]
@@ -280,32 +346,92 @@ def _unit_path(unit: Unit) -> Path:
 
 
 def _run(job: _Job) -> Part:
-    """A job, in a worker (or here): read each unit, resolve regions, summarise; an error costs its unit only."""
-    from .ingest.guard import failure
-
+    """A job, in a worker (or here): read each unit, resolve regions, summarise; an error costs its unit
+    only, or (past reading) the article it is about."""
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    summaries: list[Summary] = []
-    found_facts: list[ArticleFacts] = []
+    summaries: list[Summary | None] = []
+    found_facts: list[ArticleFacts | None] = []
     for unit in job.units:
         if isinstance(unit, SkippedFile):
             skipped.append(unit)
             continue
-        try:
-            found, missed = _read_slice(unit) if isinstance(unit, Slice) else read_path(unit)
-            found = [dataclasses.replace(a, region=regions.resolve(a, aliases=job.aliases)) for a in found]
-            written = _summarize(found, job.max_chars) if job.max_chars is not None else []
-            facts = _facts(found) if job.facts else []
-        except Exception as exc:  # regions or the summary failed on this input: it is an entry, the rest go on
-            log.warning("processing %s failed: %s", _unit_path(unit), exc, exc_info=True)
-            skipped.append(failure(_unit_path(unit), exc))
-            continue
-        articles += found
+        found, missed = _read_slice(unit) if isinstance(unit, Slice) else read_path(unit)  # behind the guard
         skipped += missed
-        summaries += written  # only with their articles: the three stay in step
-        found_facts += facts
-    return Part(tuple(articles), tuple(skipped), tuple(summaries) if job.max_chars is not None else None,
-                _inputs(job), tuple(found_facts) if job.facts else None)
+        try:
+            done = [_work(found, job)]
+        except Exception:  # regions, a summary or the facts failed on an article: find it, the rest go on
+            done = []
+            for article in found:
+                try:
+                    done.append(_work([article], job))
+                except Exception as exc:
+                    skipped.append(_failed(article, unit, exc))
+        for located, written, facts in done:
+            articles += located
+            summaries += written  # only with their articles: the three stay in step
+            found_facts += facts
+    return Part(_shared(articles), tuple(skipped), tuple(summaries) if job.max_chars is not None else None,
+                _inputs(job), *(_facts_part(found_facts) if job.facts else (None, None)))
+
+
+def _shared(articles: Sequence[Article]) -> tuple[Article, ...]:
+    """The articles, equal paths and sources made one object: the records of one file then pickle (and
+    are held by the parent) with one path, not one each."""
+    paths: dict[Path | None, Path | None] = {}
+    sources: dict[str | None, str | None] = {}
+    out = []
+    for a in articles:
+        path, source = paths.setdefault(a.path, a.path), sources.setdefault(a.source, a.source)
+        out.append(a if path is a.path and source is a.source else dataclasses.replace(a, path=path, source=source))
+    return tuple(out)
+
+
+def _work(found: Sequence[Article], job: _Job) -> tuple[list[Article], list[Summary | None],
+                                                        list[ArticleFacts | None]]:
+    """Articles read: their regions resolved; for those within the job's period, their summaries and
+    facts when asked for; the bodies the job does not keep let go of."""
+    found = [dataclasses.replace(a, region=regions.resolve(a, aliases=job.aliases)) for a in found]
+    briefed = [job.period is None or _within(a, job.period) for a in found]
+    written = _spread(briefed, _summarize, found, job.max_chars) if job.max_chars is not None else []
+    facts = _spread(briefed, _facts, found) if job.facts else []
+    keep = {"all": [True] * len(found), "within": briefed, "none": [False] * len(found)}[job.keep_bodies]
+    return [a if kept else a.without_body() for a, kept in zip(found, keep, strict=True)], written, facts
+
+
+def _failed(article: Article, unit: Unit, exc: Exception) -> SkippedFile:
+    """The entry for an article read that could not be processed (a fault of ours: logged in full)."""
+    from .ingest.guard import failure
+
+    path = article.path or _unit_path(unit)
+    log.warning("processing %s failed: %s", article.name, exc, exc_info=True)
+    in_records = article.part or path.suffix.lower() in (".json", ".jsonl")
+    return dataclasses.replace(failure(path, exc), record=article.part if in_records else None)
+
+
+def _within(article: Article, period: tuple[dt.date | None, dt.date | None]) -> bool:
+    from .compose.briefing import within
+
+    return within(article, *period)
+
+
+def _spread(briefed: Sequence[bool], work: Callable[..., list[R]], articles: Sequence[Article],
+            *args: object) -> list[R | None]:
+    """``work(the briefed articles, *args)``, one result per article: None for those not briefed."""
+    done = iter(work([a for a, b in zip(articles, briefed, strict=True) if b], *args))
+    return [next(done) if b else None for b in briefed]
+
+
+def _facts_part(found: Sequence[ArticleFacts | None]) -> tuple[tuple[tuple[KeyFigure, ...] | None, ...], bytes]:
+    """``Part.figures`` and ``Part.terms`` of a job's facts."""
+    figures = tuple(None if f is None else f[1] for f in found)
+    return figures, pickle.dumps([None if f is None else f[0] for f in found], pickle.HIGHEST_PROTOCOL)
+
+
+def _unpacked(part: Part) -> list[ArticleFacts | None]:
+    """The facts ``_facts_part`` packed into ``part``."""
+    terms = pickle.loads(part.terms) if part.terms else []
+    return [None if t is None or f is None else (t, f) for t, f in zip(terms, part.figures or (), strict=True)]
 
 
 def _summarize(articles: Sequence[Article], max_chars: int) -> list[Summary]:
@@ -434,32 +560,45 @@ def _stream(jobs: Iterable[_Job], workers: int, method: str | None = None) -> It
     if workers <= 1 or len(head) < 2:
         yield from map(_run, itertools.chain(head, pending))
         return
-    pending = itertools.chain(head, pending)
+    # A worker died: every job in flight failed with it. ``_rescue`` runs the job a unit at a time, so
+    # that only the unit that kills its worker is lost.
+    yield from _in_pool(_run, itertools.chain(head, pending), _rescue, workers, method)
+
+
+def _in_pool(func: Callable[[T], R], tasks: Iterable[T], rescue: Callable[[T, _Pools, str], R], workers: int,
+             method: str | None) -> Iterator[R]:
+    """``func(task)`` for each task, in order, in a pool of ``workers`` processes with ``IN_FLIGHT`` tasks
+    each submitted ahead. A task whose worker died gives ``rescue(task, pools, method)``; the others in
+    flight then (they failed with it) are sent again, to a new pool."""
     how = method or START_METHOD
-    window: deque[tuple[_Job, Future[Part]]] = deque()
+    pending = iter(tasks)
+    window: deque[tuple[T, Future[R]]] = deque()
     with _pools(workers) as pools:
 
-        def submit(job: _Job) -> None:
-            window.append((job, pools.get(how).submit(_run, job)))
-
-        for job in itertools.islice(pending, IN_FLIGHT * workers):
-            submit(job)
-        while window:
-            job, future = window.popleft()
+        def submit(task: T) -> None:
             try:
-                part = future.result()
+                future = pools.get(how).submit(func, task)
+            except BrokenProcessPool as exc:  # broken by a task in flight since the last result came
+                future = Future()
+                future.set_exception(exc)
+            window.append((task, future))
+
+        for task in itertools.islice(pending, IN_FLIGHT * workers):
+            submit(task)
+        while window:
+            task, future = window.popleft()
+            try:
+                result = future.result()
             except BrokenProcessPool:
-                # A worker died. Every job in flight failed with it; run them again in a new pool, this
-                # one a unit at a time, so that only the unit that kills its worker is lost.
                 pools.discard(how)
-                again = [j for j, _ in window]
+                again = [t for t, _ in window]
                 window.clear()
-                part = _rescue(job, pools, how)
-                for j in again:
-                    submit(j)
-            yield part
-            if (job := next(pending, None)) is not None:
-                submit(job)
+                result = rescue(task, pools, how)
+                for t in again:
+                    submit(t)
+            yield result
+            if (task := next(pending, None)) is not None:
+                submit(task)
 
 
 def _rescue(job: _Job, pools: _Pools, method: str) -> Part:
@@ -473,9 +612,9 @@ def _rescue(job: _Job, pools: _Pools, method: str) -> Part:
             log.warning("reading %s killed its process", _unit_path(unit))
             parts.append(_died(single))
     summaries = None if job.max_chars is None else tuple(s for p in parts for s in p.summaries or ())
-    found = tuple(f for p in parts for f in p.found or ()) if job.facts else None
+    facts = _facts_part([f for p in parts for f in _unpacked(p)]) if job.facts else (None, None)
     return Part(tuple(a for p in parts for a in p.articles), tuple(s for p in parts for s in p.skipped), summaries,
-                _inputs(job), found)
+                _inputs(job), *facts)
 
 
 def release_memory() -> None:
@@ -502,12 +641,19 @@ def stream_inputs(
     aliases: Mapping[str, str] | None = None,
     max_chars: int | None = None,
     facts: bool = False,
+    period: tuple[dt.date | None, dt.date | None] | None = None,
+    keep_bodies: str = "all",
     chunk: int | None = None,
     method: str | None = None,
 ) -> Iterator[Part]:
     """Read every input, resolve regions (and summarise with the extractive engine when ``max_chars`` is
     given, find the briefing's ``article_facts`` when ``facts``), ``workers`` processes at a time
     (default: the usable cores); parts come in input order.
+
+    ``period`` (since, until; either open): only the articles ``compose.briefing.within`` it are
+    summarised and searched (the others are only counted by the briefing). ``keep_bodies``: whose
+    bodies the articles come back with (``Article.without_body``): ``all``, those ``within`` the
+    period, or ``none`` (a briefing that will only be printed, all its work on the texts done).
 
     Raises:
         InputError: a path does not exist or a folder is empty (before any work).
@@ -519,7 +665,10 @@ def stream_inputs(
     if first is None:
         return iter(())
     rest = (u for batch in ([first], units) for u in batch)
-    return _stream(_jobs(rest, chunk, aliases=aliases, max_chars=max_chars, facts=facts), workers, method)
+    if keep_bodies not in ("all", "within", "none"):
+        raise ValueError(f"keep_bodies must be all, within or none, got {keep_bodies!r}")
+    return _stream(_jobs(rest, chunk, aliases=aliases, max_chars=max_chars, facts=facts, period=period,
+                         keep_bodies=keep_bodies), workers, method)
 
 
 def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
@@ -542,6 +691,7 @@ def prepare_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
                    max_chars: int | None = None, **options: object) -> tuple[Prepared, list[SkippedFile]]:
     """``read_inputs``, the workers also finding each article's briefing facts and, given ``max_chars``,
     writing its extractive summary (``Prepared``): what ``pipeline.brief_paths`` asks of them.
+    ``period`` and ``keep_bodies`` (in ``options``) as in ``stream_inputs``.
     """
     return _collect(paths, workers, aliases, progress, {**options, "max_chars": max_chars, "facts": True})
 
@@ -551,8 +701,9 @@ def _collect(paths: Iterable[str | Path], workers: int | None, aliases: Mapping[
              options: Mapping[str, object]) -> tuple[Prepared, list[SkippedFile]]:
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
-    summaries: list[Summary] = []
-    found: list[ArticleFacts] = []
+    summaries: list[Summary | None] = []
+    figures: list[tuple[KeyFigure, ...] | None] = []
+    terms = Packed()
     entries = _Scanned(scan_paths(paths))  # InputError here, before any work
     parts = stream_inputs(entries, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
     total = count_inputs(entries) if progress else 0
@@ -562,7 +713,9 @@ def _collect(paths: Iterable[str | Path], workers: int | None, aliases: Mapping[
     for part in parts:
         articles += part.articles
         summaries += part.summaries or ()
-        found += part.found or ()
+        figures += part.figures or ()
+        if part.terms is not None:
+            terms.add(part.terms, len(part.articles))
         for miss in part.skipped:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
         skipped += part.skipped
@@ -571,9 +724,9 @@ def _collect(paths: Iterable[str | Path], workers: int | None, aliases: Mapping[
             progress("ingest", min(done, total), total)
     if progress and done < total:
         progress("ingest", total, total)
-    max_chars = options.get("max_chars")
+    max_chars, facts = options.get("max_chars"), bool(options.get("facts"))
     prepared = Prepared(tuple(articles), tuple(summaries) if max_chars is not None else None,
-                        max_chars, tuple(found) if options.get("facts") else None)  # type: ignore[arg-type]
+                        max_chars, tuple(figures) if facts else None, terms if facts else None)  # type: ignore[arg-type]
     return prepared, skipped
 
 
@@ -593,28 +746,14 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], *, chunk: int = CHUN
     workers = current_workers()
     if workers <= 1 or len(items) <= chunk:
         return _apply(func, items)
-    how = method or START_METHOD
-    pending = iter([items[i:i + chunk] for i in range(0, len(items), chunk)])
-    out: list[R] = []
-    window: deque[tuple[Sequence[T], Future[list[R]]]] = deque()
-    with _pools(workers) as pools:
+    pieces = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    done = _in_pool(functools.partial(_apply, func), pieces, functools.partial(_redo, func), workers, method)
+    return [result for results in done for result in results]
 
-        def submit(piece: Sequence[T]) -> None:
-            window.append((piece, pools.get(how).submit(_apply, func, piece)))
 
-        for piece in itertools.islice(pending, IN_FLIGHT * workers):
-            submit(piece)
-        while window:
-            piece, future = window.popleft()
-            try:
-                out += future.result()
-            except BrokenProcessPool:
-                pools.discard(how)
-                log.warning("a worker process died; doing its share here")
-                out += _apply(func, piece)
-            if (piece := next(pending, None)) is not None:
-                submit(piece)
-    return out
+def _redo(func: Callable[[T], R], piece: Sequence[T], pools: _Pools, method: str) -> list[R]:
+    log.warning("a worker process died; doing its share here")
+    return _apply(func, piece)
 
 
 __all__ = ["CHUNK", "Part", "Prepared", "count_inputs", "current_workers", "map_ordered", "prepare_inputs",

@@ -398,7 +398,7 @@ def brief(
                           issue=issue, unit=unit, overview_engine=overview_engine,  # type: ignore[arg-type]
                           prompts=options.get("prompts"), stories=stories,  # type: ignore[arg-type]
                           period=period, order=order,
-                          found=[prepared.facts(a) for a in located] if prepared else None)
+                          found=prepared.facts_of(located) if prepared else None)
 
 
 def _prepared_summaries(engine: Summarizer, articles: Sequence[Article], max_chars: int,
@@ -463,25 +463,36 @@ class _Reported:
 
 
 def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None, workers: int | None = 1,
-                **options: object) -> Briefing:
+                keep_bodies: bool = True, **options: object) -> Briefing:
     """``brief`` over files and folders; unreadable files end up in ``Briefing.skipped``.
 
     ``workers``: processes for the CPU stages (reading, regions, keywords: ``parallel``); None: the
-    usable cores.
+    usable cores. ``keep_bodies=False``: the briefing is to be printed, so its articles come without
+    their bodies (``Briefing.without_bodies``), and each body is left out as soon as nothing needs it,
+    by the worker that read it: a month of texts is then never held in this process. Every body goes
+    there when the extractive engine writes the summaries, reprints are not merged and no model
+    writes the 综述 (then the workers have done all the work on the texts); else the bodies of the
+    articles outside ``since``–``until``.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
     """
     from . import parallel
 
+    max_chars = _extractive_budget(options)
+    since, until = options.get("since"), options.get("until")
+    done_in_workers = max_chars is not None and not options.get("dedup", True) and not options.get("overview_engine")
     with parallel.using(workers) as processes:
         # parallel's reading, also in one process: it reads a large .jsonl file in slices; its workers
         # also find each text's keywords and figures and, for the extractive engine, summarise it
-        prepared, skipped = parallel.prepare_inputs(paths, workers=processes, aliases=options.get("region_aliases"),  # type: ignore[arg-type]
-                                                    progress=progress, max_chars=_extractive_budget(options))
+        prepared, skipped = parallel.prepare_inputs(
+            paths, workers=processes, aliases=options.get("region_aliases"), progress=progress,  # type: ignore[arg-type]
+            max_chars=max_chars, period=(since, until) if since or until else None,
+            keep_bodies="all" if keep_bodies else "none" if done_in_workers else "within")
         articles = list(prepared.articles)
         require_articles(articles, skipped)
-        return brief(articles, skipped=skipped, progress=progress, prepared=prepared, **options)  # type: ignore[arg-type]
+        result = brief(articles, skipped=skipped, progress=progress, prepared=prepared, **options)  # type: ignore[arg-type]
+    return result if keep_bodies else result.without_bodies()
 
 
 def _extractive_budget(options: Mapping[str, object]) -> int | None:

@@ -108,6 +108,14 @@ class Article:
             return self.title
         return f"{self.path.name}#{self.part + 1}" if self.part else self.path.name
 
+    def without_body(self) -> Article:
+        """This article as a briefing that is only to be printed holds it: without its body (text, the
+        text before conversion, what cleaning removed) and the reader's extra metadata, which no
+        renderer prints; itself if it has none of them."""
+        if not self.text and self.original_text is None and not self.removals and not self.meta:
+            return self
+        return dataclasses.replace(self, text="", original_text=None, removals=(), meta={})
+
 
 @dataclass(frozen=True, slots=True)
 class KeyFigure:
@@ -388,17 +396,14 @@ class Briefing:
         return tuple(item for section in self.sections for item in section.items)
 
     def without_bodies(self) -> Briefing:
-        """This briefing with its articles' bodies left out (text, the text before conversion, what
-        cleaning removed): no renderer prints them (the 综述 that checks names against them is written
-        already), and a month's bodies are most of what a briefing holds while it is written out
-        (``cli brief`` writes this; ``compose.split`` sends its workers this). Items that hold no
+        """This briefing with its articles' bodies left out (``Article.without_body``): no renderer
+        prints them (the 综述 that checks names against them is written already), and a month's bodies
+        are most of what a briefing holds while it is written out (``brief_paths(keep_bodies=False)``,
+        which ``cli brief`` asks for; ``compose.split`` sends its workers this). Items that hold no
         body are this briefing's own, not copies (sections are new)."""
-        def article(a: Article) -> Article:
-            return a if not a.text and a.original_text is None and not a.removals else \
-                dataclasses.replace(a, text="", original_text=None, removals=())
-
         def item(i: BriefingItem) -> BriefingItem:
-            bare, reprints, related = article(i.article), tuple(map(article, i.reprints)), tuple(map(item, i.related))
+            bare, reprints = i.article.without_body(), tuple(a.without_body() for a in i.reprints)
+            related = tuple(map(item, i.related))
             if bare is i.article and all(map(operator.is_, (*reprints, *related), (*i.reprints, *i.related))):
                 return i
             return dataclasses.replace(i, article=bare, reprints=reprints, related=related)

@@ -107,6 +107,8 @@ def test_a_unit_whose_facts_fail_is_an_entry_and_the_rest_stay_in_step(tmp_path:
     folder.mkdir()
     for i, p in enumerate(SEEDS):
         (folder / f"{i}.txt").write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    records = [json.dumps({"text": p.read_text(encoding="utf-8")}, ensure_ascii=False) for p in SEEDS]
+    (folder / "all.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
     real = briefing.article_facts
 
     def fail_on_neijiang(article: tuple[str, str]) -> object:
@@ -114,14 +116,65 @@ def test_a_unit_whose_facts_fail_is_an_entry_and_the_rest_stay_in_step(tmp_path:
             raise ValueError("no facts")
         return real(article)
 
+    clean, _ = parallel.read_inputs([folder], workers=1)
     monkeypatch.setattr(briefing, "article_facts", fail_on_neijiang)
     prepared, skipped = parallel.prepare_inputs([folder], workers=1, max_chars=80)
-    assert [(s.path.name, s.error) for s in skipped] == [("1.txt", "no facts")]
+    # the article is lost, not the other records of its file
+    assert [(s.name, s.error) for s in skipped] == [("1.txt", "no facts"), ("all.jsonl#2", "no facts")]
+    assert [a.name for a in prepared.articles] == [a.name for a in clean if "内江" not in a.text]
     assert prepared.articles and all("内江" not in a.text for a in prepared.articles)
     engine = get_backend("extractive")
     for article in prepared.articles:  # each article with its own summary and facts
         assert prepared.summary(article, 80) == engine.summarize([article], max_chars=80)[0]
         assert prepared.facts(article) == real((article.title, article.text))
+
+
+def dated(folder: Path) -> Path:
+    """The seeds as records of a .jsonl file, on twenty days in August and one undated."""
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    records = [{"title": f"第{n}条", "text": texts[n % len(texts)], **({"date": f"2023-08-{n + 1:02d}"} if n else {})}
+               for n in range(20)]
+    path = folder / "august.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_workers_brief_the_period_only_and_let_go_of_the_bodies_asked(tmp_path: Path, workers: int,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles outside the period are only counted (no summary, no facts); ``keep_bodies`` says whose
+    bodies come back; the rest is what the whole reading gives, article for article."""
+    import datetime as dt
+
+    from summarizer.compose.briefing import within
+
+    monkeypatch.setattr(parallel, "SLICE_BYTES", 0)
+    path, period = dated(tmp_path), (dt.date(2023, 8, 5), dt.date(2023, 8, 12))
+    whole, _ = parallel.prepare_inputs([path], workers=workers, chunk=3, max_chars=80)
+    part, _ = parallel.prepare_inputs([path], workers=workers, chunk=3, max_chars=80, period=period,
+                                      keep_bodies="within")
+    bare, _ = parallel.prepare_inputs([path], workers=workers, chunk=3, max_chars=80, period=period,
+                                      keep_bodies="none")
+    inside = [within(a, *period) for a in whole.articles]
+    assert sum(inside) == 9 and whole.articles[0].date is None  # 8 days and the undated one
+    for w, p, b, briefed in zip(whole.articles, part.articles, bare.articles, inside, strict=True):
+        assert w.text and p == (w if briefed else w.without_body()) and b == w.without_body() and not b.text
+        assert part.summary(p, 80) == (whole.summary(w, 80) if briefed else None) == bare.summary(b, 80)
+        assert part.facts(p) == (whole.facts(w) if briefed else None) == bare.facts(b)
+    with pytest.raises(ValueError, match="keep_bodies"):
+        parallel.prepare_inputs([path], keep_bodies="some")
+
+
+def test_packed_terms_unpack_in_any_order() -> None:
+    import pickle
+
+    packed = parallel.Packed()
+    for start, count in ((0, 3), (3, 1), (4, 2)):
+        packed.add(pickle.dumps([{f"词{i}": i} if i != 4 else None for i in range(start, start + count)]), count)
+    want = [{f"词{i}": i} if i != 4 else None for i in range(6)]
+    assert len(packed) == 6 and list(packed) == want and [packed[i] for i in (5, 0, 3, 4, 1)] == [want[i] for i in (5, 0, 3, 4, 1)]
+    with pytest.raises(IndexError):
+        packed[6]
 
 
 def test_progress_counts_files_and_records_as_jobs_come_back(month: Path, monkeypatch: pytest.MonkeyPatch) -> None:

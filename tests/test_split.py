@@ -113,6 +113,22 @@ def test_brief_paths_with_workers_is_the_serial_briefing() -> None:
             brief_paths([SEEDS], backend="extractive", max_chars=bad)
 
 
+@pytest.mark.parametrize("dedup", [True, False])
+def test_a_briefing_to_be_printed_is_the_briefing_without_its_bodies(tmp_path: Path, dedup: bool) -> None:
+    """``keep_bodies=False`` (what ``summarizer brief`` asks): the workers let go of the bodies nothing needs
+    any more, and the briefing is the one with bodies, less them; with a period and without."""
+    from test_parallel import corpus, dated
+
+    folder = corpus(tmp_path / "in", copies=2)
+    dated(folder)
+    for period in ({}, {"since": dt.date(2023, 8, 5), "until": dt.date(2023, 8, 12)}):
+        kwargs = {"backend": "extractive", "date": dt.date(2024, 5, 18), "dedup": dedup, "workers": 2, **period}
+        whole = brief_paths([folder], **kwargs)
+        printed = brief_paths([folder], keep_bodies=False, **kwargs)
+        assert any(i.article.text for i in whole.items) and not any(i.article.text for i in printed.items)
+        assert printed == whole.without_bodies() and printed.items
+
+
 def test_cli_split_by_and_workers(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "month.md"

@@ -22,7 +22,7 @@ from ..types import (
     Story,
     Summary,
 )
-from .keywords import chosen_keywords, text_terms
+from .keywords import chosen, document_counts, text_terms
 from .overview import Completer, compose_overview
 
 OTHER_REGION = "其他地区"
@@ -44,8 +44,13 @@ def in_period(articles: Sequence[Article], since: dt.date | None, until: dt.date
     date: a reader is better served by an undated article than by its silent loss. The ``Period``
     says how many dated articles fell outside and how many undated ones were kept.
     """
-    kept = [a for a in articles if a.date is None or (since or a.date) <= a.date <= (until or a.date)]
+    kept = [a for a in articles if within(a, since, until)]
     return kept, Period(since, until, excluded=len(articles) - len(kept), undated=sum(a.date is None for a in kept))
+
+
+def within(article: Article, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether ``in_period`` keeps ``article``: undated, or dated ``since``–``until`` (both included)."""
+    return article.date is None or (since or article.date) <= article.date <= (until or article.date)
 
 
 def _ordered(items: list[BriefingItem], order: str) -> list[BriefingItem]:
@@ -139,15 +144,22 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
         raise ValueError(f"found: one per article expected, got {len(known)} for {len(articles)}")
     from ..parallel import map_ordered  # across processes inside parallel.using (a month's briefing)
 
-    found: list[ArticleFacts | None] = list(known) if known is not None else [None] * len(articles)
+    found = known if known is not None else [None] * len(articles)
     todo = [i for i, f in enumerate(found) if f is None]
-    fresh = map_ordered(article_facts, [(articles[i].title, articles[i].text) for i in todo])  # to a worker once
-    for i, f in zip(todo, fresh, strict=True):
-        found[i] = f
-    ready = cast(list[ArticleFacts], found)
-    words = chosen_keywords([terms for terms, _ in ready])
-    items = [BriefingItem(a, s, fig, tuple(kw), stories[i].reprints if stories else ())
-             for i, (a, s, kw, (_, fig)) in enumerate(zip(articles, summaries, words, ready, strict=True))]
+    fresh = dict(zip(todo, map_ordered(article_facts, [(articles[i].title, articles[i].text) for i in todo]),
+                     strict=True))  # each text goes to a worker once
+
+    def facts_of(i: int) -> ArticleFacts:
+        return fresh[i] if i in fresh else cast(ArticleFacts, found[i])
+
+    # Two passes, a text's facts in hand one at a time: ``found`` may unpack them as asked (a month's
+    # keyword candidates are not all held as dicts, ``parallel.Prepared``).
+    df = document_counts(facts_of(i)[0] for i in range(len(articles)))
+    items = []
+    for i, (article, summary) in enumerate(zip(articles, summaries, strict=True)):
+        terms, figures = facts_of(i)
+        items.append(BriefingItem(article, summary, figures, tuple(chosen(terms, df, len(articles))),
+                                  stories[i].reprints if stories else ()))
     if not stories:
         return items
     related: dict[int, list[BriefingItem]] = defaultdict(list)

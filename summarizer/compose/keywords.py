@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ..facts import amount_word
@@ -270,23 +270,30 @@ def text_terms(text: str) -> dict[str, int]:
     return _closed(_terms(lead_window(text)))
 
 
-def chosen_keywords(per_text: Sequence[dict[str, int]], limit: int = 5) -> list[list[str]]:
+def chosen_keywords(per_text: Sequence[Mapping[str, int]], limit: int = 5) -> list[list[str]]:
     """``keywords`` from each text's ``text_terms``: weighted across all of them, best first."""
-    df: Counter[str] = Counter(g for grams in per_text for g in grams)
-    n = len(per_text)
-    out = []
-    for grams in per_text:
-        weight = {g: c * min(len(g), 4) * math.log(1 + n / df[g]) * _specificity(g) for g, c in grams.items()}
-        scored = sorted(grams, key=lambda g: (-weight[g], g))
-        chosen: list[str] = []
-        for gram in scored:
-            # Picks sharing two characters (退役军人 / 役军人服务站, 白银市 / 银市人大) are one term cut
-            # two ways, or two views of it: keep the better-scored one.
-            if not any(_overlap(gram, c) for c in chosen):
-                chosen.append(gram)
-            if len(chosen) == limit:
-                break
-        out.append(chosen)
+    df = document_counts(per_text)
+    return [chosen(grams, df, len(per_text), limit) for grams in per_text]
+
+
+def document_counts(per_text: Iterable[Mapping[str, int]]) -> Counter[str]:
+    """In how many texts each candidate term is (of ``text_terms`` each): what ``chosen`` weighs it by.
+
+    The half of ``chosen_keywords`` that needs every text; it holds one count per term, so a month's
+    texts can be counted one at a time and chosen for in a second pass (``compose.briefing``).
+    """
+    return Counter(g for grams in per_text for g in grams)
+
+
+def chosen(grams: Mapping[str, int], df: Counter[str], n: int, limit: int = 5) -> list[str]:
+    """One text's keywords from its ``text_terms``, weighed against the ``n`` texts ``df`` counted."""
+    weight = {g: c * min(len(g), 4) * math.log(1 + n / df[g]) * _specificity(g) for g, c in grams.items()}
+    out: list[str] = []
+    for gram in sorted(grams, key=lambda g: (-weight[g], g)):
+        # Picks sharing two characters (退役军人 / 役军人服务站, 白银市 / 银市人大) are one term cut
+        # two ways, or two views of it: keep the better-scored one.
+        if not any(_overlap(gram, c) for c in out):
+            out.append(gram)
+        if len(out) == limit:
+            break
     return out
-
-
