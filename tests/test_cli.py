@@ -107,7 +107,8 @@ def test_the_command_line_starts_without_numpy_and_declared_options_are_the_engi
 
     from summarizer.backends import BACKENDS
 
-    code = "import sys, summarizer.cli; print([m for m in ('numpy', 'yaml', 'urllib.request', 'email') if m in sys.modules])"
+    code = ("import sys, summarizer.cli; "
+            "print([m for m in ('numpy', 'yaml', 'urllib.request', 'email') if m in sys.modules])")
     started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert started.stdout.strip() == "[]"
     assert BACKENDS["extractive"].options is BACKENDS["extractive"].load().Options
