@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from .lexicon import word_idf
-from .text import split_sentences
+from .text import CJK, split_sentences
 from .types import GARBLED, KeyFigure
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -159,7 +159,7 @@ def _in_code(fig: KeyFigure) -> bool:
 # before the noun (帮助社区 = helping the community) than a name. People's names cannot be told from
 # ordinary words without a segmenter, so they are not checked.
 _ORG_SUFFIX = "有限公司|公司|集团|委员会|居委会|村委会|办事处|街道|社区|医院|银行|协会|小区|派出所|法院|检察院|学校"
-_ORG_RE = re.compile(rf"(?P<stem>[\u4e00-\u9fff]{{2}})(?:{_ORG_SUFFIX})")
+_ORG_RE = re.compile(rf"(?P<stem>[{CJK}]{{2}})(?:{_ORG_SUFFIX})")
 _NOT_A_NAME = set("的了在为和与及等对把被向从这那该此本各每全某其个家所是有将已多一几两三四五六七八九十百千万")
 _COMMON_WORD_IDF = 6.0
 # Stems that read as names but are not, beyond the common words the IDF rule already lets through.

@@ -149,6 +149,29 @@ def test_without_the_extra_a_pdf_is_skipped_naming_it(tmp_path, monkeypatch):
     assert "pip install 'summarizer[pdf]'" in skipped.reason
 
 
+
+@needs_pdf
+def test_scanned_pages_without_the_ocr_extra_are_named_and_the_extra_looked_up_once(tmp_path, monkeypatch):
+    from fpdf import FPDF
+
+    from summarizer.ingest import ocr
+
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+    monkeypatch.setitem(sys.modules, "rapidocr_openvino", None)
+    lookups = []
+    real = ocr.engine_module
+    monkeypatch.setattr(ocr, "engine_module", lambda path: lookups.append(path) or real(path))
+    pdf = FPDF(unit="pt", format=(300, 300))
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.cell(text="The text layer of the first page is read as it is.")
+    pdf.add_page()  # two pages with no text layer: scans
+    pdf.add_page()
+    pdf.output(str(tmp_path / "mixed.pdf"))
+    (doc,) = read_file(tmp_path / "mixed.pdf")
+    assert "first page" in doc.body and doc.meta["unread_pages"] == "2,3"
+    assert lookups == [tmp_path / "mixed.pdf"]  # once per document, not once per scanned page
+
 @needs_font
 @needs_ocr
 def test_a_photo_of_seed_text_is_read_by_ocr(tmp_path, stories):

@@ -87,8 +87,15 @@ def exact(texts: Texts, i: int, k: int) -> tuple[float, float, float]:
 
 
 def textual(j: np.ndarray, inside: np.ndarray, t: Thresholds) -> np.ndarray:
-    """The textual test: Jaccard ≥ ``same_jaccard``, or the shorter mostly inside the longer."""
+    """The textual test: Jaccard ≥ ``same_jaccard``, or the shorter mostly inside the longer
+    (on arrays, or on one pair's numbers)."""
     return (j >= t.same_jaccard) | ((inside >= t.contained_share) & (j >= t.contained_jaccard))
+
+
+def adds_own(inside: np.ndarray, outside: np.ndarray, t: Thresholds) -> np.ndarray:
+    """The longer text holds most of the shorter and adds ``extra_share`` of its own: it may be a
+    digest of which the shorter is one report (``second_report`` tells)."""
+    return (outside < 1 - t.extra_share) & (inside >= _COVER - 0.1)
 
 
 def conflicts(texts: Texts, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,7 +155,7 @@ class Verdicts:
         # a digest holds most of the shorter text and adds much of its own: look again
         has_starts = np.fromiter((bool(r) for r in texts.report_starts), dtype=bool, count=len(texts))
         longer = np.where(sizes[a] >= sizes[b], a, b)
-        digest = (verdict == self.YES) & has_starts[longer] & (outside < 1 - t.extra_share) & (inside >= _COVER - 0.1)
+        digest = (verdict == self.YES) & has_starts[longer] & adds_own(inside, outside, t)
         verdict[digest] = self.DIGEST
         self.verdict = np.where(allowed, verdict, self.NO).astype(np.int8)
 
@@ -161,8 +168,7 @@ class Verdicts:
             if verdict == self.ASK:
                 j, inside, outside = exact(self.texts, i, k)
                 self.j[n] = j
-                same = j >= self.t.same_jaccard or (inside >= self.t.contained_share and j >= self.t.contained_jaccard)
-                check = outside < 1 - self.t.extra_share and inside >= _COVER - 0.1
+                same, check = bool(textual(j, inside, self.t)), bool(adds_own(inside, outside, self.t))
             if same and check:
                 longer, shorter = (i, k) if self.texts.size(i) >= self.texts.size(k) else (k, i)
                 same = not second_report(self.texts, longer, shorter)
@@ -173,7 +179,7 @@ class Verdicts:
 def second_report(texts: Texts, longer: int, shorter: int) -> bool:
     """The longer text strings reports together (a digest, a round-up) and the shorter is one of them.
 
-    The longer text is cut where a report starts (normalise.report_starts). It is a digest when
+    The longer text is cut where a report starts (``Texts.report_starts``). It is a digest when
     one part holds ``_COVER`` of the shorter text's shingles, and the rest — ``_REST`` of the longer
     text or more — is at least ``_REST_OWN`` its own. (Inside one story the same words name a
     source, and the shorter text spans the cut; formulaic notices share many phrases, hence a low

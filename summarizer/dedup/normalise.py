@@ -61,9 +61,9 @@ _CLOSING = frozenset(END_MARKS + CLOSERS + " \t\n\u3000")
 _END_RE = re.compile(f"[{END_MARKS}]")
 # Where a report starts inside a text: a wire credit opening a sentence or a clause (据新华社消息，
 # / 8月17日，据清廉蓉城通报：), maybe right after a headline run into it (克里米亚又一弹药库遭袭据德新社
-# 7月24日报道，), a dateline opening a sentence (新华社北京7月24日电), an item number (2、, in
-# ``item_starts``). This is how a digest or a round-up strings reports together; inside one story
-# the same words name a source.
+# 7月24日报道，), a dateline opening a sentence (新华社北京7月24日电) — ``credit_starts`` —, an item
+# number (2、, ``item_starts``); ``encode`` records both. This is how a digest or a round-up strings
+# reports together; inside one story the same words name a source.
 _CREDIT_RE = re.compile(rf"据[^\s{re.escape(END_MARKS + CLAUSE_MARKS)}]{{1,16}}?(?:消息|报道|通报)\s*[，,：:]")
 _DATELINE_IN_RE = re.compile("日电")  # … after a date: 7月24日电
 _DATE_BEFORE_RE = re.compile(r"\d{1,2}月\d{1,2}$")
@@ -132,15 +132,6 @@ def _drop_tail(body: str) -> str:
             break
         end = start
     return body[:end]
-
-
-def report_starts(body: str) -> tuple[int, ...]:
-    """Where in ``body`` (a ``story_body``) a report starts, other than at its beginning."""
-    raw = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
-    bounds = np.array([0, len(body)])
-    classes = char_classes(np.minimum(raw, 0xFFFF))
-    items = item_starts(digit_runs(classes, bounds), raw, classes)
-    return tuple(sorted({*credit_starts(body, bounds), *items.tolist()} - {0}))
 
 
 def credit_starts(joined: str, starts: np.ndarray) -> list[int]:

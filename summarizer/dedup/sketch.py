@@ -15,6 +15,8 @@ number of pairs:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 SHINGLE = 5  # characters per shingle: Chinese words are 1–4 characters, so 5 spans a word boundary
@@ -163,10 +165,7 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
     last_lead = np.full(n, -1, dtype=np.int64)  # a text's lead in the bands before: the same star, once
     for b in range(bands):
         order = np.argsort(keys[b])
-        sorted_keys = keys[b][order]
-        new = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
-        first = np.nonzero(new)[0]
-        sizes_b = np.diff(np.append(first, len(order)))
+        _, sizes_b = _runs(keys[b][order])
         shared = sizes_b >= 2
         if not shared.any():
             continue
@@ -178,10 +177,7 @@ def candidate_pairs(sig: np.ndarray, sizes: np.ndarray, bands: int = BANDS, all_
         star = (lead != members) & (last_lead[members] != lead)
         last_lead[members[star]] = lead[star]
         found.append(_codes(lead[star], members[star], n))
-        for size in np.unique(sizes_b[(sizes_b > 2) & (sizes_b <= all_pairs)]):
-            block = members[first[sizes_b == size][:, None] + np.arange(size)]
-            a, c = np.triu_indices(size, k=1)
-            found.append(_codes(block[:, a].ravel(), block[:, c].ravel(), n))
+        found.extend(_codes(x, y, n) for x, y in _within(members, first, sizes_b, 3, all_pairs))  # 2: the star
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     code = distinct(np.concatenate(found))
@@ -219,23 +215,32 @@ def sharing_pairs(keys: np.ndarray, groups: np.ndarray, max_groups: int = 8) -> 
     # each (key, group) once, sorted by key
     code = distinct((keys.astype(np.uint32).astype(np.uint64) << np.uint64(32)) | groups.astype(np.uint64))
     k, g = code >> np.uint64(32), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    new = np.concatenate(([True], k[1:] != k[:-1]))
-    first = np.nonzero(new)[0]
-    sizes = np.diff(np.append(first, len(k)))
-    found = []
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_groups)]):
-        block = g[first[sizes == size][:, None] + np.arange(size)]
-        a, c = np.triu_indices(size, k=1)
-        found.append(np.stack((block[:, a].ravel(), block[:, c].ravel()), axis=1))
+    first, sizes = _runs(k)
+    found = [np.stack((x, y), axis=1) for x, y in _within(g, first, sizes, 2, max_groups)]
     if not found:
         return none
     pairs = np.sort(np.concatenate(found), axis=1)
     span = int(g.max()) + 1
     code = np.sort(pairs[:, 0] * span + pairs[:, 1])
-    new = np.concatenate(([True], code[1:] != code[:-1]))
-    counts = np.diff(np.append(np.nonzero(new)[0], len(code)))
-    code = code[new]
+    first, counts = _runs(code)
+    code = code[first]
     return np.stack((code // span, code % span), axis=1), counts
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(where each run of equal values of a sorted array starts, how long it is)."""
+    first = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return first, np.diff(np.append(first, len(ordered)))
+
+
+def _within(members: np.ndarray, first: np.ndarray, sizes: np.ndarray, smallest: int,
+            largest: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every pair inside each bucket of ``smallest`` to ``largest`` members (bucket k is
+    ``members[first[k]:first[k] + sizes[k]]``), as arrays (a, b), a bucket's size at a time."""
+    for size in np.unique(sizes[(sizes >= smallest) & (sizes <= largest)]):
+        block = members[first[sizes == size][:, None] + np.arange(size)]
+        a, c = np.triu_indices(size, k=1)
+        yield block[:, a].ravel(), block[:, c].ravel()
 
 
 def distinct(values: np.ndarray) -> np.ndarray:

@@ -16,8 +16,6 @@ import logging
 import os
 import re
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -122,6 +120,8 @@ def fetch(address: WebAddress, store: PageStore | None = None) -> Fetched:
     store = store or PageStore()
     if (kept := store.get(address.url)) is not None:
         return kept
+    import urllib.error  # with http.client and email: loaded only when a page is fetched
+    import urllib.request
 
     def fail(detail: str = "", error: str = "", kind: SkipKind = SkipKind.FETCH_FAILED) -> UnreadableFileError:
         return UnreadableFileError(address.path, kind, detail, error=error or address.url)

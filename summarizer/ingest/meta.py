@@ -5,7 +5,6 @@ Which lines are furniture is ``furniture``'s job; this module reads what they sa
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import re
 
 from ..text import (
@@ -34,6 +33,8 @@ def parse_date(value: str | None) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
+    import email.utils  # RFC 2822 dates are rare: not loaded at start-up
+
     try:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -52,22 +52,28 @@ def engine_module(path: Path) -> Any:
     return require(_BUILDS[-1], "ocr", path)
 
 
+def ocr_engine(path: Path) -> Any:
+    """The OCR engine of the installed build (``engine_module``), made once per process. A reader looks
+    it up once per document and hands it to ``ocr_image`` for each page.
+
+    Raises:
+        UnreadableFileError: the ``ocr`` extra is not installed.
+    """
+    return _engine(engine_module(path).__name__)
+
+
 @cache
 def _engine(module: str) -> Any:
     # The angle classifier only turns lines read upside down; a scan or a photo of a page has none.
     return importlib.import_module(module).RapidOCR(use_cls=False)
 
 
-def ocr_image(image: Any, path: Path) -> list[layout.Box]:
-    """The text lines OCR finds in an image (an RGB/BGR/grey array), in pixels, with their confidence.
-
-    Raises:
-        UnreadableFileError: the ``ocr`` extra is not installed.
-    """
-    module = engine_module(path).__name__
+def ocr_image(image: Any, engine: Any) -> list[layout.Box]:
+    """The text lines ``engine`` (``ocr_engine``) finds in an image (an RGB/BGR/grey array), in pixels,
+    with their confidence."""
     if image.ndim == 3 and image.shape[2] == 4:
         image = image[:, :, :3]  # drop alpha: the detector takes three channels
-    result, _ = _engine(module)(image)
+    result, _ = engine(image)
     boxes = []
     for points, text, score in result or ():
         xs = [p[0] for p in points]
@@ -109,7 +115,7 @@ def read_image(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     Raises:
         UnreadableFileError: the extra is missing, the image cannot be decoded, or no text was found.
     """
-    engine_module(path)
+    build = engine_module(path)  # first: cv2 comes with the extra
     import cv2
     import numpy as np
 
@@ -117,7 +123,8 @@ def read_image(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     ok, frames = cv2.imdecodemulti(buffer, cv2.IMREAD_COLOR)
     if not ok or not frames:
         raise UnreadableFileError(path, SkipKind.BAD_IMAGE)
-    pages = [(frame.shape[0], ocr_image(frame, path)) for frame in frames]
+    engine = _engine(build.__name__)
+    pages = [(frame.shape[0], ocr_image(frame, engine)) for frame in frames]
     return [paged_document(path, pages, range(1, len(pages) + 1))]
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from ..errors import UnreadableFileError
 from ..types import SkipKind, SkippedFile
 from . import layout
 from .extras import require
-from .ocr import engine_module, ocr_image, paged_document
+from .ocr import ocr_engine, ocr_image, paged_document
 from .readers import RawDocument
 
 log = logging.getLogger(__name__)
@@ -46,19 +47,25 @@ def read_pdf(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     pages: list[tuple[float, list[layout.Box]]] = []
     scanned: list[int] = []
     unread: list[str] = []
+    ocr: Any = None  # the OCR engine, or why there is none: looked up at the first scanned page, once
     try:
         for number in range(1, len(document) + 1):
             page = document[number - 1]
             height = page.get_height()
             lines = layout.chars_to_lines(_chars(page, height))
             if not _usable_layer(lines):
-                try:
-                    lines = _ocr_page(page, path)
-                    scanned.append(number)
-                except UnreadableFileError:
+                if ocr is None:
+                    try:
+                        ocr = ocr_engine(path)
+                    except UnreadableFileError as exc:
+                        ocr = exc
+                if isinstance(ocr, UnreadableFileError):
                     if len(unread) == number - 1 == len(document) - 1:  # all scans, and no OCR to read them
-                        raise
+                        raise ocr
                     unread.append(str(number))
+                else:
+                    lines = _ocr_page(page, ocr)
+                    scanned.append(number)
             pages.append((height, lines))
     finally:
         document.close()
@@ -96,16 +103,11 @@ def _chars(page: object, height: float) -> list[layout.Box]:
     return out
 
 
-def _ocr_page(page: object, path: Path) -> list[layout.Box]:
-    """A scanned page read by OCR, in page units.
-
-    Raises:
-        UnreadableFileError: the ``ocr`` extra is not installed.
-    """
-    engine_module(path)
+def _ocr_page(page: object, engine: Any) -> list[layout.Box]:
+    """A scanned page read by ``engine`` (``ocr.ocr_engine``), in page units."""
     bitmap = page.render(scale=OCR_DPI / 72)  # type: ignore[attr-defined]
     try:
         image = bitmap.to_numpy()
     finally:
         bitmap.close()
-    return [layout.scaled(b, 72 / OCR_DPI) for b in ocr_image(image, path)]
+    return [layout.scaled(b, 72 / OCR_DPI) for b in ocr_image(image, engine)]

@@ -14,8 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..errors import UnreadableFileError
 from ..types import Removal, SkipKind, SkippedFile
 from .encoding import decode
@@ -43,20 +41,6 @@ class RawDocument:
     from_page: bool = False
 
 
-class _AliasError(yaml.YAMLError):
-    pass
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """The safe loader without aliases: metadata never needs them, and nested aliases (a "billion
-    laughs" of 963 bytes) expand to gigabytes."""
-
-    def compose_node(self, parent: object, index: object) -> object:
-        if self.check_event(yaml.AliasEvent):
-            raise _AliasError("front matter uses an alias (*name)")
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
-
-
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     """Split YAML front matter from a document. Malformed front matter, or a block not closed within
     ``guard.MAX_FRONT_MATTER_CHARS``, is left in the body (it may be text between rules); front matter
@@ -64,13 +48,13 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     m = _FRONT_MATTER_RE.match(text[:MAX_FRONT_MATTER_CHARS])
     if not m:
         return {}, text
+    from .frontmatter import AliasError, parse  # PyYAML only for a file that has front matter
+
     try:
-        data = yaml.load(m.group(1), Loader=_FrontMatterLoader)  # a SafeLoader: only plain data
-    except _AliasError:
+        data = parse(m.group(1))
+    except AliasError:
         return {}, text[m.end():]
-    except (yaml.YAMLError, RecursionError):
-        return {}, text
-    if not isinstance(data, dict):
+    if data is None:
         return {}, text
     meta = {str(k).lower(): _flatten(v) for k, v in data.items() if v is not None}
     return meta, text[m.end():]

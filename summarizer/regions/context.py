@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from ..text import CJK
+
 # Background of a person, right before the name: born in, native of, once lived in, comes from.
 _BIO_BEFORE = re.compile(r"(?:生于|出生于|出生在|祖籍|籍贯|原籍|曾在|曾经在|来自)$")
 # ... or right after it: 江苏籍, 在南京逝世.
@@ -81,7 +83,7 @@ def digest_items(text: str) -> list[str]:
 # elsewhere name it in passing. The name may hold a few more characters (成都国际车展) but no function
 # word (成都的车展 is a statement).
 _EVENT_NAME = re.compile(
-    r"(?:(?![的和与及在是等将对向从为一某多几各家分])[\u4e00-\u9fff]){0,4}?"
+    rf"(?:(?![的和与及在是等将对向从为一某多几各家分])[{CJK}]){{0,4}}?"
     r"(?:车展|博览会|展览会|冬奥会|亚运会|亚残运会|大运会|运动会|奥运会|残奥会|马拉松|峰会|论坛|音乐节|电影节|交易会"
     r"|模式|经验)")
 # 在呼和浩特举行, 于深圳召开: the sentence says the event took place there.
@@ -141,15 +143,15 @@ def aside_spans(text: str) -> list[tuple[int, int]]:
 _NATIONAL = re.compile(
     r"全国(?!首|第一|唯一|领先|前列|文明|人大|政协|劳模|劳动模范|先进|百强|重点|示范|优秀|十佳|五一|道德模范)"
     r"|我国|国务院|中共中央|党中央|国新办|中央气象台|中央纪委|国家监委|最高人民法院|最高人民检察院|最高法|最高检"
-    r"|国家(?:发改委|发展改革委|[\u4e00-\u9fff]{1,6}?(?:总局|局|委|署))|各省|多地|各地|多个?省(?:份|市|区)"
+    rf"|国家(?:发改委|发展改革委|[{CJK}]{{1,6}}?(?:总局|局|委|署))|各省|多地|各地|多个?省(?:份|市|区)"
     # The state speaking to the world: 中方 (not 中方县), China's embassies and consulates abroad.
-    r"|中方(?!县)|中国(?:驻[\u4e00-\u9fff]{1,8}?)?(?:大使馆|总?领事馆)|中国内政|中国内部事务"
+    rf"|中方(?!县)|中国(?:驻[{CJK}]{{1,8}}?)?(?:大使馆|总?领事馆)|中国内政|中国内部事务"
     r"|(?:外交|教育|财政|商务|公安|民政|司法|水利|交通运输|农业农村|自然资源|生态环境|应急管理|工业和信息化|工信"
     r"|人力资源和?社会保障|人社|住房和?城乡建设|住建|文化和旅游|文旅|科技|国防|退役军人事务)部(?!门)")
 # Words of a story told by a local government about its own place (全省, 我市, 省委): a local
 # story that quotes the centre (落实党中央、国务院部署) is still local.
 _LOCAL_VOICE = re.compile(r"(?:全|我|本)(?:省|市|区|县|州)(?![场域])"  # not 全市场, 全区域
-                          r"|(?<!社)[省市区县州](?:委|政府|人大|政协)(?![\u4e00-\u9fff]{0,2}部)")  # not 社区委员会
+                          rf"|(?<!社)[省市区县州](?:委|政府|人大|政协)(?![{CJK}]{{0,2}}部)")  # not 社区委员会
 
 
 # Short names of the same body (工信部 is 工业和信息化部): one cue, however it is written.

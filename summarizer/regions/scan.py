@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from ..text import paragraphs
+from ..text import CJK, paragraphs
 from ..types import Article
 from .context import (
     aside_spans,
@@ -41,8 +41,7 @@ LANDMARK_SHARE = 0.8  # a landmark (故宫, 萧山机场) weighs less than a div
 LIST_ITEMS = 3  # places listed together from which each counts only its share
 # What separates the items of a list of places: 、 or 和/及/与/或, after a repeated word (基地、) or a
 # figure in brackets (上海（9.7%）、海南), or before a region word (和东北辽宁).
-_LIST_GAP = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:[（(][^（）()]{0,12}[）)])?(?:、|和|及|与|以及|或)"
-                       r"[\u4e00-\u9fff]{0,2}")
+_LIST_GAP = re.compile(rf"[{CJK}]{{0,4}}?(?:[（(][^（）()]{{0,12}}[）)])?(?:、|和|及|与|以及|或)[{CJK}]{{0,2}}")
 _STUDENTS = re.compile(r"生(?![命物态活产])")  # 大学生 (students), not 大学生命科学学院
 _CAMPUS_OPEN = "（("  # 哈尔滨工业大学（威海）: a campus named by its place in brackets
 QUOTE_CHARS = 14  # characters quoted on each side of a name
@@ -54,7 +53,7 @@ TITLE_CHARS = 40  # a longer title is quoted cut
 _NOT_PLACE_AFTER = re.compile(
     r"(?:远洋|集团|银行|航空|证券|控股|股份|巴巴|大学|[东西南北中]?路(?!段)|大道|大街|街(?!道)|巷|同志|先生|女士"
     r"|时间|腔|口音|方言|话(?![剧题费筒术])|舰"  # 山东舰, 海南舰: ships are named after places
-    r"|[\u4e00-\u9fff]{0,4}[（(]\d{6})")  # 新疆交建（002941）: a listed company
+    rf"|[{CJK}]{{0,4}}[（(]\d{{6}})")  # 新疆交建（002941）: a listed company
 # ... or part of an outlet's name (湖北日报, 深圳新闻网, 江苏广电): the outlet's place, weak evidence.
 _OUTLET_AFTER = re.compile(
     r"(?:今报|日报|晚报|晨报|早报|商报|时报|都市报|青年报|特区报|电视台|卫视|广播|广电|融媒|(?:新闻)?网|客户端)")
@@ -64,9 +63,9 @@ _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑
 # Datelines near the start: 新华社福州8月1日电, 中新网陕西汉中8月4日电, 本报上海讯; and an outlet's own
 # report, 湖北日报讯, 深圳新闻网2023年8月17日讯, 新民晚报讯, whose place is the outlet's.
 _DATELINE = re.compile(
-    r"(?:新华社|中新社|中新网|[\u4e00-\u9fff]{1,6}(?:社|网|报|台))([\u4e00-\u9fff]{2,8}?)\s?"
+    rf"(?:新华社|中新社|中新网|[{CJK}]{{1,6}}(?:社|网|报|台))([{CJK}]{{2,8}}?)\s?"
     r"(?:\d{1,2}月\d{1,2}日\s?电|(?:\d{1,2}月\d{1,2}日\s?)?讯)"
-    r"|([\u4e00-\u9fff]{1,6}(?:报|网|台|客户端|新闻))(?:（[^）]{0,12}）)?\s?(?:\d{4}\s?年\s?)?"
+    rf"|([{CJK}]{{1,6}}(?:报|网|台|客户端|新闻))(?:（[^）]{{0,12}}）)?\s?(?:\d{{4}}\s?年\s?)?"
     r"(?:\d{1,2}\s?月\s?\d{1,2}\s?日\s?)?讯")
 DATELINE_WITHIN = 80  # characters from the start of the lead
 # National and world news of the wires is filed from the capital: a Beijing dateline says where

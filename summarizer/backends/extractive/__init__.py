@@ -38,6 +38,7 @@ from ...text import (
     BYLINE_OPEN,
     CJK,
     LEAD_WINDOW,
+    PARTS_OF_DAY,
     close_clause,
     close_quotes,
     ends_sentence,
@@ -66,15 +67,15 @@ _NOT_PROSE_RE = re.compile(rf"^(▲|△|图[：:/])|{BYLINE_OPEN}|摄$|摄）$")
 # leaves a grammatical clause only when it stands between a subject and its verb: not after a
 # preposition, counter or 时间/档期 (于/至/连续/近/第 5日), not before 起/前/后/内/的/均 (5日起, 5日内, 5日均线),
 # and never in a dateline (新华社北京2月29日电 stays as written: not 新华社北京电).
-_PART_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚"
-_DAY = rf"(?:当地时间|北京时间)?(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}日(?:{_PART_OF_DAY})?"
+# The date is written without spaces here (text.DAY allows 8 月 16 日).
+_DAY = rf"(?:当地时间|北京时间)?(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}日(?:{PARTS_OF_DAY})?"
 _INNER_TIME_RE = re.compile(
     rf"(?<=[{CJK}A-Za-z）)])(?<![于在从至到自止起将截前后近第连续过去每这几数今来年月间期])"
     rf"(?:{_DAY}|当地时间)(?=[{CJK}])(?![起前后以至止到的晚内均间电讯])"
 )
 # A first clause that is only a time (9月3日，/ 今天下午，/ 日前，), or 日前/近日 opening a sentence.
 _LEAD_TIME_RE = re.compile(
-    rf"^(?:{_DAY}|(?:今天|今日|昨天|昨日|日前|近日|当地时间)(?:{_PART_OF_DAY})?)[，,]"
+    rf"^(?:{_DAY}|(?:今天|今日|昨天|昨日|日前|近日|当地时间)(?:{PARTS_OF_DAY})?)[，,]"
     rf"|^(?:日前|近日)(?=[{CJK}A-Za-z])"
 )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ...text import split_clauses
+from ...text import CJK, split_clauses
 from .spans import Candidates, Unit, dangling
 
 # Budgets at or below this are headlines (LCSTS 30, FinNA 40); above it (CLTS 110) a summary is
@@ -25,11 +25,11 @@ _SAYING = "称|表示|指出|认为|透露|强调|说|介绍|坦言|直言|坦�
 _NOT_SPEAKER = "据|他|她|它|这|那|其|该|对|有|而|但|并|也|还|又|同时|此外|报道|消息|文章|分析(?!师|人士)|记者"
 _ATTRIBUTION_RE = re.compile(
     rf"^(?!{_NOT_SPEAKER})"
-    rf"([\u4e00-\u9fffA-Za-z0-9·]{{2,10}}?)(?<![上中时后来])(?:也|还|则|更|又|再次|同时|明确)?"
+    rf"([{CJK}A-Za-z0-9·]{{2,10}}?)(?<![上中时后来])(?:也|还|则|更|又|再次|同时|明确)?"
     rf"(?:{_SAYING})[，,：:]$"
 )
 # The clause ``colon_lead`` leaves (韩媒：), or one a sentence opens with (柳传志：).
-_SPEAKER_RE = re.compile(rf"^(?!{_NOT_SPEAKER})[\u4e00-\u9fffA-Za-z0-9·]{{2,10}}[：:]$")
+_SPEAKER_RE = re.compile(rf"^(?!{_NOT_SPEAKER})[{CJK}A-Za-z0-9·]{{2,10}}[：:]$")
 
 
 # A sentence-opening clause that only sets the scene (据悉，/ 记者从…了解到，/ 近年来，/ 截至10月28日，):

@@ -8,7 +8,6 @@ torch and transformers are imported here, inside the functions, never at module 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import logging
 import os
@@ -110,6 +109,8 @@ def cpu_signature() -> str:
                     flags = "+".join(sorted(set(value.split()) & _FLAGS))
     except OSError:  # not Linux: the architecture and what platform says
         model = platform.processor()
+    import importlib.metadata  # (with email): only for a model run
+
     try:
         torch_version = importlib.metadata.version("torch")
     except importlib.metadata.PackageNotFoundError:

@@ -16,7 +16,6 @@ sent; it is never an option value, so it never reaches a log line, the cache or 
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import json
 import logging
 import math
@@ -87,6 +86,8 @@ def retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # an HTTP date is rare: not loaded when the CLI reads this engine's options
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
