@@ -172,7 +172,8 @@ def test_packed_terms_unpack_in_any_order() -> None:
     for start, count in ((0, 3), (3, 1), (4, 2)):
         packed.add(pickle.dumps([{f"词{i}": i} if i != 4 else None for i in range(start, start + count)]), count)
     want = [{f"词{i}": i} if i != 4 else None for i in range(6)]
-    assert len(packed) == 6 and list(packed) == want and [packed[i] for i in (5, 0, 3, 4, 1)] == [want[i] for i in (5, 0, 3, 4, 1)]
+    order = (5, 0, 3, 4, 1)
+    assert len(packed) == 6 and list(packed) == want and [packed[i] for i in order] == [want[i] for i in order]
     with pytest.raises(IndexError):
         packed[6]
 
