@@ -376,14 +376,15 @@ def _run(job: _Job) -> Part:
 
 
 def _shared(articles: Sequence[Article]) -> tuple[Article, ...]:
-    """The articles, equal paths and sources made one object: the records of one file then pickle (and
-    are held by the parent) with one path, not one each."""
-    paths: dict[Path | None, Path | None] = {}
-    sources: dict[str | None, str | None] = {}
+    """The articles, equal paths, sources and regions made one object: the records of one file then
+    pickle (and are held by the parent) with one path, not one each, and the articles that name no
+    place with one region."""
+    seen: dict[object, object] = {}
     out = []
     for a in articles:
-        path, source = paths.setdefault(a.path, a.path), sources.setdefault(a.source, a.source)
-        out.append(a if path is a.path and source is a.source else dataclasses.replace(a, path=path, source=source))
+        path, source, region = (seen.setdefault(v, v) for v in (a.path, a.source, a.region))
+        same = path is a.path and source is a.source and region is a.region
+        out.append(a if same else dataclasses.replace(a, path=path, source=source, region=region))  # type: ignore[arg-type]
     return tuple(out)
 
 
