@@ -7,6 +7,9 @@
   ``ends_sentence`` asks the same question of a line.
 - Byline words (``BYLINE_LABELS``, ``AUTHOR_LABELS``, ``BYLINE_OPEN``): the labels of credit lines (来源：…, 记者：…),
   which are metadata, never story text.
+- Datelines and wire credits (``DATELINE``, ``DATELINE_RE``): how a report opens before its news
+  (新华社北京2月29日电, IT之家 8 月 16 日消息, 本报讯); the lead furniture (``strip_lead``) and the text
+  duplicate detection compares both drop them.
 - The lead window (``LEAD_WINDOW``, ``lead_window``): how much of a long article quadratic work reads.
 - Safe text (``safe_text``, ``safe_value``): the characters no output can hold (controls, lone
   surrogates) removed where text enters — readers, CLI options — and once more at the renderers' edge.
@@ -58,18 +61,25 @@ DAY = r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日"
 # 1,822 dev summaries (5日晚 would go with its date, where now it stays), so that is left to decide.
 PARTS_OF_DAY = "上午|下午|晚间|晚上|早间|凌晨|中午|早上|深夜|傍晚"
 PART_OF_DAY = f"{PARTS_OF_DAY}|一早|清晨|夜间|晚"
-# What opens a story before its news: a dateline or wire credit (新华社北京2月29日电, 据新华社哈尔滨8月7日电,
-# IT之家8月16日消息, 本报讯, 中国消费者报福州讯, 据微信公号“江苏高院”消息, 央视网消息：), an
-# attribution (记者从石家庄市防汛抗旱指挥部获悉，/ 据两位知情人士表示，), the byline in brackets after
-# them (（记者 孙自法）), a crawler's stamp (2023-07-28 12:22:16，正文：) and a time clause (7月11日，/
-# 27日 / 近日，/ 6日一早，/ 7月20日8时至21日8时，). Never the news itself: each needs its marker (电;
-# 讯 before a bracket or a space; 消息 before a colon; 获悉) or stands alone as a clause.
-_LEAD_FURNITURE_RE = re.compile(
-    rf"^(?:据?{_OUTLET}{{1,20}}?\s*{DAY}(?:电|讯|消息|报道|快讯)"
+# A dateline or wire credit opening a report, as a regex alternative: 新华社北京2月29日电, 据新华社哈尔滨8月7日电,
+# IT之家 8 月 16 日消息, 本报讯, 中国消费者报福州讯, 据微信公号“江苏高院”消息, 央视网消息：, and an attribution
+# in the same shape (据两位知情人士表示，). Never the news itself: each needs its marker (电 or 消息 after a
+# date; 讯 before a bracket, a space or a clause mark; 消息 before a colon; 据 … before a clause mark).
+DATELINE = (
+    rf"据?{_OUTLET}{{1,20}}?\s*{DAY}(?:电|讯|消息|报道|快讯)"
     rf"|{_OUTLET}{{1,14}}?讯(?=[（(【\[\s:：，,]|$)"
     rf"|据[^，。,:：；;！？!?]{{1,32}}(?=[:：，,])"
-    rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?(?:[，,\s]*正文)?(?=[\s:：，,]|$)"
     rf"|{_OUTLET}{{1,10}}?消息(?=[:：])"
+)
+# The dateline or credit opening ``text``, with the marks after it (``DATELINE_RE.match(text)``).
+DATELINE_RE = re.compile(rf"\s*(?:{DATELINE})[\s:：，,]*")
+# What opens a story before its news: a dateline or wire credit (``DATELINE``), an attribution
+# (记者从石家庄市防汛抗旱指挥部获悉，), the byline in brackets after them (（记者 孙自法）), a crawler's stamp
+# (2023-07-28 12:22:16，正文：) and a time clause (7月11日，/ 27日 / 近日，/ 6日一早，/ 7月20日8时至21日8时，).
+# Never the news itself: each needs its marker (获悉 …) or stands alone as a clause.
+_LEAD_FURNITURE_RE = re.compile(
+    rf"^(?:{DATELINE}"
+    rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?(?:[，,\s]*正文)?(?=[\s:：，,]|$)"
     rf"|记者[^，。,]{{0,24}}?(?:获悉|了解到|得知)(?=[\s:：，,])"
     rf"|[（(【\[][^）)】\]]{{0,40}}?(?:记者|通讯员|编辑|摄)[^）)】\]]{{0,40}}[）)】\]]"
     rf"|(?:{DAY}|今天|今日|昨天|昨日|日前|近日|近期|当地时间{DAY})(?:{PART_OF_DAY})?(?=[\s，,]|{DAY}|$)"

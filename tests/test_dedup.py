@@ -78,6 +78,18 @@ def test_furniture_is_not_compared():
     assert story_body("原标题：某市开展演练 某市昨日开展演练。") == "某市开展演练 某市昨日开展演练。"
 
 
+@pytest.mark.parametrize("credit", ["IT之家 8 月 16 日消息，", "IT之家8月16日消息，", "本报讯（记者 张三）",
+                                    "央视网消息：", "  新华社北京7月24日电 ", "据微信公号“江苏高院”消息，"])
+def test_the_dateline_is_not_compared_however_it_is_spaced(credit):
+    story = "某市某区昨日开展消防演练，三百名居民参加。演练持续两个小时，消防员现场讲解了灭火器的用法。"
+    assert story_body(credit + story) == story
+
+
+def test_a_name_holding_a_credit_word_is_story_text():
+    for story in ("腾讯音乐手游将于8月9日开启测试。", "科大讯飞在机构调研中表示，公司经营正常。"):
+        assert story_body(story) == story
+
+
 def test_a_digest_holding_a_story_is_related_not_the_same(seed_articles, harbin):
     neijiang = seed(seed_articles, "001")
     digest = make_article(f"{harbin.text}\n据华西社区传媒消息，{neijiang.text[:300]}", title="物业要闻两则",

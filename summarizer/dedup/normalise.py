@@ -10,7 +10,7 @@ shape and position only (the opening, the closing pieces), and bounded: at most 
 from the start and ``TAIL_SHARE`` of the text from the end. Width, case and punctuation are folded
 later, over arrays (``encode``).
 
-The language rules — sentence ends, clause marks, closing quotes, byline labels — are the shared
+The language rules — sentence ends, clause marks, closing quotes, byline labels, datelines — are the shared
 ones of ``summarizer.text``.
 """
 
@@ -23,7 +23,7 @@ from functools import cache
 
 import numpy as np
 
-from ..text import BYLINE_LABEL, CLAUSE_MARKS, CLOSERS, END_MARKS
+from ..text import BYLINE_LABEL, CLAUSE_MARKS, CLOSERS, DATELINE_RE, END_MARKS
 from ..types import Article
 
 HEAD_CHARS = 100  # a header label (正文：) further in than this is part of the story
@@ -40,14 +40,8 @@ _BODY_LABEL_RE = re.compile(r"正文\s*[:：]")
 _STAMP_RE = re.compile(
     r"^\W*(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\W*"
 )
-_OUTLET = rf"[^\s{re.escape(_PUNCT)}]"
-# A dateline or wire credit opening the story, and the byline in brackets right after it:
-# 新华社北京7月24日电（记者高蕾） / IT之家8月16日消息， / 新京报讯 / 据央视新闻消息， / 央视网消息：
-_DATELINE_RE = re.compile(
-    rf"^\s*(?:据?{_OUTLET}{{1,16}}?\d{{1,2}}月\d{{1,2}}日(?:电|讯|消息|报道)"
-    rf"|{_OUTLET}{{1,12}}?讯(?!员)|据{_OUTLET}{{1,16}}?(?:消息|报道)|{_OUTLET}{{1,10}}?消息[:：])\s*[:：，,]?"
-)
-# A bracket holding a credit: （记者高蕾） (通讯员 李四) （编译/潘剑） （新华社发 张三摄）
+# The dateline or wire credit opening the story is ``text.DATELINE_RE``; the byline in brackets right
+# after it: （记者高蕾） (通讯员 李四) （编译/潘剑） （新华社发 张三摄）
 _BYLINE_RE = re.compile(rf"^\s*[（(【\[][^）)】\]]{{0,40}}?(?:{BYLINE_LABEL}|编译|报道|摄)[^）)】\]]{{0,40}}[）)】\]]")
 _TITLE_LABEL_RE = re.compile(r"[【\[]?(?:本文)?(?:原标题|来源标题)[】\]]?\s*[:：]?")
 # Words that mark a closing piece as furniture rather than news: the byline labels, and the
@@ -90,11 +84,13 @@ def story_body(text: str) -> str:
     if "标题" in body:
         body = _drop_title_labels(body)
     for _ in range(2):  # 海外网7月25日电据韩联社25日报道: a dateline, then a credit
-        head = body[:40]
-        if "电" in head or "讯" in head or "消息" in head or "报道" in head:
-            body = _DATELINE_RE.sub("", body, count=1)
+        start = body
+        if (m := DATELINE_RE.match(body)) is not None:
+            body = body[m.end():]
         if body[:1] in "（(【[" or (body[:1].isspace() and body.lstrip()[:1] in "（(【["):
             body = _BYLINE_RE.sub("", body, count=1)
+        if len(body) == len(start):  # nothing opened it: a second look finds nothing either
+            break
     return _drop_tail(body)
 
 
