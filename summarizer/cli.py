@@ -116,14 +116,6 @@ def _date(text: str | None, option: str = "--date") -> dt.date | None:
         raise ConfigError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-18") from None
 
 
-def _check_sort(sort: str | None) -> None:
-    """The option as the user wrote it, named (Settings would check the value, without the flag's name)."""
-    from .compose.briefing import ORDERS
-
-    if sort is not None and sort not in ORDERS:
-        raise ConfigError(f"--sort {sort!r}: choose one of {', '.join(ORDERS)}")
-
-
 def _check_brief_options(output: Path, template: str | None, since: dt.date | None, until: dt.date | None,
                          split_by: str | None = None) -> None:
     """What ``brief`` can check before reading a single file: the output path and format (or the folder of
@@ -243,7 +235,10 @@ def brief(
     from .text import safe_text
 
     title, issue, unit = (safe_text(v) if v else v for v in (title, issue, unit))  # options are input too
-    _check_sort(sort)
+    if sort is not None:  # named as the user wrote it (Settings would name the config key)
+        from .compose.briefing import check_order
+
+        check_order(sort, "--sort")
     s = load_settings().with_overrides(backend=backend, max_chars=max_chars, title=title, template=template,
                                        issue=issue, unit=unit, dedup=False if no_dedup else None, sort=sort)
     first, last = _date(since, "--since"), _date(until, "--until")

@@ -74,10 +74,9 @@ class Settings:
             raise ConfigError(f"{f.name} must be {'a whole number' if kind is int else kind.__name__}, got {value!r}")
         if self.max_chars < MIN_CHARS:
             raise ConfigError(f"max_chars must be at least {MIN_CHARS} (characters per summary), got {self.max_chars}")
-        from .compose.briefing import ORDERS
+        from .compose.briefing import check_order
 
-        if self.sort not in ORDERS:
-            raise ConfigError(f"sort must be one of {', '.join(ORDERS)}, got {self.sort!r}")
+        check_order(self.sort, "sort")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given keys replaced; None values mean "not given" and are ignored."""

@@ -363,11 +363,10 @@ def brief(
     (``parallel.prepare_inputs``): their extractive summaries and briefing facts are taken, not
     worked out again.
     """
-    from .compose.briefing import ORDERS, build_briefing, in_period
+    from .compose.briefing import build_briefing, check_order, in_period
     from .dedup import find_stories
 
-    if order not in ORDERS:  # before any work
-        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    check_order(order)  # before any work
     check_budget(max_chars)
     if progress:
         progress("model", 0, 1)

@@ -21,9 +21,11 @@ from summarizer.compose import layout
 from summarizer.compose.briefing import build_briefing, in_period
 from summarizer.compose.keywords import keywords
 from summarizer.compose.overview import themes
+from summarizer.errors import ConfigError
 from summarizer.facts import key_figures
 from summarizer.ingest.clean import to_simplified
 from summarizer.ingest.meta import derive_title
+from summarizer.pipeline import brief
 from summarizer.text import close_quotes, lead_window
 from summarizer.types import BriefingItem, FallbackKind, Summary
 from tests.conftest import make_article, make_region
@@ -185,6 +187,9 @@ def test_stories_of_a_city_newest_first_undated_last_or_as_asked():
     assert titles(_briefing(summaries, order="input")) == ["标题0", "标题1", "标题2", "标题3"]
     with pytest.raises(ValueError, match="order must be one of newest, oldest, input"):
         _briefing(summaries, order="random")
+    # the same check, and the same ConfigError, where the library is called: before any work
+    with pytest.raises(ConfigError, match="order must be one of newest, oldest, input, got 'random'"):
+        brief([make_article()], backend="no-such-engine", order="random")
 
 
 def test_a_period_keeps_undated_articles_and_says_how_many_of_each():
@@ -219,7 +224,8 @@ def test_cli_version_and_output_checked_before_any_work(tmp_path):
         (["-o", str(tmp_path / "x.pdf")], "unknown output format .pdf"),
         (["-o", str(tmp_path)], "unknown output format (none)"),
         (["-o", str(tmp_path / "x.docx"), "--template", "fancy"], "template fancy not found"),
-        (["-o", str(tmp_path / "x.md"), "--sort", "random"], "--sort 'random': choose one of newest, oldest, input"),
+        (["-o", str(tmp_path / "x.md"), "--sort", "random"],
+         "--sort must be one of newest, oldest, input, got 'random'"),
         (["-o", str(tmp_path / "x.md"), "--since", "2024-05-10", "--until", "2024-05-01"], "is after --until"),
         (["-o", str(tmp_path / "x.md"), "--since", "May 1"], "--since 'May 1' is not a date"),
     ]:

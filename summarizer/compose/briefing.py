@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from .. import facts
+from ..errors import ConfigError
 from ..types import (
     Article,
     Briefing,
@@ -33,6 +34,14 @@ OTHER_KEY = "99"
 # How the stories of a city are ordered: by date, newest (the default) or oldest first, undated ones
 # last; or as the input gave them.
 ORDERS = ("newest", "oldest", "input")
+
+
+def check_order(order: str, name: str = "order") -> None:
+    """Raise ``ConfigError`` (a ValueError) unless ``order`` is one of ``ORDERS``; ``name`` is how the
+    caller's user wrote the setting (``order``, the config key ``sort``, the option ``--sort``)."""
+    if order not in ORDERS:
+        raise ConfigError(f"{name} must be one of {', '.join(ORDERS)}, got {order!r}")
+
 # What the briefing finds in one article's text: its candidate keywords (``keywords.text_terms``, to be
 # weighed against the other articles') and its key figures.
 ArticleFacts = tuple[dict[str, int], tuple[KeyFigure, ...]]
@@ -105,10 +114,10 @@ def build_briefing(
             in the same order; the others (None, or all without it) are found here.
 
     Raises:
-        ValueError: ``order`` is not one of ``ORDERS``, or ``stories`` does not match ``articles``.
+        ConfigError: ``order`` is not one of ``ORDERS`` (``check_order``).
+        ValueError: ``stories`` does not match ``articles``.
     """
-    if order not in ORDERS:
-        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    check_order(order)
     tree: dict[str, dict[str, list[BriefingItem]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
     scopes: dict[str, str] = {}
