@@ -42,6 +42,7 @@ def check_order(order: str, name: str = "order") -> None:
     if order not in ORDERS:
         raise ConfigError(f"{name} must be one of {', '.join(ORDERS)}, got {order!r}")
 
+
 # What the briefing finds in one article's text: its candidate keywords (``keywords.text_terms``, to be
 # weighed against the other articles') and its key figures.
 ArticleFacts = tuple[dict[str, int], tuple[KeyFigure, ...]]
