@@ -9,9 +9,11 @@ The work is Python and holds the GIL, so it takes processes, not threads. Jobs a
 in flight, so memory does not grow with the number of inputs (the caller decides what it keeps), and
 a large .jsonl file is read slice by slice instead of whole (the whole-file reader refuses text over
 ``guard.MAX_TEXT_BYTES``). The results are what the serial path gives: the same articles and entries,
-in the same order (tests/test_parallel.py). A worker that raises turns its input into skipped
-entries, like the serial guard; a worker that dies (a crash in C, the OOM killer) costs only the input
-it was reading, which is named (``SkipKind.READ_FAILED``: process died): the others are read again.
+in the same order (tests/test_parallel.py). A reader that raises turns its input into a skipped
+entry, like the serial guard, and a failure past reading (regions, a summary, the facts) costs only
+the article it is about (``SkipKind.PROCESS_FAILED``); a worker that dies (a crash in C, the OOM
+killer) costs only the input it was reading, which is named (``SkipKind.READ_FAILED``: process died):
+the others are read again.
 
 ``workers=1`` runs in this process, with no pool, and so does work of one job. Pools last for a
 ``using`` block (or for one call outside any): no process outlives the run that started it.
@@ -36,7 +38,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from . import regions
 from .errors import UnreadableFileError
@@ -54,6 +56,8 @@ SLICE_BYTES = 1 << 20  # a JSON Lines file larger than this is read in slices of
 T = TypeVar("T")
 R = TypeVar("R")
 IN_FLIGHT = 2  # jobs per worker submitted ahead: the next is ready when one finishes, and memory stays small
+KeepBodies = Literal["all", "within", "none"]
+KEEP_BODIES: tuple[KeepBodies, ...] = ("all", "within", "none")
 
 
 def usable_cores() -> int:
@@ -117,8 +121,8 @@ class Prepared:
     keywords and figures: a month's texts would be pickled, sent and returned twice more, and each
     would keep the UTF-8 copy pickling caches on a string as long as the string lives.
     ``summary``/``facts`` look an article up by identity: one replaced since (a model's title)
-    is not known here, and is done again by whoever asks; so is one outside the period the workers
-    were given (``prepare_inputs``).
+    is not known here, and is done again by whoever asks (``pipeline.brief`` refuses to when the
+    workers let its body go); none is known for an article outside the period the workers were given.
     """
 
     articles: tuple[Article, ...]
@@ -156,13 +160,16 @@ class Prepared:
 
 class Packed(Sequence["dict[str, int] | None"]):
     """Each article's keyword candidates (``Part.terms``), kept pickled a job's together and unpickled
-    a job at a time when asked (the last job's are kept: the briefing asks in article order)."""
+    a job at a time when asked. The last few jobs' are kept: the briefing asks in article order, or
+    with reprints merged in story order, which is nearly that."""
+
+    OPEN = 4  # jobs kept unpickled
 
     def __init__(self) -> None:
         self._starts: list[int] = []
         self._blobs: list[bytes] = []
         self._count = 0
-        self._open: tuple[int, list[dict[str, int] | None]] = (-1, [])
+        self._open: dict[int, list[dict[str, int] | None]] = {}
 
     def add(self, blob: bytes, count: int) -> None:
         """Add the pickled candidates of ``count`` articles, the next ones."""
@@ -177,9 +184,11 @@ class Packed(Sequence["dict[str, int] | None"]):
         if not 0 <= i < self._count:
             raise IndexError(i)
         k = bisect.bisect_right(self._starts, i) - 1
-        if self._open[0] != k:
-            self._open = (k, pickle.loads(self._blobs[k]))
-        return self._open[1][i - self._starts[k]]
+        if (terms := self._open.get(k)) is None:
+            if len(self._open) == self.OPEN:
+                del self._open[next(iter(self._open))]  # the first opened
+            terms = self._open[k] = pickle.loads(self._blobs[k])
+        return terms[i - self._starts[k]]
 
 
 class _Lookup(Sequence[T]):
@@ -202,7 +211,7 @@ class _Job:
     max_chars: int | None = None  # summarise with the extractive engine too
     facts: bool = False  # find the briefing's facts too
     period: tuple[dt.date | None, dt.date | None] | None = None  # only for the articles dated within it
-    keep_bodies: str = "all"  # whose bodies come back: "all", those "within" the period, or "none"
+    keep_bodies: KeepBodies = "all"  # whose bodies come back: all, those within the period, or none
 
 
 class _Scanned(list):  # type: ignore[type-arg]
@@ -366,7 +375,7 @@ def _run(job: _Job) -> Part:
                 try:
                     done.append(_work([article], job))
                 except Exception as exc:
-                    skipped.append(_failed(article, unit, exc))
+                    skipped.append(_failed(article, len(found) > 1, exc))
         for located, written, facts in done:
             articles += located
             summaries += written  # only with their articles: the three stay in step
@@ -400,14 +409,15 @@ def _work(found: Sequence[Article], job: _Job) -> tuple[list[Article], list[Summ
     return [a if kept else a.without_body() for a, kept in zip(found, keep, strict=True)], written, facts
 
 
-def _failed(article: Article, unit: Unit, exc: Exception) -> SkippedFile:
-    """The entry for an article read that could not be processed (a fault of ours: logged in full)."""
-    from .ingest.guard import failure
-
-    path = article.path or _unit_path(unit)
+def _failed(article: Article, one_of_many: bool, exc: Exception) -> SkippedFile:
+    """The entry for an article read that could not be processed (a fault of ours: logged in full),
+    named by its record or story when its input gave several."""
     log.warning("processing %s failed: %s", article.name, exc, exc_info=True)
-    in_records = article.part or path.suffix.lower() in (".json", ".jsonl")
-    return dataclasses.replace(failure(path, exc), record=article.part if in_records else None)
+    message = str(exc).splitlines()[0][:200] if str(exc) else ""
+    path = article.path or Path(article.name)
+    in_records = one_of_many or article.part or path.suffix.lower() in (".json", ".jsonl")
+    return SkippedFile(path, SkipKind.PROCESS_FAILED, type(exc).__name__, error=message,
+                       record=article.part if in_records else None)
 
 
 def _within(article: Article, period: tuple[dt.date | None, dt.date | None]) -> bool:
@@ -419,8 +429,12 @@ def _within(article: Article, period: tuple[dt.date | None, dt.date | None]) -> 
 def _spread(briefed: Sequence[bool], work: Callable[..., list[R]], articles: Sequence[Article],
             *args: object) -> list[R | None]:
     """``work(the briefed articles, *args)``, one result per article: None for those not briefed."""
-    done = iter(work([a for a, b in zip(articles, briefed, strict=True) if b], *args))
-    return [next(done) if b else None for b in briefed]
+    chosen = [a for a, b in zip(articles, briefed, strict=True) if b]
+    done = work(chosen, *args)
+    if len(done) != len(chosen):
+        raise ValueError(f"{work.__name__} gave {len(done)} results for {len(chosen)} articles")
+    results = iter(done)
+    return [next(results) if b else None for b in briefed]
 
 
 def _facts_part(found: Sequence[ArticleFacts | None]) -> tuple[tuple[tuple[KeyFigure, ...] | None, ...], bytes]:
@@ -643,7 +657,7 @@ def stream_inputs(
     max_chars: int | None = None,
     facts: bool = False,
     period: tuple[dt.date | None, dt.date | None] | None = None,
-    keep_bodies: str = "all",
+    keep_bodies: KeepBodies = "all",
     chunk: int | None = None,
     method: str | None = None,
 ) -> Iterator[Part]:
@@ -658,16 +672,16 @@ def stream_inputs(
 
     Raises:
         InputError: a path does not exist or a folder is empty (before any work).
-        ValueError: ``workers`` is below 1.
+        ValueError: ``workers`` is below 1, or ``keep_bodies`` is none of those three.
     """
+    if keep_bodies not in KEEP_BODIES:
+        raise ValueError(f"keep_bodies must be one of {', '.join(KEEP_BODIES)}, got {keep_bodies!r}")
     workers, chunk = check_workers(workers), chunk or CHUNK
     units = plan(paths, chunk=chunk)
     first = next(units, None)  # scan_paths' errors now, not when the caller first iterates
     if first is None:
         return iter(())
     rest = (u for batch in ([first], units) for u in batch)
-    if keep_bodies not in ("all", "within", "none"):
-        raise ValueError(f"keep_bodies must be all, within or none, got {keep_bodies!r}")
     return _stream(_jobs(rest, chunk, aliases=aliases, max_chars=max_chars, facts=facts, period=period,
                          keep_bodies=keep_bodies), workers, method)
 
@@ -715,7 +729,7 @@ def _collect(paths: Iterable[str | Path], workers: int | None, aliases: Mapping[
         articles += part.articles
         summaries += part.summaries or ()
         figures += part.figures or ()
-        if part.terms is not None:
+        if part.terms is not None and part.articles:
             terms.add(part.terms, len(part.articles))
         for miss in part.skipped:
             log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)

@@ -380,6 +380,13 @@ def brief(
     if since or until:
         articles, period = in_period(articles, since, until)
     located = with_regions(articles, region_aliases, progress)
+    if prepared is not None and (bare := next((a for a in located if not a.text), None)) is not None:
+        from .backends.extractive import ExtractiveSummarizer
+
+        written = reason is None and isinstance(engine, ExtractiveSummarizer) and prepared.max_chars == max_chars
+        if _needs_bodies(written, dedup, overview_engine):  # else the workers did all there was to do
+            raise ValueError(f"{bare.name}: its body was let go where it was read (keep_bodies), but this "
+                             "briefing still needs it (reprints, a model's summary, title or 综述)")
     stories = find_stories(located) if dedup else None
     located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
     summaries = _prepared_summaries(engine, located, max_chars, prepared) if reason is None else None
@@ -476,22 +483,31 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
     """
+    import inspect
+
     from . import parallel
 
     max_chars = _extractive_budget(options)
     since, until = options.get("since"), options.get("until")
-    done_in_workers = max_chars is not None and not options.get("dedup", True) and not options.get("overview_engine")
+    dedup = options.get("dedup", inspect.signature(brief).parameters["dedup"].default)
+    bare = "none" if not _needs_bodies(max_chars is not None, dedup, options.get("overview_engine")) else "within"
     with parallel.using(workers) as processes:
         # parallel's reading, also in one process: it reads a large .jsonl file in slices; its workers
         # also find each text's keywords and figures and, for the extractive engine, summarise it
         prepared, skipped = parallel.prepare_inputs(
             paths, workers=processes, aliases=options.get("region_aliases"), progress=progress,  # type: ignore[arg-type]
             max_chars=max_chars, period=(since, until) if since or until else None,
-            keep_bodies="all" if keep_bodies else "none" if done_in_workers else "within")
+            keep_bodies="all" if keep_bodies else bare)
         articles = list(prepared.articles)
         require_articles(articles, skipped)
         result = brief(articles, skipped=skipped, progress=progress, prepared=prepared, **options)  # type: ignore[arg-type]
     return result if keep_bodies else result.without_bodies()
+
+
+def _needs_bodies(written: bool, dedup: object, overview_engine: object) -> bool:
+    """Whether ``brief`` needs the articles' bodies once read: unless the reading workers ``written``
+    the summaries (the extractive engine), reprints are not merged and no model writes the 综述."""
+    return not written or bool(dedup) or overview_engine is not None
 
 
 def _extractive_budget(options: Mapping[str, object]) -> int | None:

@@ -215,6 +215,7 @@ class SkipKind(StrEnum):
     TOO_LARGE_UNPACKED = "too_large_unpacked"
     TIMEOUT = "timeout"
     READ_FAILED = "read_failed"
+    PROCESS_FAILED = "process_failed"  # read, but its regions, summary or keywords could not be found
 
 
 # The one table of skip wording: English for the CLI and logs, Chinese for the briefing. ``{detail}``
@@ -263,6 +264,7 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
     SkipKind.TOO_LARGE_UNPACKED: ("too large once unpacked ({detail})", "解压后过大，未读取"),
     SkipKind.TIMEOUT: ("reading took longer than {detail}", "读取超时"),
     SkipKind.READ_FAILED: ("the reader failed ({detail})", "读取出错"),
+    SkipKind.PROCESS_FAILED: ("processing the article failed ({detail})", "处理出错"),
 }
 
 

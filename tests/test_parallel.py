@@ -120,7 +120,9 @@ def test_a_unit_whose_facts_fail_is_an_entry_and_the_rest_stay_in_step(tmp_path:
     monkeypatch.setattr(briefing, "article_facts", fail_on_neijiang)
     prepared, skipped = parallel.prepare_inputs([folder], workers=1, max_chars=80)
     # the article is lost, not the other records of its file
-    assert [(s.name, s.error) for s in skipped] == [("1.txt", "no facts"), ("all.jsonl#2", "no facts")]
+    assert [(s.name, s.kind, s.error) for s in skipped] == [("1.txt", SkipKind.PROCESS_FAILED, "no facts"),
+                                                           ("all.jsonl#2", SkipKind.PROCESS_FAILED, "no facts")]
+    assert skipped[0].reason == "processing the article failed (ValueError): no facts"
     assert [a.name for a in prepared.articles] == [a.name for a in clean if "内江" not in a.text]
     assert prepared.articles and all("内江" not in a.text for a in prepared.articles)
     engine = get_backend("extractive")
@@ -161,6 +163,8 @@ def test_the_workers_brief_the_period_only_and_let_go_of_the_bodies_asked(tmp_pa
         assert w.text and p == (w if briefed else w.without_body()) and b == w.without_body() and not b.text
         assert part.summary(p, 80) == (whole.summary(w, 80) if briefed else None) == bare.summary(b, 80)
         assert part.facts(p) == (whole.facts(w) if briefed else None) == bare.facts(b)
+    # the records of one job come back sharing one path (pickled once, held once)
+    assert all(a.path is bare.articles[0].path for a in bare.articles[:3])
     with pytest.raises(ValueError, match="keep_bodies"):
         parallel.prepare_inputs([path], keep_bodies="some")
 
@@ -266,8 +270,33 @@ def test_a_worker_failing_or_dying_costs_only_its_input(tmp_path: Path, monkeypa
     articles, skipped = parallel.read_inputs([folder], workers=2, chunk=2, method="fork")
     assert len(articles) == len(serial([p for p in sorted(folder.iterdir()) if p.suffix == ".txt"])[0])
     assert [(s.path.name, s.kind, s.detail) for s in skipped] == [("07x.boom", kind, detail)]
+    # what the workers find beside reading survives the rescue, in step with its articles
+    import datetime as dt
+
+    asked = {"max_chars": 80, "period": (dt.date(2022, 1, 1), None), "keep_bodies": "within"}
+    pooled, missed = parallel.prepare_inputs([folder], workers=2, chunk=2, method="fork", **asked)
+    alone, _ = parallel.prepare_inputs([p for p in sorted(folder.iterdir()) if p.suffix == ".txt"], workers=1,
+                                       **asked)  # here, without the input that kills its process
+    assert [(s.path.name, s.kind) for s in missed] == [("07x.boom", kind)]
+    assert pooled.articles == alone.articles and any(not a.text for a in alone.articles)
+    assert [pooled.summary(a, 80) for a in pooled.articles] == [alone.summary(a, 80) for a in alone.articles]
+    assert [pooled.facts(a) for a in pooled.articles] == [alone.facts(a) for a in alone.articles]
     # and the pool works again afterwards
     assert parallel.read_inputs([folder / "00_000_3a66c6915ed1d9f5.txt"], workers=2, method="fork")[0]
+
+
+def _double_but_die_in_a_worker(n: int) -> int:
+    if n == 7 and os.getpid() != int(os.environ["TEST_PARENT_PID"]):
+        os._exit(9)
+    return 2 * n
+
+
+def test_map_ordered_does_the_share_of_a_dead_worker_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEST_PARENT_PID", str(os.getpid()))
+    with parallel.using(2):
+        assert parallel.map_ordered(_double_but_die_in_a_worker, list(range(40)), chunk=3, method="fork") == [
+            2 * n for n in range(40)]
+        assert parallel.map_ordered(str, list(range(8)), chunk=2) == [str(n) for n in range(8)]  # a new pool
 
 
 def test_counting_records_reads_a_huge_line_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

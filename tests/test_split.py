@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
-from summarizer import load_articles
+from summarizer import load_articles, parallel
 from summarizer.cli import app
 from summarizer.compose.briefing import build_briefing
 from summarizer.compose.split import split_briefing, split_folder, write_split
@@ -114,19 +114,42 @@ def test_brief_paths_with_workers_is_the_serial_briefing() -> None:
 
 
 @pytest.mark.parametrize("dedup", [True, False])
-def test_a_briefing_to_be_printed_is_the_briefing_without_its_bodies(tmp_path: Path, dedup: bool) -> None:
+def test_a_briefing_to_be_printed_is_the_briefing_without_its_bodies(tmp_path: Path, dedup: bool,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """``keep_bodies=False`` (what ``summarizer brief`` asks): the workers let go of the bodies nothing needs
-    any more, and the briefing is the one with bodies, less them; with a period and without."""
+    any more — every one without reprint merging, those outside the period with it — and the briefing
+    is the one with bodies, less them; with a period and without."""
+    import functools
+
     from test_parallel import corpus, dated
+
+    from summarizer import pipeline
+    from summarizer.compose.briefing import within
 
     folder = corpus(tmp_path / "in", copies=2)
     dated(folder)
+    given: list[list[Article]] = []
+    real = pipeline.brief
+
+    @functools.wraps(real)  # brief_paths reads brief's signature
+    def spy(articles: list[Article], **kwargs: object) -> object:
+        given.append(articles)
+        return real(articles, **kwargs)
+
+    monkeypatch.setattr(pipeline, "brief", spy)
     for period in ({}, {"since": dt.date(2023, 8, 5), "until": dt.date(2023, 8, 12)}):
         kwargs = {"backend": "extractive", "date": dt.date(2024, 5, 18), "dedup": dedup, "workers": 2, **period}
         whole = brief_paths([folder], **kwargs)
         printed = brief_paths([folder], keep_bodies=False, **kwargs)
         assert any(i.article.text for i in whole.items) and not any(i.article.text for i in printed.items)
         assert printed == whole.without_bodies() and printed.items
+        span = (period.get("since"), period.get("until"))
+        assert all(a.text for a in given[-2])  # kept
+        assert [bool(a.text) for a in given[-1]] == [dedup and within(a, *span) for a in given[-1]]
+    bare, _ = parallel.prepare_inputs([folder], workers=1, max_chars=150, keep_bodies="none")
+    with pytest.raises(ValueError, match="keep_bodies"):  # reprints are found in the bodies: refused, not guessed
+        brief(list(bare.articles), backend="extractive", prepared=bare, dedup=True)
+    assert brief(list(bare.articles), backend="extractive", prepared=bare, dedup=False).items
 
 
 def test_cli_split_by_and_workers(tmp_path: Path) -> None:

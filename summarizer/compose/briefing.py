@@ -162,8 +162,9 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
     def facts_of(i: int) -> ArticleFacts:
         return fresh[i] if i in fresh else cast(ArticleFacts, found[i])
 
-    # Two passes, a text's facts in hand one at a time: ``found`` may unpack them as asked (a month's
-    # keyword candidates are not all held as dicts, ``parallel.Prepared``).
+    # Passes over the texts (finding those not yet searched, above; counting; choosing), a text's facts
+    # in hand one at a time: ``found`` may unpack them as asked (a month's keyword candidates are not
+    # all held as dicts, ``parallel.Prepared``).
     df = document_counts(facts_of(i)[0] for i in range(len(articles)))
     items = []
     for i, (article, summary) in enumerate(zip(articles, summaries, strict=True)):
