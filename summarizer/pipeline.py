@@ -505,8 +505,9 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
 
 
 def _needs_bodies(written: bool, dedup: object, overview_engine: object) -> bool:
-    """Whether ``brief`` needs the articles' bodies once read: unless the reading workers ``written``
-    the summaries (the extractive engine), reprints are not merged and no model writes the 综述."""
+    """Whether ``brief`` needs the articles' bodies once they are read: it does unless the reading
+    workers wrote the summaries (``written``: the extractive engine), reprints are not merged and no
+    model writes the 综述."""
     return not written or bool(dedup) or overview_engine is not None
 
 
