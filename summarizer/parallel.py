@@ -38,16 +38,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
 from . import regions
-from .errors import UnreadableFileError
 from .ingest import read_path, scan_paths
 from .ingest.fetch import WebAddress
 from .types import Article, KeyFigure, SkipKind, SkippedFile, Summary
 
 if TYPE_CHECKING:
     from .compose.briefing import ArticleFacts
+    from .ingest.readers import RawDocument
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 IN_FLIGHT = 2  # jobs per worker submitted ahead: the next is ready when one finishes, and memory stays small
 KeepBodies = Literal["all", "within", "none"]
-KEEP_BODIES: tuple[KeepBodies, ...] = ("all", "within", "none")
+KEEP_BODIES: tuple[KeepBodies, ...] = get_args(KeepBodies)
 
 
 def usable_cores() -> int:
@@ -333,21 +333,15 @@ def _jobs(units: Iterable[Unit], chunk: int, **settings: object) -> Iterator[_Jo
 
 
 def _read_slice(piece: Slice) -> tuple[list[Article], list[SkippedFile]]:
-    """A slice's articles and entries, behind the same guard as a whole file (``ingest.read_path``)."""
-    from .ingest.build import build_articles
+    """A slice's articles and entries, behind the same guard as a whole file (``ingest.read_guarded``)."""
+    from .ingest import read_guarded
     from .ingest.encoding import decode
-    from .ingest.guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
     from .ingest.readers import read_json_lines
 
-    try:
-        with time_limit(MAX_SECONDS_PER_FILE):
-            text, enc = decode(piece.data, piece.path)
-            return build_articles([safe_document(d) for d in read_json_lines(piece.path, text, enc, piece.first)])
-    except UnreadableFileError as exc:
-        return [], [dataclasses.replace(exc.skipped, record=piece.first)]
-    except (Exception, ReadTimeout) as exc:  # the guard: one bad slice never costs the run
-        log.debug("reading %s from line %d failed", piece.path, piece.first + 1, exc_info=True)
-        return [], [dataclasses.replace(failure(piece.path, exc), record=piece.first)]
+    def read() -> list[RawDocument | SkippedFile]:
+        return read_json_lines(piece.path, *decode(piece.data, piece.path), piece.first)
+
+    return read_guarded(piece.path, read, record=piece.first)
 
 
 def _unit_path(unit: Unit) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -380,16 +381,14 @@ def brief(
     if since or until:
         articles, period = in_period(articles, since, until)
     located = with_regions(articles, region_aliases, progress)
-    if prepared is not None and (bare := next((a for a in located if not a.text), None)) is not None:
-        from .backends.extractive import ExtractiveSummarizer
-
-        written = reason is None and isinstance(engine, ExtractiveSummarizer) and prepared.max_chars == max_chars
-        if _needs_bodies(written, dedup, overview_engine):  # else the workers did all there was to do
-            raise ValueError(f"{bare.name}: its body was let go where it was read (keep_bodies), but this "
-                             "briefing still needs it (reprints, a model's summary, title or 综述)")
+    written = prepared is not None and reason is None and _wrote(engine, max_chars, prepared)
+    if prepared is not None and (bare := next((a for a in located if not a.text), None)) is not None \
+            and _needs_bodies(written, dedup, overview_engine):  # else the workers did all there was to do
+        raise ValueError(f"{bare.name}: its body was let go where it was read (keep_bodies), but this "
+                         "briefing still needs it (reprints, a model's summary, title or 综述)")
     stories = find_stories(located) if dedup else None
     located = [s.primary for s in stories] if stories is not None else located  # reprints are not summarised
-    summaries = _prepared_summaries(engine, located, max_chars, prepared) if reason is None else None
+    summaries = _prepared_summaries(located, max_chars, prepared) if written and prepared else None
     if summaries is None:
         summaries = run_engine(engine, located, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
     elif progress:
@@ -407,14 +406,16 @@ def brief(
                           found=prepared.facts_of(located) if prepared else None)
 
 
-def _prepared_summaries(engine: Summarizer, articles: Sequence[Article], max_chars: int,
-                        prepared: Prepared | None) -> list[Summary] | None:
-    """The extractive summaries the reading workers wrote for ``articles``, if they wrote them all and
-    ``engine`` is the extractive engine they ran (it takes no options and is not cached)."""
+def _wrote(engine: Summarizer, max_chars: int, prepared: Prepared) -> bool:
+    """Whether the reading workers wrote ``engine``'s summaries: it is the extractive engine they ran (it
+    takes no options and is not cached), at the budget they were given."""
     from .backends.extractive import ExtractiveSummarizer
 
-    if prepared is None or not isinstance(engine, ExtractiveSummarizer):
-        return None
+    return isinstance(engine, ExtractiveSummarizer) and prepared.max_chars == max_chars
+
+
+def _prepared_summaries(articles: Sequence[Article], max_chars: int, prepared: Prepared) -> list[Summary] | None:
+    """The summaries the reading workers wrote for ``articles``, if they wrote them all."""
     written = [prepared.summary(a, max_chars) for a in articles]
     return None if None in written else cast(list[Summary], written)
 
@@ -483,13 +484,11 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
     """
-    import inspect
-
     from . import parallel
 
     max_chars = _extractive_budget(options)
     since, until = options.get("since"), options.get("until")
-    dedup = options.get("dedup", inspect.signature(brief).parameters["dedup"].default)
+    dedup = options.get("dedup", _brief_parameters()["dedup"].default)
     bare = "none" if not _needs_bodies(max_chars is not None, dedup, options.get("overview_engine")) else "within"
     with parallel.using(workers) as processes:
         # parallel's reading, also in one process: it reads a large .jsonl file in slices; its workers
@@ -513,14 +512,17 @@ def _needs_bodies(written: bool, dedup: object, overview_engine: object) -> bool
 
 def _extractive_budget(options: Mapping[str, object]) -> int | None:
     """``brief``'s summary budget if ``options`` (``brief``'s) ask for the extractive engine, else None."""
-    import inspect
-
-    own = inspect.signature(brief).parameters
+    own = _brief_parameters()
     max_chars = options.get("max_chars", own["max_chars"].default)
     check_budget(max_chars)  # a wrong budget or request fails before any work
     name = _request(cast(str, options.get("backend", "auto")), cast("str | None", options.get("model")),
                     {k: v for k, v in options.items() if k not in own})[0]
     return cast(int, max_chars) if name == "extractive" else None
+
+
+def _brief_parameters() -> Mapping[str, inspect.Parameter]:
+    """``brief``'s parameters: their defaults are what ``brief_paths`` passes on unless told."""
+    return inspect.signature(brief).parameters
 
 
 __all__ = ["brief", "brief_paths", "choose_engine", "open_engine", "run_engine", "summarize", "summarize_articles",

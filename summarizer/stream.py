@@ -27,6 +27,7 @@ from .types import Article, SkippedFile, Summary
 
 if TYPE_CHECKING:
     from .backends import Summarizer
+    from .progress import Progress
 
 # The engines ``summarize_records`` opened in this process, by request, the last used last: a Ray worker
 # runs batch after batch of one job, and a model engine must not load its model again for each of them.
@@ -117,6 +118,8 @@ def summarize_records(
     model: str | None = None,
     max_chars: int = 150,
     aliases: Mapping[str, str] | None = None,
+    cache: SummaryCache | None = None,
+    progress: Progress | None = None,
     **options: object,
 ) -> list[dict[str, Any]]:
     """The rows ``stream_summaries`` writes, for a batch of records already parsed (objects with a text
@@ -144,50 +147,40 @@ def summarize_records(
         rows += [skipped_row(m) for m in missed]
     if not articles:
         return rows
-    cache, progress = options.pop("cache", None), options.pop("progress", None)  # run_engine's, not the engine's
-    engine, reason = engine_for(backend, model, **options)
-    summaries = run_engine(engine, articles, max_chars=max_chars, reason=reason, cache=cache,  # type: ignore[arg-type]
-                           progress=progress)  # type: ignore[arg-type]
+    engine, reason = engine_for(backend, model, cache=cache, **options)
+    summaries = run_engine(engine, articles, max_chars=max_chars, reason=reason, cache=cache, progress=progress)
     rows += _article_rows(articles, summaries, Counter())
     return rows
 
 
-def engine_for(backend: str, model: str | None = None, **options: object) -> tuple[Summarizer, str | None]:
-    """``pipeline.open_engine`` (without a cache), opened once in this process for each request.
+def engine_for(backend: str, model: str | None = None, *, cache: SummaryCache | None = None,
+               **options: object) -> tuple[Summarizer, str | None]:
+    """``pipeline.open_engine``, opened once in this process for each request.
 
-    The request is the engine's registry entry, ``model`` and the options (``None`` values dropped, as
-    ``open_engine`` drops them); the two last used stay open. An engine that failed to open is not kept,
-    nor the extractive engine standing in for a model that could not be loaded (the next batch tries again).
+    The request is the engine it resolves to (its registry entry), its checked options (``model``
+    among them) and the cache; the two last used stay open. Behind a cache a model engine loads its
+    model only when a summary is missing (``cache.CachedEngine``). An engine that failed to open is
+    not kept, nor the extractive engine standing in for a model that could not be loaded (the next
+    batch tries again).
     """
-    from .backends import ALIASES, BACKENDS
-    from .pipeline import open_engine
+    from .backends import lookup
+    from .backends.options import public
+    from .pipeline import _request, open_engine
 
-    given = {k: v for k, v in options.items() if v is not None}
-    key = (backend, BACKENDS.get(ALIASES.get(backend, backend)), model, _frozen(given))
+    name, _, checked = _request(backend, model, options)
+    key = (name, lookup(name), tuple(tuple(public(o).items()) for o in checked),
+           cache.directory if cache is not None else None)
     with _OPEN_LOCK:  # one load per request, even when threads ask at once
         if key in _OPEN_ENGINES:
             _OPEN_ENGINES.move_to_end(key)
             return _OPEN_ENGINES[key]
-        opened = open_engine(backend, model, **given)
+        opened = open_engine(backend, model, cache=cache, **options)
         if opened[1] is not None:
             return opened
         _OPEN_ENGINES[key] = opened
         while len(_OPEN_ENGINES) > _OPEN_ENGINES_MAX:
             _OPEN_ENGINES.popitem(last=False)
         return opened
-
-
-def _frozen(value: object) -> Hashable:
-    """``value`` as a key: a mapping (its key order aside) or a list as a tuple, anything unhashable by its repr."""
-    if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
-    try:
-        hash(value)
-    except TypeError:
-        return repr(value)
-    return value
 
 
 def _article_rows(articles: Sequence[Article], summaries: Sequence[Summary],

@@ -23,7 +23,7 @@ from ..types import Article, SkipKind, SkippedFile
 from .build import build_articles
 from .fetch import WebAddress, is_url, read_url
 from .guard import MAX_SECONDS_PER_FILE, ReadTimeout, failure, safe_document, time_limit
-from .readers import SUPPORTED_SUFFIXES, ignored, read_file
+from .readers import SUPPORTED_SUFFIXES, RawDocument, ignored, read_file
 
 log = logging.getLogger(__name__)
 
@@ -98,18 +98,25 @@ def read_path(path: Path | WebAddress) -> tuple[list[Article], list[SkippedFile]
     """One file's (or web address's) articles and the entries for what in it gave none (the whole file,
     records, archive members).
 
-    Behind the guard (``guard``): whatever the reader for its type raises, or a file that takes too
-    long, becomes the file's entry; the text each reader returns is made safe (``text.safe_text``).
+    Behind the guard (``read_guarded``).
     """
+    where = path.path if isinstance(path, WebAddress) else path
+    return read_guarded(where, lambda: read_url(path) if isinstance(path, WebAddress) else read_file(path))
+
+
+def read_guarded(path: Path, read: Callable[[], Iterable[RawDocument | SkippedFile]], *,
+                 record: int | None = None) -> tuple[list[Article], list[SkippedFile]]:
+    """The articles of what ``read()`` gives, behind the guard (``guard``): whatever it raises, or a
+    read that takes too long, becomes the entry of ``path`` (at ``record``, a slice of a .jsonl file);
+    the text it returns is made safe (``text.safe_text``)."""
     try:
         with time_limit(MAX_SECONDS_PER_FILE):
-            docs = read_url(path) if isinstance(path, WebAddress) else read_file(path)
-            return build_articles([safe_document(doc) for doc in docs])
+            return build_articles([safe_document(doc) for doc in read()])
     except UnreadableFileError as exc:
-        return [], [exc.skipped]
+        return [], [exc.skipped if record is None else dataclasses.replace(exc.skipped, record=record)]
     except (Exception, ReadTimeout) as exc:  # the guard: one bad file never costs the run
-        log.debug("reading %s failed", path, exc_info=True)
-        return [], [failure(path.path if isinstance(path, WebAddress) else path, exc)]
+        log.debug("reading %s failed (from record %s)", path, record, exc_info=True)
+        return [], [dataclasses.replace(failure(path, exc), record=record)]
 
 
 def read_inputs(paths: Iterable[str | Path], progress: Callable[[str, int, int], None] | None = None,

@@ -420,8 +420,8 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
 
     From the end, a line goes while it is a list item (``- …``), is mostly not Chinese, or is
     short (≤ 40 characters) without closing punctuation; the last sentence of the story stays.
-    But when a line of that run, or the sentence above it, opens a list (ends with a colon: 主要参数：,
-    联系方式：, 下面的图表…：), the short lines after it are that list (a table, a programme, a
+    But when the sentence above that run, or its first line, opens a list (ends with a colon: 主要参数：,
+    下面的图表…：), the short lines after it are that list (a table, a programme, a
     spec sheet), the story's own: then only lines without Chinese, in Japanese or Korean, or
     ``- `` items go. A line under one that breaks off on a comma ends the run (``_tail_start``).
 
@@ -440,7 +440,7 @@ def trim_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     end = _tail_start(lines, tail_line)
     # only a list the story opens: the sentence above the run, or the run's first line (a colon further
     # down is a footer's own: 联系我们：)
-    if (end > 0 and _opens_list(lines[end - 1])) or (end < len(lines) and _opens_list(lines[end])):
+    if any(_opens_list(line) for line in lines[max(end - 1, 0):end + 1]):
         end = _tail_start(lines, foreign_line)
     return lines[:end], lines[end:]
 

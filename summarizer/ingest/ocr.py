@@ -115,7 +115,7 @@ def read_image(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     Raises:
         UnreadableFileError: the extra is missing, the image cannot be decoded, or no text was found.
     """
-    build = engine_module(path)  # first: cv2 comes with the extra
+    engine = ocr_engine(path)  # first: cv2 comes with the extra
     import cv2
     import numpy as np
 
@@ -123,7 +123,6 @@ def read_image(path: Path, data: bytes) -> list[RawDocument | SkippedFile]:
     ok, frames = cv2.imdecodemulti(buffer, cv2.IMREAD_COLOR)
     if not ok or not frames:
         raise UnreadableFileError(path, SkipKind.BAD_IMAGE)
-    engine = _engine(build.__name__)
     pages = [(frame.shape[0], ocr_image(frame, engine)) for frame in frames]
     return [paged_document(path, pages, range(1, len(pages) + 1))]
 
