@@ -52,6 +52,15 @@ def test_credits_and_notices_are_cut_from_the_ends_as_spans():
     assert body == [STORY]
 
 
+def test_a_sentence_before_the_credits_of_the_last_paragraph_stays():
+    last = "坚持受贿行贿一起查，立案行贿人员7657人，移送检察机关1401人。"
+    body, found = split_furniture([STORY, f"{last}(来源：中国纪检监察报 ) 【编辑:叶攀】 更多精彩内容请进入国内新闻"])
+    assert body == [STORY, last]
+    assert found.labels == {"来源": "中国纪检监察报", "编辑": "叶攀"}
+    body, found = split_furniture([STORY, "2019-09-26 12:11来源：证券时报网作者：李在山"])  # a byline line
+    assert body == [STORY] and found.labels["来源"] == "证券时报网"
+
+
 def test_notices_and_widgets_go_at_the_edges_but_stay_in_the_middle():
     lines = ["字号", STORY, "免责声明：本文仅代表作者观点，与本站无关。", STORY, "扫码关注我们", "新闻热线：12345"]
     body, found = split_furniture(lines)

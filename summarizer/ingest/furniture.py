@@ -300,11 +300,17 @@ def _is_label_value(value: str) -> bool:
 
 
 def _inline_labels(line: str) -> list[tuple[str, str]]:
-    """Labels on a short byline line that is not a sentence and holds a date or two labels."""
+    """Labels on a short byline line that is not a sentence and holds a date or two labels.
+
+    A sentence before the first label makes the line a paragraph that ends in credits (…1401人。(来源：…)
+    【编辑:叶攀】): then the credits are a span for ``_cut_suffixes``, not the whole line.
+    """
     if len(line) > 80 or ends_sentence(line):
         return []
+    if not (first := _INLINE_LABEL_RE.search(line)) or any(c in END_MARKS for c in line[:first.start()]):
+        return []
     labels = _INLINE_LABEL_RE.findall(line)
-    return labels if labels and (DATE_RE.search(line) or len(labels) >= 2) else []
+    return labels if DATE_RE.search(line) or len(labels) >= 2 else []
 
 
 def _cut_prefixes(line: str, found: Furniture) -> str:
