@@ -61,6 +61,14 @@ def test_a_sentence_before_the_credits_of_the_last_paragraph_stays():
     assert body == [STORY] and found.labels["来源"] == "证券时报网"
 
 
+def test_an_instruction_opening_with_a_link_word_is_story_and_a_link_is_not():
+    steps = ["（三）线上购药板块。", "点击进入后，可以选择医院进行预约挂号。"]
+    body, found = split_furniture([STORY, *steps])
+    assert body == [STORY, *steps] and not found.removals
+    body, found = split_furniture([STORY, "点击查看更多", ">>加入粉丝团！"])
+    assert body == [STORY] and {r.reason for r in found.removals} == {"link list"}
+
+
 def test_notices_and_widgets_go_at_the_edges_but_stay_in_the_middle():
     lines = ["字号", STORY, "免责声明：本文仅代表作者观点，与本站无关。", STORY, "扫码关注我们", "新闻热线：12345"]
     body, found = split_furniture(lines)

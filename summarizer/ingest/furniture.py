@@ -275,7 +275,9 @@ def _is_link_line(line: str) -> bool:
     """A link by its shape: an arrow (>>加入粉丝团！), a list head with its items glued on, counters
     beside headlines (…评论150 东非… 评论529), an item's time stamp (2019-09-09 17:20 香港)."""
     if _ARROW_RE.match(line) and len(line) <= SHORT:
-        return True
+        # unless the line is a sentence that goes on past a clause mark (点击进入后，可以选择医院进行预约挂号。):
+        # a link is a label, that is an instruction of the story
+        return not (is_story_line(line) and _PROSE_MARK_RE.search(line.rstrip(END_MARKS + CLOSERS)))
     if is_story_line(line) or ends_sentence(line) or _STAMP_RE.match(line):  # a stamp alone dates the story
         return False
     return bool(_LIST_HEAD_RE.match(line) or len(_COUNTER_RE.findall(line)) >= 2 or _LISTED_STAMP_RE.match(line))
