@@ -61,6 +61,14 @@ def test_a_sentence_before_the_credits_of_the_last_paragraph_stays():
     assert body == [STORY] and found.labels["来源"] == "证券时报网"
 
 
+def test_a_credit_in_brackets_is_cut_whole_not_from_a_word_inside_it():
+    credit = "(央视新闻客户端 总台记者 贺威通) 【编辑:田博群】 更多精彩内容请进入财经频道"
+    body, found = split_furniture([STORY + credit])
+    assert body == [STORY] and found.removals[0].text.startswith("(央视新闻客户端")
+    body, found = split_furniture([f"{STORY}（新华社）【爆料】请联系记者微信：abc123"])
+    assert body == [f"{STORY}（新华社）"] and found.removals[0].text == "【爆料】请联系记者微信：abc123"
+
+
 def test_an_instruction_opening_with_a_link_word_is_story_and_a_link_is_not():
     steps = ["（三）线上购药板块。", "点击进入后，可以选择医院进行预约挂号。"]
     body, found = split_furniture([STORY, *steps])

@@ -17,7 +17,8 @@ and position, never by a word alone, and every removal is recorded (``types.Remo
    ``正文：`` label or a bracketed dateline tag (【环球时报记者 文简】, 〔即时新闻／综合报导〕) is cut from
    the first lines and the rest of the paragraph stays; at the end of the last paragraph a credit
    (（完）, 【编辑:刘阳禾】, 来源：浦东发布 …) or a closing notice sentence (广告声明：…) is cut.
-   A sentence-length paragraph is never deleted because it contains a word.
+   A cut never splits a bracket: (央视新闻客户端 总台记者 贺威通) goes whole. A sentence-length paragraph
+   is never deleted because it contains a word.
 4. If these rules would leave no story line at all, the edge rules are not applied: a text that is
    all notice is kept whole rather than lost.
 """
@@ -406,12 +407,29 @@ def _byline_tail(line: str, found: Furniture) -> str:
     tail = line[ends[-1] + 1:].lstrip(CLOSERS) if ends else ""
     if not tail.strip() or len(re.sub(r"\s", "", tail)) > SHORT or not (m := _CREDIT_RE.search(tail)):
         return ""
-    tail = tail[m.start():]
+    tail = tail[_open_bracket(tail, m.start()):]
     for label, value in _INLINE_LABEL_RE.findall(tail):
         found.label(label, _VALUE_END_RE.split(value)[0])
     if (lm := _LABEL_RE.match(tail)) and lm.group(1) not in found.labels:
         found.label(lm.group(1), _VALUE_END_RE.split(lm.group(2))[0])
     return tail
+
+
+_OPEN_BRACKETS, _CLOSE_BRACKETS = "（(【[〔", "）)】]〕"
+
+
+def _open_bracket(text: str, at: int) -> int:
+    """Where a cut at ``at`` must start so it does not split a bracket: at the bracket still open
+    there ((央视新闻客户端 总台记者 贺威通) goes whole, not from 客户端 on), else at ``at``."""
+    depth = 0
+    for i in range(at - 1, -1, -1):
+        if text[i] in _CLOSE_BRACKETS:
+            depth += 1
+        elif text[i] in _OPEN_BRACKETS:
+            if not depth:
+                return i
+            depth -= 1
+    return at
 
 
 def _notice_start(line: str) -> int | None:
