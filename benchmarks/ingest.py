@@ -4,7 +4,8 @@
 
 - ``corpus``: every record of ``crud_corpus_dev.jsonl`` written out as a ``.txt`` file and read with
   ``load_articles``, as a user would: articles lost (no article from the file) and the share of texts
-  that keep at least 90% of their Chinese characters (in body, title and captions); then what the
+  that keep at least 90% of their Chinese characters (in body, title and captions); then the
+  removed characters by removal reason (not the headline: what its loss is made of), and what the
   texts under 90% lost (their recorded removals, most frequent first), for a person to judge.
 - ``gold``: ``html_gold/`` pages against the main text written down by hand (``truth.jsonl``): body
   character-bag F1 (non-space characters as a multiset) per page and mean, for our reader and for
@@ -97,6 +98,17 @@ def corpus(show: int) -> dict[str, object] | None:
         out[name] = {"lost": lost, "keep90": round(keep, 4), "mean_kept": round(mean, 4)}
         print(f"| {name} | {len(idx)} | {lost} | {keep:.2%} | {mean:.2%} |")
     print("\nremovals by reason: " + ", ".join(f"{k} {v}" for k, v in removed.most_common()))
+    # Not the headline: where the removed characters went, so a person sees which kind of removal
+    # (a notice, a byline …) the loss above is made of before judging it.
+    chars: Counter[str] = Counter()
+    for arts in by_file.values():
+        for a in arts:
+            for r in a.removals:
+                chars[r.reason] += cjk_count(r.text)
+    corpus_chars = sum(cjk_count(rec["text"]) for rec in records) or 1
+    out["removed_chars"] = dict(chars.most_common())
+    print("Chinese characters removed, by reason (share of the corpus's): "
+          + ", ".join(f"{k} {v} ({v / corpus_chars:.2%})" for k, v in chars.most_common()))
     # What the texts under 90% lost, for a person to judge: their removals, most frequent first.
     under = [i for i in range(len(records)) if shares[i] < KEEP and files[i].name in by_file]
     spans = Counter((r.reason, r.text[:40]) for i in under for a in by_file[files[i].name] for r in a.removals
