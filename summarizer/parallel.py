@@ -111,6 +111,11 @@ class Part:
     figures: tuple[tuple[KeyFigure, ...] | None, ...] | None = None
     terms: bytes | None = None  # pickle of a list: each article's ``keywords.text_terms`` dict, or None
 
+    def found(self) -> list[ArticleFacts | None]:
+        """Each article's briefing facts (``figures`` and ``terms`` together), None where not found."""
+        terms = pickle.loads(self.terms) if self.terms else []
+        return [None if t is None or f is None else (t, f) for t, f in zip(terms, self.figures or (), strict=True)]
+
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
@@ -437,12 +442,6 @@ def _facts_part(found: Sequence[ArticleFacts | None]) -> tuple[tuple[tuple[KeyFi
     return figures, pickle.dumps([None if f is None else f[0] for f in found], pickle.HIGHEST_PROTOCOL)
 
 
-def _unpacked(part: Part) -> list[ArticleFacts | None]:
-    """The facts ``_facts_part`` packed into ``part``."""
-    terms = pickle.loads(part.terms) if part.terms else []
-    return [None if t is None or f is None else (t, f) for t, f in zip(terms, part.figures or (), strict=True)]
-
-
 def _summarize(articles: Sequence[Article], max_chars: int) -> list[Summary]:
     from .backends import get_backend
 
@@ -621,7 +620,7 @@ def _rescue(job: _Job, pools: _Pools, method: str) -> Part:
             log.warning("reading %s killed its process", _unit_path(unit))
             parts.append(_died(single))
     summaries = None if job.max_chars is None else tuple(s for p in parts for s in p.summaries or ())
-    facts = _facts_part([f for p in parts for f in _unpacked(p)]) if job.facts else (None, None)
+    facts = _facts_part([f for p in parts for f in p.found()]) if job.facts else (None, None)
     return Part(tuple(a for p in parts for a in p.articles), tuple(s for p in parts for s in p.skipped), summaries,
                 _inputs(job), *facts)
 
@@ -705,6 +704,36 @@ def prepare_inputs(paths: Iterable[str | Path], *, workers: int | None = None,
     return _collect(paths, workers, aliases, progress, {**options, "max_chars": max_chars, "facts": True})
 
 
+def gather(paths: Iterable[str | Path], *, workers: int | None = None, aliases: Mapping[str, str] | None = None,
+           progress: Callable[[str, int, int], None] | None = None, **options: object) -> Iterator[Part]:
+    """``stream_inputs``' parts as they come, each input that gave no article logged and the ``ingest``
+    stage reported as in ``read_inputs``: for a caller that keeps what it needs of each part and lets
+    the rest go (``pipeline.brief_paths``, composing a month's briefing on disk).
+
+    Raises:
+        InputError, ValueError: as ``stream_inputs`` (at once, before the first part).
+    """
+    entries = _Scanned(scan_paths(paths))  # InputError here, before any work
+    parts = stream_inputs(entries, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
+    total = count_inputs(entries) if progress else 0
+    if progress:
+        progress("ingest", 0, total)
+    return _reported(parts, progress, total)
+
+
+def _reported(parts: Iterator[Part], progress: Callable[[str, int, int], None] | None, total: int) -> Iterator[Part]:
+    done = 0
+    for part in parts:
+        for miss in part.skipped:
+            log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
+        yield part
+        done += part.inputs
+        if progress:
+            progress("ingest", min(done, total), total)
+    if progress and done < total:
+        progress("ingest", total, total)
+
+
 def _collect(paths: Iterable[str | Path], workers: int | None, aliases: Mapping[str, str] | None,
              progress: Callable[[str, int, int], None] | None,
              options: Mapping[str, object]) -> tuple[Prepared, list[SkippedFile]]:
@@ -713,26 +742,13 @@ def _collect(paths: Iterable[str | Path], workers: int | None, aliases: Mapping[
     summaries: list[Summary | None] = []
     figures: list[tuple[KeyFigure, ...] | None] = []
     terms = Packed()
-    entries = _Scanned(scan_paths(paths))  # InputError here, before any work
-    parts = stream_inputs(entries, workers=workers, aliases=aliases, **options)  # type: ignore[arg-type]
-    total = count_inputs(entries) if progress else 0
-    done = 0
-    if progress:
-        progress("ingest", 0, total)
-    for part in parts:
+    for part in gather(paths, workers=workers, aliases=aliases, progress=progress, **options):
         articles += part.articles
         summaries += part.summaries or ()
         figures += part.figures or ()
         if part.terms is not None and part.articles:
             terms.add(part.terms, len(part.articles))
-        for miss in part.skipped:
-            log.log(logging.INFO if miss.ignored else logging.WARNING, "skipped %s: %s", miss.location, miss.reason)
         skipped += part.skipped
-        done += part.inputs
-        if progress:
-            progress("ingest", min(done, total), total)
-    if progress and done < total:
-        progress("ingest", total, total)
     max_chars, facts = options.get("max_chars"), bool(options.get("facts"))
     prepared = Prepared(tuple(articles), tuple(summaries) if max_chars is not None else None,
                         max_chars, tuple(figures) if facts else None, terms if facts else None)  # type: ignore[arg-type]

@@ -33,7 +33,7 @@ from .errors import BackendError, ConfigError
 from .ingest import require_articles
 from .progress import Progress
 from .text import safe_value
-from .types import UNKNOWN_REGION, Article, Briefing, FallbackKind, SkippedFile, Summary
+from .types import UNKNOWN_REGION, Article, Briefing, FallbackKind, Period, SkippedFile, Summary
 
 if TYPE_CHECKING:
     from .parallel import Prepared
@@ -490,6 +490,8 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     since, until = options.get("since"), options.get("until")
     dedup = options.get("dedup", _brief_parameters()["dedup"].default)
     bare = "none" if not _needs_bodies(max_chars is not None, dedup, options.get("overview_engine")) else "within"
+    if bare == "none" and not keep_bodies:
+        return _brief_on_disk(paths, progress, workers, cast(int, max_chars), options)
     with parallel.using(workers) as processes:
         # parallel's reading, also in one process: it reads a large .jsonl file in slices; its workers
         # also find each text's keywords and figures and, for the extractive engine, summarise it
@@ -501,6 +503,54 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
         require_articles(articles, skipped)
         result = brief(articles, skipped=skipped, progress=progress, prepared=prepared, **options)  # type: ignore[arg-type]
     return result if keep_bodies else result.without_bodies()
+
+
+def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, workers: int | None, max_chars: int,
+                   options: Mapping[str, object]) -> Briefing:
+    """``brief_paths`` when the workers do all the work on the texts (``_needs_bodies``) and the briefing
+    is only to be printed: each article, as its part comes back, goes to a spill on disk with its
+    summary and facts (only its keyword candidates are counted here), and the briefing is composed
+    from that spill into another (``compose.briefing.briefing_on_disk``): this process holds what
+    groups the stories (region, date, a position), not the stories, however many there are."""
+    from collections import Counter
+
+    from . import parallel
+    from .compose.briefing import Record, briefing_on_disk, check_order
+    from .spill import Spill
+
+    own = _brief_parameters()
+    given = {name: options.get(name, own[name].default) for name in ("title", "date", "issue", "unit", "order")}
+    check_order(cast(str, given["order"]))  # before any work
+    since, until = cast("dt.date | None", options.get("since")), cast("dt.date | None", options.get("until"))
+    records: Spill[Record] = Spill()
+    df: Counter[str] = Counter()  # keywords.document_counts, a text at a time
+    skipped: list[SkippedFile] = []
+    read = excluded = undated = 0
+    with parallel.using(workers) as processes:
+        for part in parallel.gather(paths, workers=processes, aliases=options.get("region_aliases"),  # type: ignore[arg-type]
+                                    progress=progress, max_chars=max_chars, facts=True, keep_bodies="none",
+                                    period=(since, until) if since or until else None):
+            skipped += part.skipped
+            read += len(part.articles)
+            for article, summary, found in zip(part.articles, part.summaries or (), part.found(), strict=True):
+                if summary is None or found is None:  # dated outside the period: counted, not briefed
+                    excluded += 1
+                    continue
+                undated += article.date is None
+                df.update(found[0].keys())
+                records.add((article, summary, found))
+        if not read:
+            require_articles([], skipped)
+        if progress:
+            progress("summaries", len(records), len(records))  # written by the workers as they read
+        period = Period(since, until, excluded=excluded, undated=undated) if since or until else None
+        try:
+            return briefing_on_disk(records.view(), df, len(records), spill=Spill(), skipped=skipped, period=period,
+                                    title=cast(str, given["title"]), date=cast("dt.date | None", given["date"])
+                                    or dt.date.today(), issue=cast("str | None", given["issue"]),
+                                    unit=cast("str | None", given["unit"]), order=cast(str, given["order"]))
+        finally:
+            records.close()  # the stories are in the briefing's own spill now
 
 
 def _needs_bodies(written: bool, dedup: object, overview_engine: object) -> bool:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import operator
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+from .spill import Spilled, joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,11 +338,22 @@ class BriefingItem:
     reprints: tuple[Article, ...] = ()
     related: tuple[BriefingItem, ...] = ()
 
+    def without_bodies(self) -> BriefingItem:
+        """This item with its articles' bodies left out (``Article.without_body``); itself if it holds none."""
+        bare, reprints = self.article.without_body(), tuple(a.without_body() for a in self.reprints)
+        related = tuple(i.without_bodies() for i in self.related)
+        if bare is self.article and all(map(operator.is_, (*reprints, *related), (*self.reprints, *self.related))):
+            return self
+        return dataclasses.replace(self, article=bare, reprints=reprints, related=related)
+
 
 @dataclass(frozen=True, slots=True)
 class CitySection:
     name: str  # a city name, or 其他 for articles known only to their province
-    items: tuple[BriefingItem, ...]
+    # A tuple; or, in a briefing composed from disk (``pipeline.brief_paths``, a month of texts), a
+    # ``spill.Spilled`` view, read when iterated: the renderers take the items one at a time.
+    items: Sequence[BriefingItem]
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +364,8 @@ class ProvinceSection:
     scope: str = "local"  # "local" for a province section, else the Region.scope it gathers
 
     @property
-    def items(self) -> tuple[BriefingItem, ...]:
-        return tuple(item for city in self.cities for item in city.items)
+    def items(self) -> Sequence[BriefingItem]:
+        return joined([city.items for city in self.cities])
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,24 +407,20 @@ class Briefing:
     period: Period | None = None
 
     @property
-    def items(self) -> tuple[BriefingItem, ...]:
-        return tuple(item for section in self.sections for item in section.items)
+    def items(self) -> Sequence[BriefingItem]:
+        return joined([city.items for section in self.sections for city in section.cities])
 
     def without_bodies(self) -> Briefing:
         """This briefing with its articles' bodies left out (``Article.without_body``): no renderer
         prints them (the 综述 that checks names against them is written already), and a month's bodies
         are most of what a briefing holds while it is written out (``brief_paths(keep_bodies=False)``,
         which ``cli brief`` asks for; ``compose.split`` sends its workers this). Items that hold no
-        body are this briefing's own, not copies (sections are new)."""
-        def item(i: BriefingItem) -> BriefingItem:
-            bare, reprints = i.article.without_body(), tuple(a.without_body() for a in i.reprints)
-            related = tuple(map(item, i.related))
-            if bare is i.article and all(map(operator.is_, (*reprints, *related), (*i.reprints, *i.related))):
-                return i
-            return dataclasses.replace(i, article=bare, reprints=reprints, related=related)
-
+        body are this briefing's own, not copies (sections are new); a city's items on disk
+        (``spill.Spilled``) were spilled without their bodies."""
         def section(s: ProvinceSection) -> ProvinceSection:
-            cities = tuple(dataclasses.replace(c, items=tuple(map(item, c.items))) for c in s.cities)
+            cities = tuple(c if isinstance(c.items, Spilled)
+                           else dataclasses.replace(c, items=tuple(i.without_bodies() for i in c.items))
+                           for c in s.cities)
             return dataclasses.replace(s, cities=cities)
 
         return dataclasses.replace(self, sections=tuple(map(section, self.sections)))

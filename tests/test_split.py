@@ -17,6 +17,7 @@ from summarizer.compose.briefing import build_briefing
 from summarizer.compose.split import split_briefing, split_folder, write_split
 from summarizer.errors import ConfigError, OutputError
 from summarizer.pipeline import brief, brief_paths, with_regions
+from summarizer.spill import Spilled
 from summarizer.types import Article, SkipKind, SkippedFile, Summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,8 +118,9 @@ def test_brief_paths_with_workers_is_the_serial_briefing() -> None:
 def test_a_briefing_to_be_printed_is_the_briefing_without_its_bodies(tmp_path: Path, dedup: bool,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """``keep_bodies=False`` (what ``summarizer brief`` asks): the workers let go of the bodies nothing needs
-    any more — every one without reprint merging, those outside the period with it — and the briefing
-    is the one with bodies, less them; with a period and without."""
+    any more — every one without reprint merging (then the briefing is composed on disk, without
+    ``brief``), those outside the period with it — and the briefing is the one with bodies, less them;
+    with a period and without."""
     import functools
 
     from test_parallel import corpus, dated
@@ -144,8 +146,12 @@ def test_a_briefing_to_be_printed_is_the_briefing_without_its_bodies(tmp_path: P
         assert any(i.article.text for i in whole.items) and not any(i.article.text for i in printed.items)
         assert printed == whole.without_bodies() and printed.items
         span = (period.get("since"), period.get("until"))
-        assert all(a.text for a in given[-2])  # kept
-        assert [bool(a.text) for a in given[-1]] == [dedup and within(a, *span) for a in given[-1]]
+        assert all(a.text for a in given[-1 - dedup])  # kept
+        on_disk = [isinstance(c.items, Spilled) for s in printed.sections for c in s.cities]
+        assert on_disk == [not dedup] * len(on_disk)
+        if dedup:
+            assert [bool(a.text) for a in given[-1]] == [within(a, *span) for a in given[-1]]
+        given.clear()
     bare, _ = parallel.prepare_inputs([folder], workers=1, max_chars=150, keep_bodies="none")
     with pytest.raises(ValueError, match="keep_bodies"):  # reprints are found in the bodies: refused, not guessed
         brief(list(bare.articles), backend="extractive", prepared=bare, dedup=True)

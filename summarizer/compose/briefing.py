@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from .. import facts
 from ..errors import ConfigError
+from ..spill import Spill
 from ..types import (
     Article,
     Briefing,
@@ -26,6 +27,7 @@ from ..types import (
 from .keywords import chosen, document_counts, text_terms
 from .overview import Completer, compose_overview
 
+T = TypeVar("T")
 OTHER_REGION = "其他地区"
 NO_CITY = "未注明城市"
 # Stories spread over several provinces, or national ones, come after the provinces, before 其他地区.
@@ -63,11 +65,12 @@ def within(article: Article, since: dt.date | None, until: dt.date | None) -> bo
     return article.date is None or (since or article.date) <= article.date <= (until or article.date)
 
 
-def _ordered(items: list[BriefingItem], order: str) -> list[BriefingItem]:
+def _ordered(entries: list[tuple[dt.date | None, T]], order: str) -> list[tuple[dt.date | None, T]]:
+    """(date, item) entries of a city in ``order`` (``ORDERS``)."""
     if order == "input":
-        return items
+        return entries
     sign = -1 if order == "newest" else 1
-    return sorted(items, key=lambda i: (i.article.date is None, sign * (i.article.date or dt.date.min).toordinal()))
+    return sorted(entries, key=lambda e: (e[0] is None, sign * (e[0] or dt.date.min).toordinal()))
 
 
 def _province_key(article: Article) -> tuple[str, str, str]:
@@ -119,23 +122,54 @@ def build_briefing(
         ValueError: ``stories`` does not match ``articles``.
     """
     check_order(order)
-    tree: dict[str, dict[str, list[BriefingItem]]] = defaultdict(lambda: defaultdict(list))
+    return _briefing(_items(articles, summaries, stories, found), order=order, title=title, date=date,
+                     skipped=skipped, issue=issue, unit=unit, overview_engine=overview_engine, prompts=prompts,
+                     period=period)
+
+
+# One article as ``briefing_on_disk`` takes it: the article (its body let go), its summary and its facts.
+Record = tuple[Article, Summary, ArticleFacts]
+
+
+def briefing_on_disk(records: Iterable[Record], df: Counter[str], n: int, *, spill: Spill[BriefingItem],
+                     title: str, date: dt.date, skipped: Sequence[SkippedFile] = (), issue: str | None = None,
+                     unit: str | None = None, period: Period | None = None, order: str = "newest") -> Briefing:
+    """``build_briefing`` of ``n`` articles read one at a time, each story put in ``spill`` as it is made:
+    a month's briefing whose cities hold views of the spill (``spill.Spilled``), not its stories.
+
+    ``df`` is ``keywords.document_counts`` of the ``n`` records' keyword candidates, counted as they
+    were read (``pipeline.brief_paths``: the records are read from a spill of their own). Every record
+    is a story (reprints are not merged) and the 综述 is composed without a model.
+    """
+    check_order(order)
+    items = (_item(article, summary, found, df, n) for article, summary, found in records)
+    return _briefing(items, order=order, spill=spill, title=title, date=date, skipped=skipped, issue=issue,
+                     unit=unit, period=period)
+
+
+def _briefing(items: Iterable[BriefingItem], *, order: str, title: str, date: dt.date, skipped: Sequence[SkippedFile],
+              issue: str | None, unit: str | None, period: Period | None, spill: Spill[BriefingItem] | None = None,
+              overview_engine: Completer | None = None, prompts: str | Path | None = None) -> Briefing:
+    """The briefing of ``items``, grouped and ordered (``build_briefing``), each item kept in ``spill``
+    (without its bodies: a spilled briefing is only printed) when one is given, else in memory."""
+    tree: dict[str, dict[str, list[tuple[dt.date | None, BriefingItem | int]]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
     scopes: dict[str, str] = {}
     city_codes: dict[tuple[str, str], str] = {}
-    for item in _items(articles, summaries, stories, found):
+    for item in items:
         article = item.article
         key, names[key], scopes[key] = _province_key(article)
         local = scopes[key] == "local"
         city = (article.region.city or NO_CITY) if local else ""
         code = article.region.code or ""
         city_codes[(key, city)] = code[:4] if local and article.region.city else "9999"
-        tree[key][city].append(item)
+        kept = item if spill is None else spill.add(item.without_bodies())
+        tree[key][city].append((article.date, kept))
     sections = []
     for key in sorted(tree):
         cities = tuple(
-            CitySection(city, tuple(_ordered(items, order)))
-            for city, items in sorted(tree[key].items(), key=lambda kv: city_codes[(key, kv[0])])
+            CitySection(city, _kept([kept for _, kept in _ordered(entries, order)], spill))
+            for city, entries in sorted(tree[key].items(), key=lambda kv: city_codes[(key, kv[0])])
         )
         local = scopes[key] == "local"
         sections.append(ProvinceSection(names[key], key + "0000" if local else None, cities, scopes[key]))
@@ -143,6 +177,10 @@ def build_briefing(
         title=title, date=date, sections=tuple(sections), skipped=tuple(skipped), issue=issue, unit=unit,
         overview=compose_overview(sections, overview_engine, prompts=prompts, title=title), period=period,
     )
+
+
+def _kept(kept: list[BriefingItem | int], spill: Spill[BriefingItem] | None) -> Sequence[BriefingItem]:
+    return tuple(cast(list[BriefingItem], kept)) if spill is None else spill.view(cast(list[int], kept))
 
 
 def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: Sequence[Story] | None,
@@ -166,11 +204,8 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
     # in hand one at a time: ``found`` may unpack them as asked (a month's keyword candidates are not
     # all held as dicts, ``parallel.Prepared``).
     df = document_counts(facts_of(i)[0] for i in range(len(articles)))
-    items = []
-    for i, (article, summary) in enumerate(zip(articles, summaries, strict=True)):
-        terms, figures = facts_of(i)
-        items.append(BriefingItem(article, summary, figures, tuple(chosen(terms, df, len(articles))),
-                                  stories[i].reprints if stories else ()))
+    items = [_item(article, summary, facts_of(i), df, len(articles), stories[i].reprints if stories else ())
+             for i, (article, summary) in enumerate(zip(articles, summaries, strict=True))]
     if not stories:
         return items
     related: dict[int, list[BriefingItem]] = defaultdict(list)
@@ -179,6 +214,13 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
             related[story.related_to].append(items[i])
     return [dataclasses.replace(item, related=tuple(related[i])) if related[i] else item
             for i, item in enumerate(items) if stories[i].related_to is None]
+
+
+def _item(article: Article, summary: Summary, found: ArticleFacts, df: Counter[str], n: int,
+          reprints: tuple[Article, ...] = ()) -> BriefingItem:
+    """An article's item: its keywords chosen from its candidates, weighed against the ``n`` texts ``df`` counted."""
+    terms, figures = found
+    return BriefingItem(article, summary, figures, tuple(chosen(terms, df, n)), reprints)
 
 
 def article_facts(article: tuple[str, str]) -> ArticleFacts:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
+from ..spill import Lazy
 from ..text import CLAUSE_MARKS, close_quotes, split_clauses, word_bounds
 from ..types import (
     FALLBACK_WORDING,
@@ -121,8 +122,8 @@ def overview_notes(briefing: Briefing) -> list[str]:
     return [n for n in notes if n]
 
 
-def _summaries(briefing: Briefing) -> list[Summary]:
-    return [i.summary for head in briefing.items for i in (head, *head.related)]
+def _summaries(briefing: Briefing) -> Iterator[Summary]:
+    return (i.summary for head in briefing.items for i in (head, *head.related))
 
 
 def mixed_methods(briefing: Briefing) -> bool:
@@ -133,29 +134,45 @@ def mixed_methods(briefing: Briefing) -> bool:
 def methods_note(briefing: Briefing) -> str | None:
     """How the summaries were written, once for the whole briefing: each way with its count, and why
     the extractive engine stood in for a model, with counts (摘要：模型摘要（X）12篇，抽取式摘要3篇；…)."""
-    summaries = _summaries(briefing)
-    if not summaries:
+    ways: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for summary in _summaries(briefing):  # one pass: a month's stories are read from disk
+        ways[method_name(summary)] += 1
+        if summary.fallback_kind:
+            reasons[FALLBACK_WORDING[summary.fallback_kind]] += 1
+    if not ways:
         return None
-    ways = Counter(method_name(s) for s in summaries)
     if len(ways) == 1:
         (way,) = ways
         note = f"摘要：均为{way}" + ("（从原文中选取语句，未使用模型）" if way == EXTRACTIVE else "")
     else:
         note = "摘要：" + "，".join(f"{way}{n}篇" for way, n in ways.most_common())
-    reasons = Counter(FALLBACK_WORDING[s.fallback_kind] for s in summaries if s.fallback_kind)
     if reasons:
         note += "；改用抽取式摘要的原因：" + "、".join(f"{why}{n}篇" for why, n in reasons.most_common())
     return note
 
 
-def story_count(items: Sequence[BriefingItem]) -> int:
+def story_count(items: Iterable[BriefingItem]) -> int:
     """Stories among ``items``: each item, and each related report under it (reprints are not counted)."""
-    return sum(1 + len(item.related) for item in items)
+    return _tally(items, _stories)
 
 
-def reprint_count(items: Sequence[BriefingItem]) -> int:
+def reprint_count(items: Iterable[BriefingItem]) -> int:
     """Reprints merged into ``items`` and into the related reports under them."""
-    return sum(len(item.reprints) + sum(len(r.reprints) for r in item.related) for item in items)
+    return _tally(items, _reprints)
+
+
+def _stories(item: BriefingItem) -> int:
+    return 1 + len(item.related)
+
+
+def _reprints(item: BriefingItem) -> int:
+    return len(item.reprints) + sum(len(r.reprints) for r in item.related)
+
+
+def _tally(items: Iterable[BriefingItem], count: Callable[[BriefingItem], int]) -> int:
+    """``sum(map(count, items))``; items on disk count once (``spill``), not at every asking."""
+    return items.tally(count) if isinstance(items, Lazy) else sum(map(count, items))
 
 
 def merged_note(briefing: Briefing) -> str | None:

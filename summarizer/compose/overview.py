@@ -15,7 +15,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -62,7 +62,7 @@ def _figure_clause(figure: KeyFigure) -> str:
     return quote_around(clause.rstrip(CLAUSE_MARKS + END_MARKS), figure.text, CLAUSE_CHARS)
 
 
-def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) -> list[tuple[BriefingItem, KeyFigure]]:
+def headline_figures(items: Iterable[BriefingItem], limit: int = MAX_FIGURES) -> list[tuple[BriefingItem, KeyFigure]]:
     """One amount (not a time) per article, the articles in briefing order, up to ``limit``.
 
     Of an article's amounts, the first whose clause reads well alone wins: not inside quoted
@@ -73,7 +73,9 @@ def headline_figures(items: Sequence[BriefingItem], limit: int = MAX_FIGURES) ->
         amounts = [f for f in item.key_figures if f.unit not in TIME_UNITS]
         if amounts:
             out.append((item, next((f for f in amounts if _quotable(f)), amounts[0])))
-    return out[:limit]
+            if len(out) == limit:
+                break  # the rest are not read (a month's briefing reads its stories from disk)
+    return out
 
 
 def _quotable(figure: KeyFigure) -> bool:
@@ -84,14 +86,19 @@ def _quotable(figure: KeyFigure) -> bool:
             and cjk_count(clause.replace(figure.text, "")) >= MIN_CONTEXT)
 
 
-def _spread(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
+def _spread(sections: Sequence[ProvinceSection]) -> Iterator[BriefingItem]:
     """The stories taking turns by section (the first of each, then the second …): headline figures
-    then come from across the briefing, not all from its first province."""
-    per_section = [_stories([s]) for s in sections]
-    return [row[k] for k in range(max(map(len, per_section), default=0)) for row in per_section if k < len(row)]
+    then come from across the briefing, not all from its first province. Read as asked for."""
+    turns = [_stories([s]) for s in sections]
+    while turns:
+        for turn in list(turns):
+            if (story := next(turn, None)) is None:
+                turns.remove(turn)
+            else:
+                yield story
 
 
-def themes(items: Sequence[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
+def themes(items: Iterable[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
     """Keywords shared by the most articles (then by rank within articles) that name a topic: not a
     place (哈尔滨, 白俄罗斯), not an amount (亿美元), not a word common to all news (中国, 市场), not the
     scope itself (全市, 各地)."""
@@ -131,10 +138,9 @@ def _region_list(sections: Sequence[ProvinceSection]) -> str:
 
 def model_free(sections: Sequence[ProvinceSection]) -> Overview:
     """Compose the 综述 from counts, keywords and key figures; every figure quoted from its source."""
-    items = _stories(sections)
-    if not items:
+    if next(_stories(sections), None) is None:
         return Overview("本期未收录新闻。", "model-free")
-    words = themes(items)
+    words = themes(_stories(sections))
     return Overview(_lead(sections) + (f"主要内容涉及{'、'.join(words)}等方面。" if words else "")
                     + _figures_sentence(sections), "model-free")
 
@@ -143,7 +149,7 @@ def _lead(sections: Sequence[ProvinceSection]) -> str:
     """How many articles from where (本期共收录新闻7篇（另有2篇转载已合并），涉及5个省份、5个城市：…。)."""
     n, n_prov, n_city = counts(sections)
     where = f"涉及{n_prov}个省份、{n_city}个城市" if n_prov else "未能确定所涉地区"
-    merged = reprint_count([i for s in sections for i in s.items])
+    merged = sum(reprint_count(s.items) for s in sections)
     merged_note = f"（另有{merged}篇转载已合并）" if merged else ""
     return f"本期共收录新闻{n}篇{merged_note}，{where}{_region_list(sections)}。"
 
@@ -156,9 +162,9 @@ def _figures_sentence(sections: Sequence[ProvinceSection]) -> str:
     return f"重要数据：{'；'.join(f'{_figure_clause(f)}（{_place(i)}）' for i, f in figures)}。"
 
 
-def _stories(sections: Sequence[ProvinceSection]) -> list[BriefingItem]:
-    """Every story of the sections: each item, then the related reports under it."""
-    return [story for s in sections for item in s.items for story in (item, *item.related)]
+def _stories(sections: Sequence[ProvinceSection]) -> Iterator[BriefingItem]:
+    """Every story of the sections: each item, then the related reports under it (read as asked for)."""
+    return (story for s in sections for item in s.items for story in (item, *item.related))
 
 
 def _place(item: BriefingItem) -> str:
@@ -223,7 +229,7 @@ def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
     items = _stories(sections)
     n, n_prov, n_city = counts(sections)
     sources = "\n".join(f"{i.article.title}\n{i.article.text}\n{i.summary.text}" for i in items)
-    merged = reprint_count([i for s in sections for i in s.items])
+    merged = sum(reprint_count(s.items) for s in sections)
     return facts.unsupported(text, sources + f"\n{n}篇 {n_prov}个 {n_city}个 {merged}篇")
 
 
@@ -237,7 +243,7 @@ def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
         if size > PROMPT_CHARS:
             break
         chosen.add(id(item))
-    items = _stories(sections)
+    items = list(_stories(sections))
     lines = [_line(i) for i in items if id(i) in chosen]  # in briefing order
     if left := len(items) - len(chosen):
         lines.append(f"- （另有{left}篇未列出）")

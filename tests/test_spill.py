@@ -1,0 +1,106 @@
+"""spill: values on disk, read back by position or in order, in this process or another."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import pickle
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from summarizer import brief, load_articles
+from summarizer.compose import write_briefing
+from summarizer.compose.split import write_split
+from summarizer.parallel import map_ordered, using
+from summarizer.pipeline import brief_paths
+from summarizer.spill import Joined, Spill, Spilled, joined
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def test_a_view_reads_its_values_in_its_order_and_equals_their_tuple() -> None:
+    spill: Spill[dict[str, int]] = Spill()
+    for i in range(10):
+        assert spill.add({"n": i}) == i
+    view = spill.view([7, 2, 2, 9])
+    assert len(view) == 4 and list(view) == [{"n": 7}, {"n": 2}, {"n": 2}, {"n": 9}]
+    assert view[0] == {"n": 7} and view[-1] == {"n": 9} and view == ({"n": 7}, {"n": 2}, {"n": 2}, {"n": 9})
+    assert view != ({"n": 7},) and spill.view() == tuple({"n": i} for i in range(10))
+    assert view[1] is not view[1]  # read again each time: nothing is held
+    with pytest.raises(IndexError):
+        view[4]
+    with pytest.raises(TypeError, match="not sliced"):
+        view[1:2]
+
+
+def test_a_view_pickles_as_its_file_and_positions_and_is_read_in_another_process() -> None:
+    spill: Spill[str] = Spill()
+    for i in range(2000):
+        spill.add("新闻" * 100 + str(i))
+    view = spill.view(range(0, 2000, 2))
+    sent = pickle.dumps(view)
+    assert len(sent) < 10_000 < len(pickle.dumps(tuple(view)))  # positions, not values
+    with using(2):
+        assert map_ordered(len, [view] * 2, chunk=1) == [1000, 1000]  # read by the workers from the file
+        assert map_ordered(_last, [view] * 2, chunk=1) == [view[-1]] * 2
+
+
+def _last(values: Spilled[str]) -> str:
+    return list(values)[-1]
+
+
+def test_the_file_goes_with_the_spill_and_its_views() -> None:
+    spill: Spill[int] = Spill()
+    spill.add(1)
+    view, path = spill.view(), spill.path
+    del spill
+    gc.collect()
+    assert os.path.exists(path) and list(view) == [1]  # a view keeps its file
+    del view
+    gc.collect()
+    assert not os.path.exists(path)
+    closed: Spill[int] = Spill()
+    closed.close()
+    assert not os.path.exists(closed.path)
+
+
+def test_joined_reads_its_parts_in_turn() -> None:
+    spill: Spill[int] = Spill()
+    for i in range(5):
+        spill.add(i)
+    assert joined([(1, 2), (3,)]) == (1, 2, 3) and isinstance(joined([(1, 2), (3,)]), tuple)
+    both = joined([spill.view([4, 3]), (), (9,), spill.view([0])])
+    assert isinstance(both, Joined) and len(both) == 4 and list(both) == [4, 3, 9, 0] == list(both)
+    assert [both[i] for i in range(-4, 4)] == [4, 3, 9, 0] * 2 and both == (4, 3, 9, 0)
+    with pytest.raises(IndexError):
+        both[4]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".md", ".json"])
+def test_a_briefing_composed_on_disk_prints_what_the_briefing_in_memory_prints(tmp_path: Path, suffix: str) -> None:
+    """``brief_paths(keep_bodies=False)`` without reprint merging composes on disk (the CLI's month of
+    news): its files, whole and split across worker processes, are the in-memory briefing's, byte for byte."""
+    kwargs = {"backend": "extractive", "date": dt.date(2024, 5, 18), "dedup": False, "title": "简报"}
+    memory = brief(load_articles([SEEDS]), **kwargs)
+    disk = brief_paths([SEEDS], keep_bodies=False, **kwargs)
+    assert all(isinstance(c.items, Spilled) for s in disk.sections for c in s.cities)
+    assert not any(isinstance(c.items, Spilled) for s in memory.sections for c in s.cities)
+    assert disk == memory.without_bodies()
+    pairs = [(write_briefing(memory, tmp_path / f"memory{suffix}"), write_briefing(disk, tmp_path / f"disk{suffix}"))]
+    with using(2):
+        for name, briefing in (("memory", memory), ("disk", disk)):
+            write_split(briefing, tmp_path / f"{name}-split{suffix}", "city")
+    pairs += [(p, tmp_path / "disk-split" / p.name) for p in sorted((tmp_path / "memory-split").iterdir())]
+    assert len(pairs) > 5
+    for a, b in pairs:
+        assert _content(a) == _content(b), a.name
+
+
+def _content(path: Path) -> object:
+    if path.suffix != ".docx":
+        return path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        return [(n, z.read(n)) for n in z.namelist()]
