@@ -509,48 +509,47 @@ def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, worke
                    options: Mapping[str, object]) -> Briefing:
     """``brief_paths`` when the workers do all the work on the texts (``_needs_bodies``) and the briefing
     is only to be printed: each article, as its part comes back, goes to a spill on disk with its
-    summary and facts (only its keyword candidates are counted here), and the briefing is composed
-    from that spill into another (``compose.briefing.briefing_on_disk``): this process holds what
-    groups the stories (region, date, a position), not the stories, however many there are."""
+    summary and facts, and the briefing is composed from that spill into another
+    (``compose.briefing.briefing_on_disk``). This process holds what groups the stories (a region, a
+    date and a position each), the count of each keyword candidate among the texts and the skipped
+    entries, not the stories. ``brief``'s steps that remain here are its period and its order."""
+    import contextlib
     from collections import Counter
 
     from . import parallel
-    from .compose.briefing import Record, briefing_on_disk, check_order
+    from .compose.briefing import Record, briefing_on_disk, check_order, within
     from .spill import Spill
 
     own = _brief_parameters()
-    given = {name: options.get(name, own[name].default) for name in ("title", "date", "issue", "unit", "order")}
-    check_order(cast(str, given["order"]))  # before any work
+    title, issue, unit, order = (options.get(k, own[k].default) for k in ("title", "issue", "unit", "order"))
+    check_order(cast(str, order))  # before any work
     since, until = cast("dt.date | None", options.get("since")), cast("dt.date | None", options.get("until"))
-    records: Spill[Record] = Spill()
     df: Counter[str] = Counter()  # keywords.document_counts, a text at a time
     skipped: list[SkippedFile] = []
     read = excluded = undated = 0
-    with parallel.using(workers) as processes:
+    with parallel.using(workers) as processes, contextlib.closing(Spill[Record]()) as records:
         for part in parallel.gather(paths, workers=processes, aliases=options.get("region_aliases"),  # type: ignore[arg-type]
                                     progress=progress, max_chars=max_chars, facts=True, keep_bodies="none",
                                     period=(since, until) if since or until else None):
             skipped += part.skipped
             read += len(part.articles)
             for article, summary, found in zip(part.articles, part.summaries or (), part.found(), strict=True):
-                if summary is None or found is None:  # dated outside the period: counted, not briefed
+                if not within(article, since, until):  # counted, not briefed (nor summarised: the workers knew)
                     excluded += 1
                     continue
                 undated += article.date is None
-                df.update(found[0].keys())
-                records.add((article, summary, found))
+                df.update(found[0].keys())  # type: ignore[index]
+                records.add(Record(article, summary, found))  # type: ignore[arg-type]
         if not read:
             require_articles([], skipped)
         if progress:
             progress("summaries", len(records), len(records))  # written by the workers as they read
         period = Period(since, until, excluded=excluded, undated=undated) if since or until else None
-        try:
-            return briefing_on_disk(records.view(), df, len(records), spill=Spill(), skipped=skipped, period=period,
-                                    title=cast(str, given["title"]), date=cast("dt.date | None", given["date"])
-                                    or dt.date.today(), issue=cast("str | None", given["issue"]),
-                                    unit=cast("str | None", given["unit"]), order=cast(str, given["order"]))
-        finally:
-            records.close()  # the stories are in the briefing's own spill now
+        # the stories go into a spill of their own, the briefing's; the records' is removed after
+        return briefing_on_disk(records.view(), df, len(records), spill=Spill(), skipped=skipped, period=period,
+                                title=cast(str, title), date=cast("dt.date | None", options.get("date")) or
+                                dt.date.today(), issue=cast("str | None", issue), unit=cast("str | None", unit),
+                                order=cast(str, order))
 
 
 def _needs_bodies(written: bool, dedup: object, overview_engine: object) -> bool:

@@ -14,12 +14,14 @@ month of texts, flat in memory); a briefing composed in memory holds tuples, as 
 from __future__ import annotations
 
 import array
+import contextlib
 import os
 import pickle
+import re
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -27,8 +29,9 @@ T = TypeVar("T")
 class Spill(Generic[T]):
     """An append-only temporary file of pickled values; ``view`` reads some of them back."""
 
-    def __init__(self, folder: str | None = None) -> None:
-        fd, self.path = tempfile.mkstemp(prefix="summarizer-", suffix=".spill", dir=folder)
+    def __init__(self) -> None:
+        _sweep()
+        fd, self.path = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=SUFFIX)
         self._out = os.fdopen(fd, "wb")
         self._offsets = array.array("q")
         self._closer = weakref.finalize(self, _remove, self._out, self.path)
@@ -53,6 +56,30 @@ class Spill(Generic[T]):
         self._closer()
 
 
+PREFIX, SUFFIX = "summarizer-", ".spill"
+_OWNED_RE = re.compile(re.escape(PREFIX) + r"(\d+)-.*" + re.escape(SUFFIX))
+
+
+def _sweep() -> None:
+    """Remove the spills of processes that are gone (killed before they could: the OOM killer, a
+    SIGKILL), else each would stay in the temporary folder, a month's stories at a time."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(tempfile.gettempdir()):
+            if (m := _OWNED_RE.fullmatch(entry.name)) and not _alive(int(m[1])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its file alone
+        return True
+    return True
+
+
 def _remove(out: object, path: str) -> None:
     try:
         out.close()  # type: ignore[attr-defined]
@@ -75,14 +102,22 @@ class Lazy(Sequence[T]):
     def __getitem__(self, i: int) -> T:  # type: ignore[override]
         if isinstance(i, slice):
             raise TypeError(f"{type(self).__name__} is read by position or in order, not sliced")
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
         return self._at(i + len(self) if i < 0 else i)
+
+    def __copy__(self) -> Lazy[T]:
+        return self  # read-only: a copy (copy.deepcopy of a briefing) is the same view of the same file
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Lazy[T]:
+        return self
 
     def _at(self, i: int) -> T:
         raise NotImplementedError
 
     def tally(self, count: Callable[[T], int]) -> int:
-        """``sum(map(count, self))``, worked out once for each ``count`` (a briefing's story counts are
-        asked for again and again: each time would read every story from disk)."""
+        """``sum(map(count, self))``, worked out once for each ``count`` (a module-level function: a
+        briefing's story counts are asked for again and again, each time reading every story from disk)."""
         tallies = self.__dict__.setdefault("_tallies", {})
         if count not in tallies:
             tallies[count] = self._tally(count)
@@ -92,9 +127,14 @@ class Lazy(Sequence[T]):
         return sum(map(count, self))
 
 
+def tally(values: Iterable[T], count: Callable[[T], int]) -> int:
+    """``sum(map(count, values))``; a ``Lazy`` sequence's once (``Lazy.tally``)."""
+    return values.tally(count) if isinstance(values, Lazy) else sum(map(count, values))
+
+
 class Spilled(Lazy[T]):
     """Some of a spill's values, read from its file when asked for (each pass over the view reads
-    them again: nothing is cached)."""
+    them again: no value is kept, only ``tally``'s sums)."""
 
     def __init__(self, path: str, offsets: array.array, owner: Spill[T] | None = None) -> None:
         self.path, self._offsets = path, offsets
@@ -104,16 +144,24 @@ class Spilled(Lazy[T]):
         return len(self._offsets)
 
     def _at(self, i: int) -> T:
-        offset = self._offsets[i]  # IndexError past the end, as a tuple's
-        with open(self.path, "rb") as handle:
-            handle.seek(offset)
+        with self._open() as handle:
+            handle.seek(self._offsets[i])
             return pickle.load(handle)
 
     def __iter__(self) -> Iterator[T]:
-        with open(self.path, "rb") as handle:
+        with self._open() as handle:
             for offset in self._offsets:
                 handle.seek(offset)
                 yield pickle.load(handle)
+
+    def _open(self) -> BinaryIO:
+        try:
+            return open(self.path, "rb")  # the callers close it
+        except FileNotFoundError:
+            from .errors import OutputError  # errors imports types, which imports this
+
+            raise OutputError(f"{self.path} is gone: a briefing composed on disk is read while the run that "
+                              "composed it holds it (it cannot be kept with pickle, or read after that run)") from None
 
     def __repr__(self) -> str:
         return f"Spilled({len(self)} values in {self.path})"
@@ -121,6 +169,20 @@ class Spilled(Lazy[T]):
     def __reduce__(self) -> tuple[object, ...]:
         return Spilled, (self.path, self._offsets)
 
+
+class Held(Generic[T]):
+    """A ``Spill``'s interface over a list in memory (``view`` gives tuples): what a briefing of a
+    few dozen stories, or one that keeps its bodies, is composed into."""
+
+    def __init__(self) -> None:
+        self._values: list[T] = []
+
+    def add(self, value: T) -> int:
+        self._values.append(value)
+        return len(self._values) - 1
+
+    def view(self, positions: Iterable[int] | None = None) -> tuple[T, ...]:
+        return tuple(self._values) if positions is None else tuple(self._values[i] for i in positions)
 
 
 def joined(parts: Sequence[Sequence[T]]) -> Sequence[T]:
@@ -145,7 +207,7 @@ class Joined(Lazy[T]):
             yield from part
 
     def _tally(self, count: Callable[[T], int]) -> int:
-        return sum(p.tally(count) if isinstance(p, Lazy) else sum(map(count, p)) for p in self._parts)
+        return sum(tally(p, count) for p in self._parts)
 
     def _at(self, i: int) -> T:
         k = i

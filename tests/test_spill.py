@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gc
 import os
@@ -14,6 +15,7 @@ import pytest
 from summarizer import brief, load_articles
 from summarizer.compose import write_briefing
 from summarizer.compose.split import write_split
+from summarizer.errors import OutputError
 from summarizer.parallel import map_ordered, using
 from summarizer.pipeline import brief_paths
 from summarizer.spill import Joined, Spill, Spilled, joined
@@ -30,10 +32,12 @@ def test_a_view_reads_its_values_in_its_order_and_equals_their_tuple() -> None:
     assert view[0] == {"n": 7} and view[-1] == {"n": 9} and view == ({"n": 7}, {"n": 2}, {"n": 2}, {"n": 9})
     assert view != ({"n": 7},) and spill.view() == tuple({"n": i} for i in range(10))
     assert view[1] is not view[1]  # read again each time: nothing is held
-    with pytest.raises(IndexError):
-        view[4]
+    for outside in (4, -5):
+        with pytest.raises(IndexError):
+            view[outside]
     with pytest.raises(TypeError, match="not sliced"):
         view[1:2]
+    assert copy.deepcopy(view) is view and copy.copy(view) is view  # a copy would not keep the file
 
 
 def test_a_view_pickles_as_its_file_and_positions_and_is_read_in_another_process() -> None:
@@ -63,8 +67,33 @@ def test_the_file_goes_with_the_spill_and_its_views() -> None:
     gc.collect()
     assert not os.path.exists(path)
     closed: Spill[int] = Spill()
+    closed.add(1)
+    gone = closed.view()
     closed.close()
     assert not os.path.exists(closed.path)
+    with pytest.raises(OutputError, match="is gone"):
+        list(gone)
+
+
+def test_a_spill_left_by_a_killed_run_is_removed_by_the_next() -> None:
+    """A run killed before it could remove its spills (the OOM killer) leaves them; the next run's first
+    spill removes those of processes that are gone, and not those of one alive."""
+    import subprocess
+    import sys
+    import tempfile
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    left = Path(tempfile.gettempdir()) / f"summarizer-{dead}-abc.spill"
+    alive = Path(tempfile.gettempdir()) / f"summarizer-{os.getpid()}-abc.spill"
+    for path in (left, alive):
+        path.write_bytes(b"stories")
+    try:
+        Spill().close()
+        assert not left.exists() and alive.exists()
+    finally:
+        for path in (left, alive):
+            path.unlink(missing_ok=True)
 
 
 def test_joined_reads_its_parts_in_turn() -> None:
@@ -72,11 +101,20 @@ def test_joined_reads_its_parts_in_turn() -> None:
     for i in range(5):
         spill.add(i)
     assert joined([(1, 2), (3,)]) == (1, 2, 3) and isinstance(joined([(1, 2), (3,)]), tuple)
-    both = joined([spill.view([4, 3]), (), (9,), spill.view([0])])
+    first = spill.view([4, 3])
+    both = joined([first, (), (9,), spill.view([0])])
     assert isinstance(both, Joined) and len(both) == 4 and list(both) == [4, 3, 9, 0] == list(both)
     assert [both[i] for i in range(-4, 4)] == [4, 3, 9, 0] * 2 and both == (4, 3, 9, 0)
     with pytest.raises(IndexError):
         both[4]
+    seen: list[int] = []
+
+    def odd(value: int) -> int:
+        seen.append(value)
+        return value % 2
+
+    assert both.tally(odd) == 2 and joined([first, (9,)]).tally(odd) == 2
+    assert seen == [4, 3, 9, 0, 9]  # each view read once for a tally; the tuple, every time
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".md", ".json"])

@@ -7,11 +7,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import NamedTuple, cast
 
 from .. import facts
 from ..errors import ConfigError
-from ..spill import Spill
+from ..spill import Held, Spill
+from ..text import safe_value
 from ..types import (
     Article,
     Briefing,
@@ -27,7 +28,6 @@ from ..types import (
 from .keywords import chosen, document_counts, text_terms
 from .overview import Completer, compose_overview
 
-T = TypeVar("T")
 OTHER_REGION = "其他地区"
 NO_CITY = "未注明城市"
 # Stories spread over several provinces, or national ones, come after the provinces, before 其他地区.
@@ -65,8 +65,8 @@ def within(article: Article, since: dt.date | None, until: dt.date | None) -> bo
     return article.date is None or (since or article.date) <= article.date <= (until or article.date)
 
 
-def _ordered(entries: list[tuple[dt.date | None, T]], order: str) -> list[tuple[dt.date | None, T]]:
-    """(date, item) entries of a city in ``order`` (``ORDERS``)."""
+def _ordered(entries: list[tuple[dt.date | None, int]], order: str) -> list[tuple[dt.date | None, int]]:
+    """(date, position) entries of a city's items in ``order`` (``ORDERS``)."""
     if order == "input":
         return entries
     sign = -1 if order == "newest" else 1
@@ -127,8 +127,12 @@ def build_briefing(
                      period=period)
 
 
-# One article as ``briefing_on_disk`` takes it: the article (its body let go), its summary and its facts.
-Record = tuple[Article, Summary, ArticleFacts]
+class Record(NamedTuple):
+    """One article as ``briefing_on_disk`` takes it: without its body, with its summary and its facts."""
+
+    article: Article
+    summary: Summary
+    facts: ArticleFacts
 
 
 def briefing_on_disk(records: Iterable[Record], df: Counter[str], n: int, *, spill: Spill[BriefingItem],
@@ -142,17 +146,20 @@ def briefing_on_disk(records: Iterable[Record], df: Counter[str], n: int, *, spi
     is a story (reprints are not merged) and the 综述 is composed without a model.
     """
     check_order(order)
-    items = (_item(article, summary, found, df, n) for article, summary, found in records)
-    return _briefing(items, order=order, spill=spill, title=title, date=date, skipped=skipped, issue=issue,
+    # safe_value: the renderers' edge (compose.write_briefing) does not reach into a spill
+    items = (safe_value(_item(*record, df, n).without_bodies()) for record in records)
+    return _briefing(items, order=order, store=spill, title=title, date=date, skipped=skipped, issue=issue,
                      unit=unit, period=period)
 
 
 def _briefing(items: Iterable[BriefingItem], *, order: str, title: str, date: dt.date, skipped: Sequence[SkippedFile],
-              issue: str | None, unit: str | None, period: Period | None, spill: Spill[BriefingItem] | None = None,
-              overview_engine: Completer | None = None, prompts: str | Path | None = None) -> Briefing:
-    """The briefing of ``items``, grouped and ordered (``build_briefing``), each item kept in ``spill``
-    (without its bodies: a spilled briefing is only printed) when one is given, else in memory."""
-    tree: dict[str, dict[str, list[tuple[dt.date | None, BriefingItem | int]]]] = defaultdict(lambda: defaultdict(list))
+              issue: str | None, unit: str | None, period: Period | None,
+              store: Spill[BriefingItem] | Held[BriefingItem] | None = None, overview_engine: Completer | None = None,
+              prompts: str | Path | None = None) -> Briefing:
+    """The briefing of ``items``, grouped and ordered (``build_briefing``), each item kept in ``store``
+    (default: in memory), each city a view of its items there."""
+    store = Held() if store is None else store
+    tree: dict[str, dict[str, list[tuple[dt.date | None, int]]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, str] = {}
     scopes: dict[str, str] = {}
     city_codes: dict[tuple[str, str], str] = {}
@@ -163,12 +170,11 @@ def _briefing(items: Iterable[BriefingItem], *, order: str, title: str, date: dt
         city = (article.region.city or NO_CITY) if local else ""
         code = article.region.code or ""
         city_codes[(key, city)] = code[:4] if local and article.region.city else "9999"
-        kept = item if spill is None else spill.add(item.without_bodies())
-        tree[key][city].append((article.date, kept))
+        tree[key][city].append((article.date, store.add(item)))
     sections = []
     for key in sorted(tree):
         cities = tuple(
-            CitySection(city, _kept([kept for _, kept in _ordered(entries, order)], spill))
+            CitySection(city, store.view(at for _, at in _ordered(entries, order)))
             for city, entries in sorted(tree[key].items(), key=lambda kv: city_codes[(key, kv[0])])
         )
         local = scopes[key] == "local"
@@ -177,10 +183,6 @@ def _briefing(items: Iterable[BriefingItem], *, order: str, title: str, date: dt
         title=title, date=date, sections=tuple(sections), skipped=tuple(skipped), issue=issue, unit=unit,
         overview=compose_overview(sections, overview_engine, prompts=prompts, title=title), period=period,
     )
-
-
-def _kept(kept: list[BriefingItem | int], spill: Spill[BriefingItem] | None) -> Sequence[BriefingItem]:
-    return tuple(cast(list[BriefingItem], kept)) if spill is None else spill.view(cast(list[int], kept))
 
 
 def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: Sequence[Story] | None,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
-from ..spill import Lazy
+from ..spill import tally
 from ..text import CLAUSE_MARKS, close_quotes, split_clauses, word_bounds
 from ..types import (
     FALLBACK_WORDING,
@@ -154,12 +154,12 @@ def methods_note(briefing: Briefing) -> str | None:
 
 def story_count(items: Iterable[BriefingItem]) -> int:
     """Stories among ``items``: each item, and each related report under it (reprints are not counted)."""
-    return _tally(items, _stories)
+    return tally(items, _stories)  # items on disk are counted once (spill.tally)
 
 
 def reprint_count(items: Iterable[BriefingItem]) -> int:
     """Reprints merged into ``items`` and into the related reports under them."""
-    return _tally(items, _reprints)
+    return tally(items, _reprints)
 
 
 def _stories(item: BriefingItem) -> int:
@@ -170,9 +170,6 @@ def _reprints(item: BriefingItem) -> int:
     return len(item.reprints) + sum(len(r.reprints) for r in item.related)
 
 
-def _tally(items: Iterable[BriefingItem], count: Callable[[BriefingItem], int]) -> int:
-    """``sum(map(count, items))``; items on disk count once (``spill``), not at every asking."""
-    return items.tally(count) if isinstance(items, Lazy) else sum(map(count, items))
 
 
 def merged_note(briefing: Briefing) -> str | None:

@@ -70,11 +70,11 @@ def headline_figures(items: Iterable[BriefingItem], limit: int = MAX_FIGURES) ->
     """
     out = []
     for item in items:
+        if len(out) >= limit:
+            break  # the rest are not read (a month's briefing reads its stories from disk)
         amounts = [f for f in item.key_figures if f.unit not in TIME_UNITS]
         if amounts:
             out.append((item, next((f for f in amounts if _quotable(f)), amounts[0])))
-            if len(out) == limit:
-                break  # the rest are not read (a month's briefing reads its stories from disk)
     return out
 
 
