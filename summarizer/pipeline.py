@@ -58,13 +58,18 @@ def choose_engine(backend: str, model: str | None = None, **options: object) -> 
         ConfigError: an option the engine does not take, or a bad value.
         BackendError: an explicitly requested engine cannot be loaded.
     """
-    name, checked, _ = _request(backend, model, options)
+    name, checked, _ = engine_request(backend, model, options)
     return _load(backend, name, checked)
 
 
-def _request(backend: str, model: str | None,
+def engine_request(backend: str, model: str | None,
              options: Mapping[str, object]) -> tuple[str, dict[str, object], list[Options]]:
-    """The engine ``backend`` resolves to, its options as given (``model`` among them) and as checked objects."""
+    """The engine ``backend`` resolves to, its options as given (``model`` among them) and as checked
+    objects: what ``choose_engine`` and ``open_engine`` open, and ``stream.engine_for`` keeps open.
+
+    Raises:
+        UnknownBackendError, ConfigError: as ``choose_engine`` (before any model is loaded).
+    """
     given = {k: v for k, v in {**options, "model": model or options.get("model")}.items() if v is not None}
     name = resolve_backend(backend, given)
     if name == "extractive":
@@ -98,7 +103,7 @@ def open_engine(
     model files, prompt files, options, CPU, version), so the next run with the same request knows
     them without loading the model, and loads it only if some summary, title or 综述 is missing.
     """
-    name, checked, values = _request(backend, model, options)
+    name, checked, values = engine_request(backend, model, options)
     if cache is None or name == "extractive":  # the extractive engine is not worth caching
         return _load(backend, name, checked)
     from . import __version__
@@ -478,8 +483,8 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     their bodies (``Briefing.without_bodies``), and each body is left out as soon as nothing needs it,
     by the worker that read it: a month of texts is then never held in this process. Every body goes
     there when the extractive engine writes the summaries, reprints are not merged and no model
-    writes the 综述 (then the workers have done all the work on the texts); else the bodies of the
-    articles outside ``since``–``until``.
+    writes the 综述 (then the workers have done all the work on the texts), and the briefing is
+    composed on disk (``_brief_on_disk``); else the bodies of the articles outside ``since``–``until``.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
@@ -489,8 +494,7 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     max_chars = _extractive_budget(options)
     since, until = options.get("since"), options.get("until")
     dedup = options.get("dedup", _brief_parameters()["dedup"].default)
-    bare = "none" if not _needs_bodies(max_chars is not None, dedup, options.get("overview_engine")) else "within"
-    if bare == "none" and not keep_bodies:
+    if not keep_bodies and not _needs_bodies(max_chars is not None, dedup, options.get("overview_engine")):
         return _brief_on_disk(paths, progress, workers, cast(int, max_chars), options)
     with parallel.using(workers) as processes:
         # parallel's reading, also in one process: it reads a large .jsonl file in slices; its workers
@@ -498,7 +502,7 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
         prepared, skipped = parallel.prepare_inputs(
             paths, workers=processes, aliases=options.get("region_aliases"), progress=progress,  # type: ignore[arg-type]
             max_chars=max_chars, period=(since, until) if since or until else None,
-            keep_bodies="all" if keep_bodies else bare)
+            keep_bodies="all" if keep_bodies else "within")
         articles = list(prepared.articles)
         require_articles(articles, skipped)
         result = brief(articles, skipped=skipped, progress=progress, prepared=prepared, **options)  # type: ignore[arg-type]
@@ -564,7 +568,7 @@ def _extractive_budget(options: Mapping[str, object]) -> int | None:
     own = _brief_parameters()
     max_chars = options.get("max_chars", own["max_chars"].default)
     check_budget(max_chars)  # a wrong budget or request fails before any work
-    name = _request(cast(str, options.get("backend", "auto")), cast("str | None", options.get("model")),
+    name = engine_request(cast(str, options.get("backend", "auto")), cast("str | None", options.get("model")),
                     {k: v for k, v in options.items() if k not in own})[0]
     return cast(int, max_chars) if name == "extractive" else None
 

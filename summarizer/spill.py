@@ -76,7 +76,7 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except OSError:  # another user's process, or no way to tell: leave its file alone
-        return True
+        pass
     return True
 
 
@@ -181,8 +181,8 @@ class Held(Generic[T]):
         self._values.append(value)
         return len(self._values) - 1
 
-    def view(self, positions: Iterable[int] | None = None) -> tuple[T, ...]:
-        return tuple(self._values) if positions is None else tuple(self._values[i] for i in positions)
+    def view(self, positions: Iterable[int]) -> tuple[T, ...]:
+        return tuple(self._values[i] for i in positions)
 
 
 def joined(parts: Sequence[Sequence[T]]) -> Sequence[T]:

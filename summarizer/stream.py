@@ -165,9 +165,9 @@ def engine_for(backend: str, model: str | None = None, *, cache: SummaryCache | 
     """
     from .backends import lookup
     from .backends.options import public
-    from .pipeline import _request, open_engine
+    from .pipeline import engine_request, open_engine
 
-    name, _, checked = _request(backend, model, options)
+    name, _, checked = engine_request(backend, model, options)
     key = (name, lookup(name), tuple(tuple(public(o).items()) for o in checked),
            cache.directory if cache is not None else None)
     with _OPEN_LOCK:  # one load per request, even when threads ask at once

@@ -32,6 +32,8 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # for use inside a regex charac
 END_MARKS = "。！？!?…"
 CLAUSE_MARKS = "，,；;：:、"
 CLOSERS = "”’」』）)】》\"'"
+# Brackets that hold a credit or a tag (（新华社）, 【编辑:刘阳禾】, 〔即时新闻〕), each opener beside its closer.
+OPEN_BRACKETS, CLOSE_BRACKETS = "（(【[〔", "）)】]〕"
 # An end mark (or an ellipsis), then any closing quotes/brackets.
 _SENT_RE = re.compile(rf"[{END_MARKS}]+[{re.escape(CLOSERS)}]*")
 _CLAUSE_RE = re.compile(rf"[，,；;：:][{re.escape(CLOSERS)}]*")

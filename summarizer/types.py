@@ -355,7 +355,6 @@ class CitySection:
     items: Sequence[BriefingItem]
 
 
-
 @dataclass(frozen=True, slots=True)
 class ProvinceSection:
     name: str  # a province name, 多地 (scope "multi"), 全国 (scope "national") or 其他地区

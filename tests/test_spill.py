@@ -142,3 +142,35 @@ def _content(path: Path) -> object:
         return path.read_bytes()
     with zipfile.ZipFile(path) as z:
         return [(n, z.read(n)) for n in z.namelist()]
+
+
+def test_a_models_overview_prompt_from_a_briefing_on_disk_is_the_in_memory_ones(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 综述 prompt lists the summaries that fit, taken in turn from each province and printed in
+    briefing order, then counts the rest: the same whether the stories are in memory or read from disk
+    (where each reading gives new objects)."""
+    from summarizer.compose import overview
+
+    class Writer:
+        def __init__(self) -> None:
+            self.prompts: list[str] = []
+
+        def complete(self, prompt: str, *, max_chars: int) -> str:
+            self.prompts.append(prompt)
+            return ""
+
+    (tmp_path / "overview.txt").write_text("{summaries}", encoding="utf-8")
+    kwargs = {"backend": "extractive", "date": dt.date(2024, 5, 18), "dedup": False}
+    memory = brief(load_articles([SEEDS]), **kwargs)
+    disk = brief_paths([SEEDS], keep_bodies=False, **kwargs)
+    monkeypatch.setattr(overview, "PROMPT_CHARS", 250)  # room for a few of the seven
+    written = []
+    for briefing in (memory, disk):
+        writer = Writer()
+        overview.compose_overview(briefing.sections, writer, prompts=tmp_path)
+        written.append(writer.prompts[0])
+    lines = written[0].splitlines()
+    assert written[0] == written[1] and 1 < len(lines) < 7 and lines[-1].startswith("- （另有")
+    listed = [line for line in lines[:-1]]
+    order = [i for i, item in enumerate(memory.items) if any(item.summary.text in line for line in listed)]
+    assert len(order) == len(listed) and order == sorted(order)  # in briefing order

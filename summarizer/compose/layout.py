@@ -170,8 +170,6 @@ def _reprints(item: BriefingItem) -> int:
     return len(item.reprints) + sum(len(r.reprints) for r in item.related)
 
 
-
-
 def merged_note(briefing: Briefing) -> str | None:
     """How the counts count: 按报道计, and how many reprints were merged — None when none were."""
     merged = reprint_count(briefing.items)

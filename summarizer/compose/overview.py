@@ -11,6 +11,7 @@ an answer is seldom discarded; when one cannot be used, the model-free 综述 is
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -89,7 +90,13 @@ def _quotable(figure: KeyFigure) -> bool:
 def _spread(sections: Sequence[ProvinceSection]) -> Iterator[BriefingItem]:
     """The stories taking turns by section (the first of each, then the second …): headline figures
     then come from across the briefing, not all from its first province. Read as asked for."""
-    turns = [_stories([s]) for s in sections]
+    return (story for _, story in _spread_at(sections))
+
+
+def _spread_at(sections: Sequence[ProvinceSection]) -> Iterator[tuple[int, BriefingItem]]:
+    """``_spread``'s stories with their positions in briefing order (``_stories``)."""
+    starts = itertools.accumulate((story_count(s.items) for s in sections), initial=0)
+    turns = [enumerate(_stories([s]), start) for s, start in zip(sections, starts, strict=False)]
     while turns:
         for turn in list(turns):
             if (story := next(turn, None)) is None:
@@ -235,17 +242,15 @@ def unsupported(text: str, sections: Sequence[ProvinceSection]) -> list[str]:
 
 def _summary_lines(sections: Sequence[ProvinceSection]) -> str:
     """One line per story while ``PROMPT_CHARS`` allows, taken in turn from each province; then a count."""
-    in_turn = _spread(sections)
-    chosen: set[int] = set()
+    chosen: dict[int, str] = {}  # by position in the briefing: one pass, whether the stories are in memory or on disk
     size = 0
-    for item in in_turn:
-        size += len(_line(item)) + 1
+    for at, item in _spread_at(sections):
+        size += len(line := _line(item)) + 1
         if size > PROMPT_CHARS:
             break
-        chosen.add(id(item))
-    items = list(_stories(sections))
-    lines = [_line(i) for i in items if id(i) in chosen]  # in briefing order
-    if left := len(items) - len(chosen):
+        chosen[at] = line
+    lines = [chosen[at] for at in sorted(chosen)]  # in briefing order
+    if left := counts(sections)[0] - len(chosen):
         lines.append(f"- （另有{left}篇未列出）")
     return "\n".join(lines)
 

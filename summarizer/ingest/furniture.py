@@ -34,8 +34,10 @@ from ..text import (
     BYLINE_LABEL,
     CJK_RE,
     CLAUSE_MARKS,
+    CLOSE_BRACKETS,
     CLOSERS,
     END_MARKS,
+    OPEN_BRACKETS,
     cjk_ratio,
     ends_sentence,
     foreign_script_count,
@@ -415,17 +417,14 @@ def _byline_tail(line: str, found: Furniture) -> str:
     return tail
 
 
-_OPEN_BRACKETS, _CLOSE_BRACKETS = "（(【[〔", "）)】]〕"
-
-
 def _open_bracket(text: str, at: int) -> int:
     """Where a cut at ``at`` must start so it does not split a bracket: at the bracket still open
     there ((央视新闻客户端 总台记者 贺威通) goes whole, not from 客户端 on), else at ``at``."""
     depth = 0
     for i in range(at - 1, -1, -1):
-        if text[i] in _CLOSE_BRACKETS:
+        if text[i] in CLOSE_BRACKETS:
             depth += 1
-        elif text[i] in _OPEN_BRACKETS:
+        elif text[i] in OPEN_BRACKETS:
             if not depth:
                 return i
             depth -= 1
