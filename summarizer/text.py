@@ -295,6 +295,13 @@ def safe_text(text: str) -> str:
     return _SURROGATE_RE.sub("\ufffd", text)
 
 
+@cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The ``__init__`` fields of dataclass ``cls``: asked once a class (``dataclasses.fields`` is slow, and a
+    month's briefing passes every story through ``safe_value``)."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+
 def safe_value(value: T) -> T:
     """``value`` (a dataclass, container, path or string) with every string made ``safe_text``.
 
@@ -311,7 +318,7 @@ def safe_value(value: T) -> T:
         text = str(value)
         return value if safe_text(text) == text else type(value)(safe_text(text))  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [f.name for f in dataclasses.fields(value) if f.init]
+        fields = _init_fields(type(value))
         changes = {name: safe_value(getattr(value, name)) for name in fields}
         if all(changes[name] is getattr(value, name) for name in fields):
             return value

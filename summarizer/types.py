@@ -13,10 +13,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from .spill import Spilled, joined
 
+_T = TypeVar("_T")
 
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """``cls`` (a frozen dataclass with slots) pickled as its class and field values, rebuilt by ``__init__``.
+
+    The pickling dataclasses gives such a class calls ``dataclasses.fields`` for every value it
+    rebuilds: a month's briefing unpickles each article several times on its way (worker → parent →
+    spill → render worker), and that call was a third of it. Every field is an ``__init__`` argument, in order.
+    """
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    if not all(f.init for f in dataclasses.fields(cls)):  # type: ignore[arg-type]
+        raise TypeError(f"{cls.__name__}: every field must be an __init__ argument to be pickled by fields")
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[object, ...]]:
+        return cls, tuple(getattr(self, name) for name in names)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Region:
     """Where an article's story happened, with full official division names.
@@ -58,6 +80,7 @@ UNKNOWN_REGION = Region()
 GARBLED = "\ufffd"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Removal:
     """A span the reader took out of an article's text, and why (``reason`` is a short English key,
@@ -72,6 +95,7 @@ class Removal:
 NOTABLE_LOSS = 0.2
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news story as the reader understood it.
@@ -119,6 +143,7 @@ class Article:
         return dataclasses.replace(self, text="", original_text=None, removals=(), meta={})
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class KeyFigure:
     """A number with its unit as written in a text (近6万份), its normalised value, and the sentence."""
@@ -147,6 +172,7 @@ FALLBACK_WORDING: dict[FallbackKind, str] = {
 }
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What an engine wrote for one article.
@@ -270,6 +296,7 @@ SKIP_WORDING: dict[SkipKind, tuple[str, str]] = {
 }
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SkippedFile:
     """An input that gave no article, and why — listed in the briefing's appendix.
@@ -315,6 +342,7 @@ class SkippedFile:
         return SKIP_WORDING[self.kind][1].format(detail=self.detail).strip()
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Story:
     """One story of a run (``summarizer.dedup``): its most complete version, the other copies of it
@@ -326,6 +354,7 @@ class Story:
     related_to: int | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class BriefingItem:
     """One story in the briefing: the primary article and its summary, the reprints merged into it
@@ -347,6 +376,7 @@ class BriefingItem:
         return dataclasses.replace(self, article=bare, reprints=reprints, related=related)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CitySection:
     name: str  # a city name, or 其他 for articles known only to their province
@@ -355,6 +385,7 @@ class CitySection:
     items: Sequence[BriefingItem]
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ProvinceSection:
     name: str  # a province name, 多地 (scope "multi"), 全国 (scope "national") or 其他地区
@@ -367,6 +398,7 @@ class ProvinceSection:
         return joined([city.items for city in self.cities])
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Overview:
     """The 综述 at the top of a briefing, and who wrote it: ``method`` for people and the JSON
@@ -377,6 +409,7 @@ class Overview:
     model: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Period:
     """The dates a briefing covers (either end may be open), by each article's date: how many dated
@@ -388,6 +421,7 @@ class Period:
     undated: int = 0
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Briefing:
     """A composed briefing: masthead, 综述, sections in division-code order, and the skipped files.

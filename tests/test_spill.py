@@ -174,3 +174,31 @@ def test_a_models_overview_prompt_from_a_briefing_on_disk_is_the_in_memory_ones(
     listed = [line for line in lines[:-1]]
     order = [i for i, item in enumerate(memory.items) if any(item.summary.text in line for line in listed)]
     assert len(order) == len(listed) and order == sorted(order)  # in briefing order
+
+
+def test_the_values_a_spill_holds_come_back_equal_by_pickle_and_copy() -> None:
+    """types' values are pickled as their fields (``types._pickled_by_fields``): a briefing's stories,
+    their articles (metadata, removals, region) and summaries come back equal, field for field."""
+    from summarizer.types import BriefingItem, Summary
+
+    articles = load_articles(SEEDS)
+    assert any(a.removals for a in articles) and any(a.meta for a in articles)  # what the seeds exercise
+    for article in articles:
+        item = BriefingItem(article, Summary("摘要", "extractive", notes=("注",)), keywords=("关键词",))
+        for back in (pickle.loads(pickle.dumps(item, pickle.HIGHEST_PROTOCOL)), copy.deepcopy(item)):
+            assert back == item and back.article.meta == item.article.meta
+            assert type(back.article.region) is type(item.article.region)
+
+
+def test_a_value_with_a_field_init_does_not_take_is_refused_at_class_definition() -> None:
+    import dataclasses
+
+    from summarizer.types import _pickled_by_fields
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Derived:
+        a: int
+        b: int = dataclasses.field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="__init__"):
+        _pickled_by_fields(Derived)
