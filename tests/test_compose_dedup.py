@@ -58,7 +58,7 @@ def test_one_entry_per_story_with_its_reprints_and_related_reports(merged, run):
     assert layout.see_also(item) == ("另见：哈尔滨新闻网 2023年8月11日、某某网 2023年8月11日、"
                                      "澎湃新闻 2023年8月12日（3 家转载）")
     # every article is in the source list, the reprints marked with the story they went into
-    rows = layout.source_rows(merged)
+    rows = list(layout.source_rows(merged))
     assert len(rows) == len(run)
     assert sum("（转载，已并入第" in r[1] for r in rows) == 3 and sum("（相关报道）" in r[1] for r in rows) == 1
 

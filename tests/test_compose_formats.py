@@ -242,6 +242,38 @@ def test_an_empty_briefing_still_renders_every_format(tmp_path):
         assert empty.write(tmp_path / f"e{suffix}").stat().st_size > 0
 
 
+@pytest.mark.parametrize("case", ["seeds", "empty", "one region"])
+def test_the_streamed_files_are_the_texts_made_whole(seed_briefing, seed_articles, tmp_path, case):
+    """render_markdown and render_json write a story at a time; what they write is to_markdown's text and
+    json.dumps of to_json_data, byte for byte (an empty briefing too)."""
+    if case == "seeds":
+        briefing = seed_briefing
+    elif case == "empty":
+        briefing = brief([], title="空简报", date=DATE)
+    else:
+        briefing = brief(seed_articles[:1], title="标题  ", date=DATE,
+                         skipped=(SkippedFile(Path("空.txt"), SkipKind.EMPTY_FILE),))
+    from summarizer.compose.json import render_json
+    from summarizer.compose.markdown import render_markdown
+
+    render_markdown(briefing, tmp_path / "b.md")
+    render_json(briefing, tmp_path / "b.json")
+    assert (tmp_path / "b.md").read_bytes() == to_markdown(briefing).encode()
+    whole = json.dumps(to_json_data(briefing), ensure_ascii=False, indent=2) + "\n"
+    assert (tmp_path / "b.json").read_bytes() == whole.encode()
+
+
+@pytest.mark.parametrize("lines", [[], [""], ["a", "", "  "], ["a  ", "b\t", "", " c ", " ", ""], [" ", "x"]])
+def test_markdown_is_written_as_its_whole_text_would_be_stripped(lines):
+    import io
+
+    from summarizer.compose.markdown import _write_stripped
+
+    out = io.StringIO()
+    _write_stripped(out, iter(lines))
+    assert out.getvalue() == "\n".join(lines).rstrip() + "\n"
+
+
 def test_headline_figure_prefers_a_clause_that_reads_alone():
     from summarizer.compose.overview import headline_figures
     from summarizer.types import BriefingItem, Summary

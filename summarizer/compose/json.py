@@ -9,6 +9,7 @@ Each item is one story: its ``reprints`` (the other copies, merged) and its ``re
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,11 @@ def _item(item: BriefingItem) -> dict[str, Any]:
 
 def to_json_data(briefing: Briefing) -> dict[str, Any]:
     """The briefing as plain data following ``briefing.schema.json``."""
+    return _data(briefing, lambda items: [_item(i) for i in items])
+
+
+def _data(briefing: Briefing, stories: Callable[[Sequence[BriefingItem]], Any]) -> dict[str, Any]:
+    """``to_json_data``, each city's items as ``stories`` gives them (a list, or ``_Stories`` to stream)."""
     n, n_prov, n_city = counts(briefing.sections)
     merged = reprint_count(briefing.items)
     return {
@@ -57,12 +63,50 @@ def to_json_data(briefing: Briefing) -> dict[str, Any]:
                    "cities": n_city, "skipped": len(briefing.skipped)},
         "sections": [
             {"name": s.name, "code": s.code, "scope": s.scope, "stories": story_count(s.items),
-             "cities": [{"name": c.name or None, "items": [_item(i) for i in c.items]} for c in s.cities]}
+             "cities": [{"name": c.name or None, "items": stories(c.items)} for c in s.cities]}
             for s in briefing.sections
         ],
         "skipped": [{"file": str(k.path), "reason": k.reason} for k in briefing.skipped],
     }
 
 
+class _Stories:
+    """A city's items, made into JSON data one at a time as ``_encoded`` reaches them."""
+
+    def __init__(self, items: Sequence[BriefingItem]) -> None:
+        self.items = items
+
+
+_INDENT = "  "
+
+
+def _encoded(value: Any, level: int = 0) -> Iterator[str]:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` in pieces, ``_Stories`` read as arrays of
+    their items: a month's briefing is written a story at a time, never held as one text."""
+    inner = "\n" + _INDENT * (level + 1)
+    if isinstance(value, dict) and value:
+        yield "{"
+        for k, (key, each) in enumerate(value.items()):
+            yield ("," if k else "") + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from _encoded(each, level + 1)
+        yield "\n" + _INDENT * level + "}"
+    elif isinstance(value, list | tuple | _Stories) and (items := value.items if isinstance(value, _Stories) else value):
+        yield "["
+        for k, each in enumerate(items):
+            yield "," if k else ""
+            if isinstance(value, _Stories):  # a story's data is small: dumped whole, indented to its place
+                yield inner + json.dumps(_item(each), ensure_ascii=False, indent=len(_INDENT)).replace("\n", inner)
+            else:
+                yield inner
+                yield from _encoded(each, level + 1)
+        yield "\n" + _INDENT * level + "]"
+    else:
+        yield json.dumps([] if isinstance(value, _Stories) else value, ensure_ascii=False)
+
+
 def render_json(briefing: Briefing, path: Path) -> None:
-    path.write_text(json.dumps(to_json_data(briefing), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """``to_json_data(briefing)`` written to ``path`` as JSON (indented by two), a story at a time."""
+    with path.open("w", encoding="utf-8") as out:
+        for piece in _encoded(_data(briefing, _Stories)):
+            out.write(piece)
+        out.write("\n")

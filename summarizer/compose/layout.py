@@ -300,22 +300,24 @@ def see_also(item: BriefingItem) -> str | None:
     return f"{SEE_ALSO}{'、'.join(copies)}（{outlets} 家转载）"
 
 
-def source_rows(briefing: Briefing) -> list[tuple[str, str, str, str, str]]:
-    """Every article in the briefing: each story (related reports after the story they are shown
-    under), then its reprints, marked with the number of the story they were merged into."""
-    rows: list[tuple[str, str, str, str, str]] = []
+def source_rows(briefing: Briefing) -> Iterator[tuple[str, str, str, str, str]]:
+    """Every article in the briefing, numbered: each story (related reports after the story they are
+    shown under), then its reprints, marked with the number of the story they were merged into.
+    Made as they are read: a month's list is written row by row."""
+    number = 0
 
-    def row(article: Article, title: str) -> None:
-        rows.append((str(len(rows) + 1), title, article.source or "—",
-                     chinese_date(article.date) if article.date else "—", article.url or article.name))
+    def row(article: Article, title: str) -> tuple[str, str, str, str, str]:
+        return (str(number), title, article.source or "—", chinese_date(article.date) if article.date else "—",
+                article.url or article.name)
 
     for head in briefing.items:
         for item in (head, *head.related):
-            row(item.article, item_title(item) + (f"（{RELATED}）" if item is not head else ""))
-            number = len(rows)
+            number += 1
+            story = number
+            yield row(item.article, item_title(item) + (f"（{RELATED}）" if item is not head else ""))
             for copy in item.reprints:
-                row(copy, f"{copy.title}（转载，已并入第{number}条）")
-    return rows
+                number += 1
+                yield row(copy, f"{copy.title}（转载，已并入第{story}条）")
 
 
 def skipped_line(skipped: SkippedFile) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from ..types import Briefing, BriefingItem
 from . import layout
@@ -18,9 +20,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows] + [""]
+def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> Iterator[str]:
+    yield from ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    yield from ("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
+    yield ""
 
 
 def _note(item: BriefingItem, method: bool) -> list[str]:
@@ -53,32 +56,53 @@ def _item(item: BriefingItem, method: bool) -> list[str]:
 
 def to_markdown(briefing: Briefing) -> str:
     """The whole briefing as Markdown text."""
+    return "\n".join(_lines(briefing)).rstrip() + "\n"
+
+
+def _lines(briefing: Briefing) -> Iterator[str]:
+    """The briefing's lines, a story's at a time: a month's briefing is written as it is read."""
     masthead = [layout.issue_label(briefing.issue)] if briefing.issue else []
     masthead += [m for m in (briefing.unit, layout.chinese_date(briefing.date)) if m]
-    lines = [f"# {briefing.title}", "", " · ".join(masthead), "", "## 目录", ""]
-    lines += [f"{'  ' * (level - 1)}- [{text}](#{anchor(text)})" for level, text in layout.toc_entries(briefing)]
-    lines += ["", f"## {layout.OVERVIEW}", ""]
+    yield from [f"# {briefing.title}", "", " · ".join(masthead), "", "## 目录", ""]
+    yield from (f"{'  ' * (level - 1)}- [{text}](#{anchor(text)})" for level, text in layout.toc_entries(briefing))
+    yield from ["", f"## {layout.OVERVIEW}", ""]
     if briefing.overview:
-        lines += [briefing.overview.text, ""]
-    lines += [line for note in layout.overview_notes(briefing) for line in (f"<small>{note}</small>", "")]
+        yield from [briefing.overview.text, ""]
+    yield from (line for note in layout.overview_notes(briefing) for line in (f"<small>{note}</small>", ""))
     if rows := layout.region_rows(briefing):
-        lines += [layout.REGION_TABLE, "", *_table(layout.REGION_HEADER, rows)]
+        yield from [layout.REGION_TABLE, "", *_table(layout.REGION_HEADER, rows)]
         if note := layout.merged_note(briefing):
-            lines += [f"<small>{note}</small>", ""]
+            yield from [f"<small>{note}</small>", ""]
     method = layout.mixed_methods(briefing)
     for section in briefing.sections:
-        lines += [f"## {section.name}", ""]
+        yield from [f"## {section.name}", ""]
         for city in section.cities:
             if name := layout.city_heading(section, city):
-                lines += [f"### {name}", ""]
+                yield from [f"### {name}", ""]
             for item in city.items:
-                lines += ["#" + line if line.startswith("### ") else line for line in _item(item, method)]
-    lines += [f"## {layout.APPENDIX}", "", f"### {layout.SOURCES}", ""]
-    lines += _table(layout.SOURCE_HEADER, layout.source_rows(briefing))
-    lines += [f"### {layout.SKIPPED}", ""]
-    lines += [f"- {layout.skipped_line(s)}" for s in briefing.skipped] or [f"- {layout.NONE}"]
-    return "\n".join(lines).rstrip() + "\n"
+                yield from ("#" + line if line.startswith("### ") else line for line in _item(item, method))
+    yield from [f"## {layout.APPENDIX}", "", f"### {layout.SOURCES}", ""]
+    yield from _table(layout.SOURCE_HEADER, layout.source_rows(briefing))
+    yield from [f"### {layout.SKIPPED}", ""]
+    yield from [f"- {layout.skipped_line(s)}" for s in briefing.skipped] or [f"- {layout.NONE}"]
 
 
 def render_markdown(briefing: Briefing, path: Path) -> None:
-    path.write_text(to_markdown(briefing), encoding="utf-8")
+    """``to_markdown(briefing)`` written to ``path`` as its lines come: never the whole text in memory."""
+    with path.open("w", encoding="utf-8") as out:
+        _write_stripped(out, _lines(briefing))
+
+
+def _write_stripped(out: IO[str], lines: Iterable[str]) -> None:
+    """``"\\n".join(lines).rstrip() + "\\n"`` written to ``out`` a line at a time: whitespace is held
+    back until something follows it, so what ends the text is dropped as ``rstrip`` drops it."""
+    pending = ""
+    for k, line in enumerate(lines):
+        text = pending + ("\n" if k else "") + line
+        kept = text.rstrip()
+        if kept:
+            out.write(kept)
+            pending = text[len(kept):]
+        else:
+            pending = text
+    out.write("\n")

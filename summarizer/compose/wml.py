@@ -103,14 +103,15 @@ class BodyWriter:
         """``paragraph`` as python-docx's proxy, for code written against ``Document.add_paragraph``."""
         return Paragraph(self.paragraph(text, style), self._doc)
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *,
+    def table(self, header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[float], *,
               style: str | None = None, keep_together: bool = False) -> None:
         """A fixed-layout table of ``widths`` (cm) in table style ``style`` (if the template has it): a bold
         header row repeated on every page, then ``rows``, every cell one paragraph in Table Text. The
         widths go on the grid (what LibreOffice reads) and on every cell (what Word reads).
 
-        ``keep_together``: keep-with-next on every row but the last, so the table stays on one page;
-        otherwise each paragraph says it need not (a table style may ask for it).
+        ``keep_together``: keep-with-next on every row but the last, so the table stays on one page
+        (``rows`` must then be a sequence); otherwise each paragraph says it need not (a table style may
+        ask for it). Other rows are read as they are written (a month's list of sources).
         """
         tbl = SubElement(self._body, qn("w:tbl"))
         tbl_pr = SubElement(tbl, qn("w:tblPr"))
@@ -127,7 +128,7 @@ class BodyWriter:
         grid = SubElement(tbl, qn("w:tblGrid"))
         for w in twips:
             SubElement(grid, qn("w:gridCol")).set(_W, w)
-        last = len(rows)
+        last = len(rows) if keep_together else 0  # type: ignore[arg-type]
 
         def row(parent: Any, numbered: tuple[int, Sequence[str]]) -> None:
             n, values = numbered
@@ -143,7 +144,7 @@ class BodyWriter:
                 # Every cell gets a run, an empty one too, as python-docx's add_run("") gives.
                 run(self.paragraph(style="Table Text", parent=tc, keep_with_next=keep), value, bold=n == 0)
 
-        numbered = enumerate([header, *rows])
+        numbered = enumerate(itertools.chain([header], rows))
         if self.spool is not None:  # a month's list of sources: a row is ~12 KB as lxml elements
             self.spool.stream(tbl, numbered, row)
         else:
