@@ -500,3 +500,15 @@ def test_an_affiliate_has_no_district_of_its_university_and_a_citys_students_are
     assert r.province == "上海市" and r.county is None
     r = resolve(make_article("郑州大学生打破世界纪录，郑州大学生杜婷婷夺得冠军。", title="破纪录"))
     assert r.city == "郑州市"
+
+
+@pytest.mark.parametrize("before", ["", "𠀀", "\ud800", "a"])
+def test_names_are_found_at_their_offsets_whatever_characters_come_before(before):
+    """Mentions are looked for at every character pair at once (code points, so a character outside the
+    BMP or a lone surrogate before a name does not shift it): longest name first, none inside another."""
+    from summarizer.regions.names import mentions
+
+    text = f"{before}黑龙江省哈尔滨市南岗区，北京"
+    found = [(name, end - len(before)) for name, end, _ in mentions(text)]
+    assert found == [("黑龙江省", 4), ("哈尔滨市", 8), ("南岗区", 11), ("北京", 14)]
+    assert mentions("") == [] and mentions("北") == []

@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
 from .data import (
     ABROAD,
     CITY,
@@ -178,19 +180,37 @@ def mentions(text: str) -> list[tuple[str, int, tuple[Name, ...]]]:
     """Division names in ``text`` (longest match, left to right): (name, end offset, candidates)."""
     index, lengths = _index()
     out = []
-    i, n = 0, len(text)
-    while i < n - 1:
-        if (sizes := lengths.get(text[i : i + 2])) is None:
-            i += 1
+    n, end = len(text), 0  # end: where the last name found ends (a name is not looked for inside it)
+    for i in _prefix_starts(text):
+        if i < end:
             continue
-        for size in sizes:
+        for size in lengths[text[i : i + 2]]:
             if i + size <= n and (cands := index.get(text[i : i + size])) is not None:
                 out.append((text[i : i + size], i + size, cands))
-                i += size
+                end = i + size
                 break
-        else:
-            i += 1
     return out
+
+
+_SHIFT = np.uint64(21)  # bits of a code point: two of them make one 42-bit key
+
+
+@cache
+def _prefix_keys() -> np.ndarray:
+    """The 2-character prefixes of the names (``_index``), each as its two code points in one sorted key."""
+    return np.array(sorted((ord(p[0]) << 21) | ord(p[1]) for p in _index()[1] if len(p) == 2), dtype=np.uint64)
+
+
+def _prefix_starts(text: str) -> list[int]:
+    """Offsets in ``text`` where the prefix of some name starts: one in twenty characters of news. Found
+    for all offsets at once (a sorted search of the text's character pairs), not by a look-up at each."""
+    if len(text) < 2:
+        return []
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    pairs = (codes[:-1] << _SHIFT) | codes[1:]
+    keys = _prefix_keys()
+    at = np.minimum(np.searchsorted(keys, pairs), len(keys) - 1)
+    return np.flatnonzero(keys[at] == pairs).tolist()
 
 
 def names_place(text: str) -> bool:
