@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -286,13 +287,20 @@ def foreign_script_count(text: str) -> int:
 # (half a UTF-16 pair: a JSON "\ud800", a file name in no encoding; they cannot be written as UTF-8).
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_CHANGED_RE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")  # all safe_text changes, CR too
 
 
 def safe_text(text: str) -> str:
     """``text`` with what no renderer can write removed: controls (not tab/newline) dropped, CR/CRLF
     made newlines, lone surrogates replaced by U+FFFD (which cleaning treats as garbled)."""
+    if _CHANGED_RE.search(text) is None:  # nearly every text: one pass, and the text itself
+        return text
     text = _UNSAFE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _SURROGATE_RE.sub("\ufffd", text)
+
+
+# Values with no string inside: returned at once (a StrEnum is a str, kept as the enum it is).
+_PLAIN = (Enum, type(None), int, float, dt.date, dt.time, bytes)
 
 
 @cache
@@ -310,7 +318,7 @@ def safe_value(value: T) -> T:
     What needs no change is returned itself, not copied (a month's articles are not held twice);
     a list is always a new list.
     """
-    if isinstance(value, Enum) or value is None:
+    if isinstance(value, _PLAIN):
         return value
     if isinstance(value, str):
         return safe_text(value)  # type: ignore[return-value]

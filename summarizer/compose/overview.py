@@ -113,7 +113,8 @@ def themes(items: Iterable[BriefingItem], limit: int = MAX_THEMES) -> list[str]:
     for item in items:
         for rank, word in enumerate(item.keywords):
             score[word] += 10 - rank  # shared by two articles beats first place in one
-    return [w for w, _ in score.most_common() if _topic(w)][:limit]
+    # the best first, asked of until ``limit`` are found (a month's briefing holds tens of thousands)
+    return list(itertools.islice((w for w, _ in score.most_common() if _topic(w)), limit))
 
 
 def _topic(word: str) -> bool:
