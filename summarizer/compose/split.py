@@ -112,7 +112,10 @@ def write_split(briefing: Briefing, output: Path, by: str, *, template: str | Pa
         tmp.mkdir(parents=True)
         # Across processes when there is a month to render; a few dozen stories render faster here than
         # workers start (parallel._stream says the same of reading).
-        jobs = [(p.briefing.without_bodies(), tmp / p.file, template) for p in parts]
+        # The largest parts first: started last, the largest (其他地区 is often a third of a month)
+        # would keep one worker busy long after the others are done.
+        largest_first = sorted(parts, key=lambda p: -layout.story_count(p.briefing.items))
+        jobs = [(p.briefing.without_bodies(), tmp / p.file, template) for p in largest_first]
         release_memory()  # what reading and composing freed, before the largest parts are sent
         map_ordered(_render, jobs, chunk=1 if layout.story_count(briefing.items) > CHUNK else len(jobs))
         _write_index(briefing, parts, by, tmp)
