@@ -11,6 +11,7 @@ they served better than jieba words here and need no dictionary (see README, Qua
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -24,17 +25,27 @@ from ...text import split_clauses
 # follows (…表示，/ …预计，): such a unit makes no sense alone. A lead clause that announces
 # (财政部宣布，) may still open a lead pair; an incomplete one (a setting, a bare source) may not.
 _ANNOUNCING = r"(表示|称|说|指出|认为|宣布|透露|强调|获悉|显示|预计|介绍|提到|回应|了解到|写道|报道|消息)[，,：:]$"
-_INCOMPLETE_RE = re.compile(
+_INCOMPLETE_OPENING = (
     r"^(但是|但|同时|此外|而且|并且|因此|所以|他们|她们|它们|他|她|这|那|其|为此|对此|另外|不过|然而|而|并|也|还|又|然后|要么|或者|以及|及)"
     r"|^(继|随着|在|当).{0,30}(之后|以后|后|之前|以来|期间|时|中|下)[，,。]?$"
     r"|^(尽管|虽然|虽|如果|假如|若|即使|即便|因为|由于|只要|只有|除了)[^，,；;。]*[，,；;：:]$"
     r"|^据[^，,；;。]*[，,：:]$"
-    r"|(中|时|后|之前|以来|期间|方面|之际|前提下|背景下|情况下|那样|一样)[，,]$"  # a setting waiting for its clause
 )
+# A setting waiting for its clause.
+_WAITING = r"(中|时|后|之前|以来|期间|方面|之际|前提下|背景下|情况下|那样|一样)[，,]$"
+_INCOMPLETE_RE = re.compile(f"{_INCOMPLETE_OPENING}|{_WAITING}")
 # A speaker alone (习近平：, what ``headline.colon_lead`` leaves of 习近平说：) or with only the start of
 # the claim (建议书：征收社会抚养费，… is to abolish it, not levy it).
 _CUT_CLAIM = r"^[^，,；;：:“”]{2,10}[：:](?:[^，,；;：:]{1,9}[，,；;])?$"
 DANGLING_RE = re.compile(f"{_INCOMPLETE_RE.pattern}|{_ANNOUNCING}|{_CUT_CLAIM}")
+# ``DANGLING_RE.search`` split in two, the same test at a fraction of the cost (it runs on every unit):
+# the alternatives anchored at the start are tried there only (``match``), and the two that only end
+# the text (``_WAITING``, ``_ANNOUNCING``: at most 4 characters, 了解到，) are searched for in its last
+# ``_TAIL`` characters (room to spare, also for the final newline ``$`` may stand before), instead of
+# being tried at every position of the text.
+_DANGLING_OPENING_RE = re.compile(f"{_INCOMPLETE_OPENING}|{_CUT_CLAIM}")
+_DANGLING_END_RE = re.compile(f"{_WAITING}|{_ANNOUNCING}")
+_TAIL = 8
 # Openers that carry time or attribution, not news (据…报道, 当地时间20日, 近日 …).
 _LOW_INFO_RE = re.compile(r"^(据|记者|当地时间|日前|近日|昨日|昨天|今天|今日|目前|据悉|据了解|\d+月\d+日|\d+日)")
 _DIGIT_RE = re.compile(r"\d")
@@ -106,7 +117,8 @@ def candidate_units(sentences: list[str], budget: int) -> Candidates:
 
 def dangling(text: str) -> bool:
     """Whether a unit makes no sense alone: a dangling opener or end, or half a quotation (“… without ”)."""
-    return bool(DANGLING_RE.search(text)) or text.count("“") != text.count("”")
+    return (bool(_DANGLING_OPENING_RE.match(text) or _DANGLING_END_RE.search(text[-_TAIL:]))
+            or text.count("“") != text.count("”"))
 
 
 def good_filler(text: str) -> bool:
@@ -119,18 +131,26 @@ def bigrams(text: str) -> list[str]:
     return [chars[k:k + 2] for k in range(len(chars) - 1)] or list(chars)
 
 
+def _bigram_ids(texts: list[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every bigram of ``texts``, a pair per occurrence; ``vocab`` grows with unseen bigrams."""
+    grams = [bigrams(text) for text in texts]
+    flat = list(itertools.chain.from_iterable(grams))
+    # Unseen bigrams get the next ids in order of first appearance, as vocab.setdefault(g, len(vocab))
+    # gram by gram would give them (the column order fixes the order of every sum over columns).
+    unseen = [g for g in dict.fromkeys(flat) if g not in vocab]
+    vocab.update(zip(unseen, range(len(vocab), len(vocab) + len(unseen)), strict=True))
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in grams])
+    return rows, np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+
+
 def _counts(texts: list[str], vocab: dict[str, int]) -> np.ndarray:
     """Bigram counts, one row per text; ``vocab`` grows with unseen bigrams."""
-    rows: list[int] = []
-    cols: list[int] = []
-    for r, text in enumerate(texts):
-        grams = bigrams(text)
-        rows += [r] * len(grams)
-        cols += [vocab.setdefault(g, len(vocab)) for g in grams]
-    width = max(len(vocab), 1)
-    flat = np.bincount(np.array(rows, dtype=np.int64) * width + np.array(cols, dtype=np.int64),
-                       minlength=len(texts) * width)
-    return flat.reshape(len(texts), width).astype(np.float32)  # float32: half the memory traffic, same ranking
+    return _dense_counts(*_bigram_ids(texts, vocab), len(texts), max(len(vocab), 1))
+
+
+def _dense_counts(rows: np.ndarray, cols: np.ndarray, height: int, width: int) -> np.ndarray:
+    flat = np.bincount(rows * width + cols, minlength=height * width)
+    return flat.reshape(height, width).astype(np.float32)  # float32: half the memory traffic, same ranking
 
 
 def _recurring_trigrams(candidates: Candidates) -> tuple[np.ndarray, np.ndarray]:
@@ -141,22 +161,26 @@ def _recurring_trigrams(candidates: Candidates) -> tuple[np.ndarray, np.ndarray]
 
     Returns:
         (hits, in_lead): clauses × recurring trigrams (0/1), and a mask of those in the first sentence.
+        The columns are in no particular order: only how many of them a unit holds is used.
     """
-    grams: list[set[str]] = []
-    first_seen: dict[str, int] = {}  # trigram -> the first sentence that has it
-    recurring: set[str] = set()
-    for clause, sentence in zip(candidates.clauses, candidates.clause_sentence, strict=True):
-        chars = "".join(filter(str.isalnum, clause))
-        clause_grams = {chars[k:k + 3] for k in range(len(chars) - 2)}
-        grams.append(clause_grams)
-        for g in clause_grams:
-            if first_seen.setdefault(g, sentence) != sentence:
-                recurring.add(g)
-    index = {g: k for k, g in enumerate(recurring)}
-    hits = np.zeros((len(grams), len(index)))
-    for row, clause_grams in enumerate(grams):
-        hits[row, [index[g] for g in clause_grams & recurring]] = 1.0
-    return hits, np.array([first_seen[g] == 0 for g in index], dtype=bool)
+    chars = ["".join(filter(str.isalnum, clause)) for clause in candidates.clauses]
+    # Every trigram as one integer (three code points of 21 bits each), found for all clauses at once.
+    code = np.frombuffer("".join(chars).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    clause_of = np.repeat(np.arange(len(chars)), [len(c) for c in chars])
+    at = np.flatnonzero(clause_of[:-2] == clause_of[2:])  # a trigram starts where its third character is in the clause
+    grams, gram = np.unique(code[at] << 42 | code[at + 1] << 21 | code[at + 2], return_inverse=True)
+    clause = clause_of[at]
+    sentence = np.array(candidates.clause_sentence)[clause]
+    first = np.full(len(grams), len(candidates.clauses))  # the first and last sentence that have each trigram
+    last = np.full(len(grams), -1)
+    np.minimum.at(first, gram, sentence)
+    np.maximum.at(last, gram, sentence)
+    recurring = first != last
+    column = np.cumsum(recurring) - 1
+    held = recurring[gram]
+    hits = np.zeros((len(chars), int(recurring.sum())))
+    hits[clause[held], column[gram[held]]] = 1.0
+    return hits, first[recurring] == 0
 
 
 # Weights of the features below: ridge regression of each unit's ROUGE-L against the reference,
@@ -229,8 +253,9 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
     """
     units = candidates.units
     vocab: dict[str, int] = {}
-    clause_counts = _counts(candidates.clauses, vocab)
-    width = clause_counts.shape[1]
+    rows, cols = _bigram_ids(candidates.clauses, vocab)
+    width = max(len(vocab), 1)
+    clause_counts = _dense_counts(rows, cols, len(candidates.clauses), width)
     title_counts = _counts([title], vocab)[0, :width]
     clause_sentence = np.array(candidates.clause_sentence)
     # Clauses of a sentence are consecutive: sums over a sentence are sums over a slice of rows.
@@ -238,7 +263,9 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
     of_unit = np.zeros((len(units), len(candidates.clauses)), dtype=np.float32)
     of_unit[np.repeat(np.arange(len(units)), [len(u.clauses) for u in units]),
             [c for u in units for c in u.clauses]] = 1.0
-    df = (np.add.reduceat(clause_counts, sentence_first, axis=0) > 0).sum(axis=0)
+    # Document frequency: in how many sentences each bigram is, counted from the (sentence, bigram) pairs,
+    # not from the mostly empty sentences × vocabulary sums (the same integers).
+    df = np.bincount(np.unique(clause_sentence[rows] * width + cols) % width, minlength=width)
     idf = (np.log((1 + len(sentences)) / (1 + df)) + 1.0).astype(np.float32)
     clauses_v = clause_counts * idf
     gram = _gram(clauses_v)
@@ -269,9 +296,10 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
         "clause_position": 1 / np.sqrt(1 + first_clause - sentence_start),
         "fill": fill,
         "fill2": fill**2,
-        "dangling": np.array([dangling(u.text) or (inside and bool(_HEADLESS_RE.match(u.text)))
-                              for u, inside in zip(units, first_clause != sentence_start, strict=True)], dtype=float),
-        "digits": np.array([bool(_DIGIT_RE.search(u.text)) for u in units], dtype=float),
+        "dangling": _dangling_units(candidates, first_clause != sentence_start),
+        # A unit's text is its clauses joined, so it holds a digit when one of its clauses does.
+        "digits": (of_unit @ np.array([bool(_DIGIT_RE.search(c)) for c in candidates.clauses], dtype=np.float32)
+                   > 0).astype(float),
         "low_info": np.array([bool(_LOW_INFO_RE.match(u.text)) for u in units], dtype=float),
         "pair": np.array([u.pair for u in units], dtype=float),
         "cover": unit_hits.sum(axis=1) / max(unit_hits.shape[1], 1),
@@ -281,6 +309,24 @@ def unit_features(sentences: list[str], candidates: Candidates, budget: int,
         title_v = title_counts * idf
         features["title"] = of_unit @ (clauses_v @ title_v) / norms / max(float(np.linalg.norm(title_v)), 1e-12)
     return features, UnitSpace(of_unit / norms[:, None], gram)
+
+
+def _dangling_units(candidates: Candidates, inside: np.ndarray) -> np.ndarray:
+    """Per unit, 1.0 when it is ``dangling`` or, starting ``inside`` its sentence, headless (``_HEADLESS_RE``).
+
+    A unit's text ends with its last clause, so when that clause is ``_TAIL`` characters or longer the
+    unit ends dangling exactly when the clause does: that search is made once per clause, not per unit.
+    """
+    clauses = candidates.clauses
+    clause_ends = [bool(_DANGLING_END_RE.search(c[-_TAIL:])) for c in clauses]
+    flags = []
+    for unit, inner in zip(candidates.units, inside.tolist(), strict=True):
+        text = unit.text
+        last = unit.clauses[-1]
+        ends = clause_ends[last] if len(clauses[last]) >= _TAIL else bool(_DANGLING_END_RE.search(text[-_TAIL:]))
+        flags.append(ends or bool(_DANGLING_OPENING_RE.match(text)) or text.count("“") != text.count("”")
+                     or (inner and bool(_HEADLESS_RE.match(text))))
+    return np.array(flags, dtype=float)
 
 
 def score_units(sentences: list[str], candidates: Candidates, budget: int,
