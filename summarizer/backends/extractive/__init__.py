@@ -210,19 +210,19 @@ def _quote_depths(clauses: list[str], owners: list[int]) -> list[int | None]:
     out: list[int | None] = []
     depth = 0
     for g, (a, b) in enumerate(itertools.pairwise(bounds)):
-        end, unopened = _quote_depth(texts[g], depth)
-        closed_after = g + 1 < len(texts) and _quote_depth(texts[g + 1])[1]
+        end, unopened = _depth_after(texts[g], depth)
+        closed_after = g + 1 < len(texts) and _depth_after(texts[g + 1])[1]
         if unopened or (end and not closed_after):
             out += [None] * (b - a)
             depth = 0
             continue
         for k in range(a, b):
             out.append(depth)
-            depth = _quote_depth(clauses[k], depth)[0]
+            depth = _depth_after(clauses[k], depth)[0]
     return out
 
 
-def _quote_depth(text: str, depth: int = 0) -> tuple[int, bool]:
+def _depth_after(text: str, depth: int = 0) -> tuple[int, bool]:
     """``text.quote_depth``, without reading character by character a text with no quotation marks
     (most clauses and sentences): there it is ``(depth, False)``."""
     if "“" not in text and "”" not in text:

@@ -151,6 +151,7 @@ def _counts(texts: list[str], vocab: dict[str, int]) -> np.ndarray:
 
 
 def _dense_counts(rows: np.ndarray, cols: np.ndarray, height: int, width: int) -> np.ndarray:
+    """The ``height`` × ``width`` counts of the (row, column) pairs of ``_bigram_ids``."""
     flat = np.bincount(rows * width + cols, minlength=height * width)
     return flat.reshape(height, width).astype(np.float32)  # float32: half the memory traffic, same ranking
 
