@@ -90,15 +90,17 @@ def _encoded(value: Any, level: int = 0) -> Iterator[str]:
             yield ("," if k else "") + inner + json.dumps(key, ensure_ascii=False) + ": "
             yield from _encoded(each, level + 1)
         yield "\n" + _INDENT * level + "}"
-    elif isinstance(value, list | tuple | _Stories) and (items := value.items if isinstance(value, _Stories) else value):
+    elif isinstance(value, _Stories) and value.items:
         yield "["
-        for k, each in enumerate(items):
-            yield "," if k else ""
-            if isinstance(value, _Stories):  # a story's data is small: dumped whole, indented to its place
-                yield inner + json.dumps(_item(each), ensure_ascii=False, indent=len(_INDENT)).replace("\n", inner)
-            else:
-                yield inner
-                yield from _encoded(each, level + 1)
+        for k, each in enumerate(value.items):  # a story's data is small: dumped whole, indented to its place
+            yield ("," if k else "") + inner + json.dumps(_item(each), ensure_ascii=False,
+                                                          indent=len(_INDENT)).replace("\n", inner)
+        yield "\n" + _INDENT * level + "]"
+    elif isinstance(value, list | tuple) and value:
+        yield "["
+        for k, each in enumerate(value):
+            yield ("," if k else "") + inner
+            yield from _encoded(each, level + 1)
         yield "\n" + _INDENT * level + "]"
     else:
         yield json.dumps([] if isinstance(value, _Stories) else value, ensure_ascii=False)
