@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import operator
 import re
 from collections.abc import Mapping
 from enum import Enum
 from functools import cache
+from itertools import repeat
 from pathlib import PurePath
 from typing import TypeVar
 
@@ -383,22 +385,40 @@ def _word_chars() -> frozenset[str]:
     return FUNCTION_CHARS | {w for w, idf in word_idf().items() if len(w) == 1 and idf < _COMMON_CHAR_IDF}
 
 
+@cache
+def _char_costs() -> dict[str, float]:
+    """Each character's cost as a piece of its own, for the characters the word list holds (as a word or
+    the start of one); any other costs ``_UNKNOWN``, as does a start that is no word."""
+    return {piece: abs(cost) for piece, cost in _pieces().items() if len(piece) == 1}
+
+
 def _least_cost(run: str) -> list[str]:
     """``run`` cut into listed words (or single characters) with the least total IDF, last word first."""
     get = _pieces().get  # the word list is read on first use
     n = len(run)
     best = [0.0] + [math.inf] * n
     start = [0] * (n + 1)
+    # The pieces of one and two characters, which nearly every start tries, are looked up for the whole
+    # run at once (map runs in C, with no slice per look-up). The cuts are the same: a character costs
+    # what its entry says (abs) or _UNKNOWN, as before; and a pair is in the table only when a longer word
+    # starts with its first character (that is why the pair is a word or a prefix), so where the search
+    # used to stop at the character (unlisted, or no word goes on from it) the pair is missing and it stops.
+    ones = map(_char_costs().get, run, repeat(_UNKNOWN))
+    pairs = list(map(get, map(operator.add, run, run[1:])))
+    pairs.append(None)  # the last character starts no pair
     # Pieces grow from each start only while they are a word or the prefix of one: the same pieces as
     # trying every length up to _MAX_WORD, in the same order per end (ties go to the earliest start).
-    for begin in range(n):
+    for begin, one, cost in zip(range(n), ones, pairs, strict=True):
         base = best[begin]
-        cost = get(run[begin])  # a character is always a piece
-        if (total := base + (_UNKNOWN if cost is None else abs(cost))) < best[begin + 1]:
+        if (total := base + one) < best[begin + 1]:  # a character is always a piece
             best[begin + 1], start[begin + 1] = total, begin
-        if cost is None or cost > 0:
+        if cost is None:
             continue
-        for end in range(begin + 2, min(n, begin + _MAX_WORD) + 1):
+        if (total := base + abs(cost)) < best[begin + 2]:
+            best[begin + 2], start[begin + 2] = total, begin
+        if cost > 0:  # no longer word starts with this pair
+            continue
+        for end in range(begin + 3, min(n, begin + _MAX_WORD) + 1):
             if (cost := get(run[begin:end])) is None:  # neither a word nor the prefix of one
                 break
             if (total := base + abs(cost)) < best[end]:
