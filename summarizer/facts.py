@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .lexicon import word_idf
 from .text import CJK, split_sentences
@@ -34,14 +34,21 @@ FIGURE_RE = re.compile(
     rf"(?P<qual>近|约|超过|超|逾|数)?(?P<num>{_NUM})\s*(?P<big>万亿|[万亿])?(?P<more>余|多)?\s*(?P<unit>{_UNITS})?"
 )
 # A word that is only an amount's unit (亿美元, 小时, 万人次): never a keyword or a theme.
-AMOUNT_WORD_RE = re.compile(rf"[零〇一二两三四五六七八九十百千万亿]*(?:{MEASURES})?")
+_AMOUNT_NUMERALS = "零〇一二两三四五六七八九十百千万亿"
+AMOUNT_WORD_RE = re.compile(rf"[{_AMOUNT_NUMERALS}]*(?:{MEASURES})?")
+# What an amount word opens and closes with: a numeral, or the first (last) character of a measure. Most
+# words fail this, and the test is far cheaper than the regex, whose measures are tried one by one.
+_AMOUNT_FIRST = frozenset(_AMOUNT_NUMERALS) | {m[0] for m in MEASURES.split("|")}
+_AMOUNT_LAST = frozenset(_AMOUNT_NUMERALS) | {m[-1] for m in MEASURES.split("|")}
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _DATE_RE = re.compile(rf"(?:(?P<y>\d{{4}})年)?(?P<m>{_NUM})月(?:(?P<d>{_NUM})[日号])?")
 
 
 def amount_word(word: str) -> bool:
     """True for a word that is only numerals and a unit (亿美元, 小时, 万人次): an amount, not a term."""
-    return bool(word) and AMOUNT_WORD_RE.fullmatch(word) is not None
+    if not word or word[0] not in _AMOUNT_FIRST or word[-1] not in _AMOUNT_LAST:
+        return False
+    return AMOUNT_WORD_RE.fullmatch(word) is not None
 
 
 def chinese_to_int(text: str) -> int | None:
@@ -74,16 +81,21 @@ def parse_number(num: str, big: str | None = None) -> float | None:
 
 def figures(text: str) -> list[KeyFigure]:
     """Every number with its unit in ``text``; dates (8月4日) become one figure with unit 日期."""
-    out: list[KeyFigure] = []
+    return list(_figures(text))
+
+
+def _figures(text: str) -> Iterator[KeyFigure]:
+    """``figures``, one at a time: ``key_figures`` stops reading once it has its few."""
     for sentence in split_sentences(text) or [text]:
         taken: list[tuple[int, int]] = []
-        for m in _DATE_RE.finditer(sentence):
+        # every date names its month: a sentence without 月 is not searched for one (a search per offset)
+        for m in _DATE_RE.finditer(sentence) if "月" in sentence else ():
             month = parse_number(m.group("m"))
             if month is None or not 1 <= month <= 12:
                 continue
             day = parse_number(m.group("d")) if m.group("d") else None
             value = (month * 100 + (day or 0)) if day is None or 1 <= day <= 31 else None
-            out.append(KeyFigure(m.group(0), value, "日期", sentence))
+            yield KeyFigure(m.group(0), value, "日期", sentence)
             taken.append(m.span())
         for m in FIGURE_RE.finditer(sentence):
             if any(a <= m.start() < b for a, b in taken):
@@ -95,8 +107,7 @@ def figures(text: str) -> list[KeyFigure]:
                 continue
             if m.group("unit") == "年" and 1900 <= value <= 2100 and not m.group("big"):
                 continue  # a year, not an amount
-            out.append(KeyFigure(m.group(0).strip(), value, m.group("unit") or "", sentence))
-    return out
+            yield KeyFigure(m.group(0).strip(), value, m.group("unit") or "", sentence)
 
 
 def _values(items: Iterable[KeyFigure]) -> set[tuple[float, str]]:
@@ -131,7 +142,7 @@ def key_figures(text: str, limit: int = 5) -> list[KeyFigure]:
     seen: set[tuple[float | None, str]] = set()
     sentences: set[str] = set()
     out = []
-    for fig in figures(text):
+    for fig in _figures(text):
         numeric = any(c.isdigit() for c in fig.text) or any(c in _BIG for c in fig.text)
         vague = fig.text.startswith("数") or fig.unit in {"", "日期", "日"}
         if not numeric or vague or (fig.value, fig.unit) in seen or fig.sentence in sentences:
