@@ -192,13 +192,13 @@ def mentions(text: str) -> list[tuple[str, int, tuple[Name, ...]]]:
     return out
 
 
-_SHIFT = np.uint64(21)  # bits of a code point: two of them make one 42-bit key
+_BITS = 21  # of a code point: two of them make one key
 
 
 @cache
 def _prefix_keys() -> np.ndarray:
     """The 2-character prefixes of the names (``_index``), each as its two code points in one sorted key."""
-    return np.array(sorted((ord(p[0]) << 21) | ord(p[1]) for p in _index()[1] if len(p) == 2), dtype=np.uint64)
+    return np.array(sorted((ord(p[0]) << _BITS) | ord(p[1]) for p in _index()[1] if len(p) == 2), dtype=np.uint64)
 
 
 def _prefix_starts(text: str) -> list[int]:
@@ -207,7 +207,7 @@ def _prefix_starts(text: str) -> list[int]:
     if len(text) < 2:
         return []
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    pairs = (codes[:-1] << _SHIFT) | codes[1:]
+    pairs = (codes[:-1] << np.uint64(_BITS)) | codes[1:]
     keys = _prefix_keys()
     at = np.minimum(np.searchsorted(keys, pairs), len(keys) - 1)
     return np.flatnonzero(keys[at] == pairs).tolist()
