@@ -307,3 +307,15 @@ def test_counting_records_reads_a_huge_line_in_pieces(tmp_path: Path, monkeypatc
     path = tmp_path / "one.jsonl"
     path.write_text('{"text": "' + "长" * 5000 + '"}\n\n{"text": "短"}\n', encoding="utf-8")
     assert parallel.count_inputs([path]) == 2  # the huge record once, the blank line not at all
+
+
+def test_the_workers_start_without_numpy_so_its_blas_takes_one_thread():
+    """``parallel._warm`` gives numpy's BLAS one thread per worker by its environment, which numpy reads
+    when it is first imported: a module the workers' server imports (``parallel`` and what it imports)
+    must not import numpy at the top (with one thread per core in each worker the engine ran 3.5x slower)."""
+    import subprocess
+    import sys
+
+    code = "import sys, summarizer.parallel; print(sorted(m for m in ('numpy', 'torch') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -15,8 +15,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from .data import (
     ABROAD,
@@ -198,6 +200,8 @@ _BITS = 21  # of a code point: two of them make one key
 @cache
 def _prefix_keys() -> np.ndarray:
     """The 2-character prefixes of the names (``_index``), each as its two code points in one sorted key."""
+    import numpy as np  # not at import: a worker imports this module before it gives BLAS one thread (parallel._warm)
+
     return np.array(sorted((ord(p[0]) << _BITS) | ord(p[1]) for p in _index()[1] if len(p) == 2), dtype=np.uint64)
 
 
@@ -206,6 +210,8 @@ def _prefix_starts(text: str) -> list[int]:
     for all offsets at once (a sorted search of the text's character pairs), not by a look-up at each."""
     if len(text) < 2:
         return []
+    import numpy as np
+
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     pairs = (codes[:-1] << np.uint64(_BITS)) | codes[1:]
     keys = _prefix_keys()
