@@ -287,9 +287,11 @@ def foreign_script_count(text: str) -> int:
 # Characters no output format can hold: C0 controls other than tab and newline (XML 1.0 forbids
 # them; a carriage return becomes a newline), the noncharacters U+FFFE/U+FFFF, and lone surrogates
 # (half a UTF-16 pair: a JSON "\ud800", a file name in no encoding; they cannot be written as UTF-8).
-_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_CHANGED_RE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]")  # all safe_text changes, CR too
+_UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_SURROGATES = "\ud800-\udfff"
+_UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
+_SURROGATE_RE = re.compile(f"[{_SURROGATES}]")
+_CHANGED_RE = re.compile(f"[{_UNSAFE}\r{_SURROGATES}]")  # whatever safe_text changes
 
 
 def safe_text(text: str) -> str:

@@ -27,8 +27,9 @@ def _pickled_by_fields(cls: type[_T]) -> type[_T]:
     rebuilds: a month's briefing unpickles each article several times on its way (worker → parent →
     spill → render worker), and that call was a third of it. Every field is an ``__init__`` argument, in order.
     """
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    if not all(f.init for f in dataclasses.fields(cls)):  # type: ignore[arg-type]
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    names = [f.name for f in fields]
+    if not all(f.init for f in fields):
         raise TypeError(f"{cls.__name__}: every field must be an __init__ argument to be pickled by fields")
 
     def __reduce__(self: _T) -> tuple[type[_T], tuple[object, ...]]:

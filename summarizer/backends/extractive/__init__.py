@@ -13,7 +13,7 @@
    fit, overlap or repeat a chosen one (MMR-style redundancy cut, Carbonell & Goldstein 1998),
    score far below the best, or do not read well as an addition (``spans.good_filler``).
 5. Print them in document order; a unit that ends on a comma ends with 。 instead, and one cut out of
-   a quotation is marked as such (``shown_texts``: “…, …”), its marks counted in the budget.
+   a quotation is marked as such (``_Shown``: “…, …”), its marks counted in the budget.
 
 An article longer than ``text.LEAD_WINDOW`` characters is read from its lead window only
 (``text.lead_window``), and its summary says so in ``Summary.notes``: scoring builds clauses ×
@@ -163,16 +163,11 @@ def _prose_sentences(text: str) -> list[str]:
     return sentences or [s for s in split_sentences(text) if GARBLED not in s]
 
 
-def shown_texts(candidates: Candidates) -> list[str]:
-    """Each unit's text as printed: a part cut out of a quotation is marked as one (“…, …”), so parts
-    of one quotation are never joined into a quotation the speaker did not say (“先看面部神情，资金转账数额…”)."""
-    shown = _Shown(candidates)
-    return [shown[i] for i in range(len(candidates.units))]
-
-
 class _Shown:
-    """``shown_texts``, each worked out when first asked for: selection reads only the units it visits,
-    from the best down, a few of hundreds (marking every unit took 14% of the engine's time)."""
+    """Each unit's text as printed, by its index: a part cut out of a quotation is marked as one (“…, …”),
+    so parts of one quotation are never joined into a quotation the speaker did not say
+    (“先看面部神情，资金转账数额…”). Worked out when first asked for: selection reads only the units it
+    visits, from the best down, a few of hundreds (marking every unit took 14% of the engine's time)."""
 
     def __init__(self, candidates: Candidates) -> None:
         self._candidates = candidates

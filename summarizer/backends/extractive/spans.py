@@ -117,10 +117,14 @@ def candidate_units(sentences: list[str], budget: int) -> Candidates:
     return Candidates(clauses, owner, units)
 
 
-def dangling(text: str) -> bool:
-    """Whether a unit makes no sense alone: a dangling opener or end, or half a quotation (“… without ”)."""
-    return (bool(_DANGLING_OPENING_RE.match(text) or _DANGLING_END_RE.search(text[-_TAIL:]))
-            or text.count("“") != text.count("”"))
+def dangling(text: str, *, ends: bool | None = None) -> bool:
+    """Whether a unit makes no sense alone: a dangling opener or end, or half a quotation (“… without ”).
+
+    ``ends``: whether it ends dangling, when that is known (``_dangling_units``: from its last clause).
+    """
+    if ends is None:
+        ends = bool(_DANGLING_END_RE.search(text[-_TAIL:]))
+    return ends or bool(_DANGLING_OPENING_RE.match(text)) or text.count("“") != text.count("”")
 
 
 def good_filler(text: str) -> bool:
@@ -328,9 +332,8 @@ def _dangling_units(candidates: Candidates, inside: np.ndarray) -> np.ndarray:
     for unit, inner in zip(candidates.units, inside.tolist(), strict=True):
         text = unit.text
         last = unit.clauses[-1]
-        ends = clause_ends[last] if len(clauses[last]) >= _TAIL else bool(_DANGLING_END_RE.search(text[-_TAIL:]))
-        flags.append(ends or bool(_DANGLING_OPENING_RE.match(text)) or text.count("“") != text.count("”")
-                     or (inner and bool(_HEADLESS_RE.match(text))))
+        ends = clause_ends[last] if len(clauses[last]) >= _TAIL else None
+        flags.append(dangling(text, ends=ends) or (inner and bool(_HEADLESS_RE.match(text))))
     return np.array(flags, dtype=float)
 
 
