@@ -47,6 +47,7 @@ from .types import Article, KeyFigure, SkipKind, SkippedFile, Summary
 
 if TYPE_CHECKING:
     from .compose.briefing import ArticleFacts
+    from .dedup import Sketches
     from .ingest.readers import RawDocument
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ Unit = Path | WebAddress | Slice | SkippedFile
 @dataclass(frozen=True, slots=True)
 class Part:
     """What a job gave: its articles (regions resolved), their summaries when asked for, and its entries.
+    ``sketches``: what finding the reprints needs of the texts (``dedup.sketches``), when asked for.
 
     ``summaries``, ``figures`` and ``terms`` (``compose.briefing.article_facts``, when asked) are one
     per article; None for an article outside the job's period (it is not briefed, only counted). The
@@ -110,6 +112,7 @@ class Part:
     inputs: int = 0  # the files and records its job covered (for progress)
     figures: tuple[tuple[KeyFigure, ...] | None, ...] | None = None
     terms: bytes | None = None  # pickle of a list: each article's ``keywords.text_terms`` dict, or None
+    sketches: tuple[Sketches, ...] = ()  # when asked: of the articles within the period, in order, a run each
 
     def found(self) -> list[ArticleFacts | None]:
         """Each article's briefing facts (``figures`` and ``terms`` together), None where not found."""
@@ -217,6 +220,7 @@ class _Job:
     facts: bool = False  # find the briefing's facts too
     period: tuple[dt.date | None, dt.date | None] | None = None  # only for the articles dated within it
     keep_bodies: KeepBodies = "all"  # whose bodies come back: all, those within the period, or none
+    sketches: bool = False  # sketch the texts for finding reprints too (``dedup.sketches``)
 
 
 class _Scanned(list):  # type: ignore[type-arg]
@@ -360,6 +364,7 @@ def _run(job: _Job) -> Part:
     skipped: list[SkippedFile] = []
     summaries: list[Summary | None] = []
     found_facts: list[ArticleFacts | None] = []
+    sketched: list[Sketches] = []
     for unit in job.units:
         if isinstance(unit, SkippedFile):
             skipped.append(unit)
@@ -375,12 +380,13 @@ def _run(job: _Job) -> Part:
                     done.append(_work([article], job))
                 except Exception as exc:
                     skipped.append(_failed(article, len(found) > 1, exc))
-        for located, written, facts in done:
+        for located, written, facts, sketch in done:
             articles += located
-            summaries += written  # only with their articles: the three stay in step
+            summaries += written  # only with their articles: they stay in step
             found_facts += facts
+            sketched += [sketch] if sketch is not None else []
     return Part(_shared(articles), tuple(skipped), tuple(summaries) if job.max_chars is not None else None,
-                _inputs(job), *(_facts_part(found_facts) if job.facts else (None, None)))
+                _inputs(job), *(_facts_part(found_facts) if job.facts else (None, None)), tuple(sketched))
 
 
 def _shared(articles: Sequence[Article]) -> tuple[Article, ...]:
@@ -397,15 +403,16 @@ def _shared(articles: Sequence[Article]) -> tuple[Article, ...]:
 
 
 def _work(found: Sequence[Article], job: _Job) -> tuple[list[Article], list[Summary | None],
-                                                        list[ArticleFacts | None]]:
-    """Articles read: their regions resolved; for those within the job's period, their summaries and
-    facts when asked for; the bodies the job does not keep let go of."""
+                                                        list[ArticleFacts | None], Sketches | None]:
+    """Articles read: their regions resolved; for those within the job's period, their summaries,
+    facts and sketches when asked for; the bodies the job does not keep let go of."""
     found = [dataclasses.replace(a, region=regions.resolve(a, aliases=job.aliases)) for a in found]
     briefed = [job.period is None or _within(a, job.period) for a in found]
     written = _spread(briefed, _summarize, found, job.max_chars) if job.max_chars is not None else []
     facts = _spread(briefed, _facts, found) if job.facts else []
+    sketch = _sketches([a for a, b in zip(found, briefed, strict=True) if b]) if job.sketches else None
     keep = {"all": [True] * len(found), "within": briefed, "none": [False] * len(found)}[job.keep_bodies]
-    return [a if kept else a.without_body() for a, kept in zip(found, keep, strict=True)], written, facts
+    return [a if kept else a.without_body() for a, kept in zip(found, keep, strict=True)], written, facts, sketch
 
 
 def _failed(article: Article, one_of_many: bool, exc: Exception) -> SkippedFile:
@@ -446,6 +453,12 @@ def _summarize(articles: Sequence[Article], max_chars: int) -> list[Summary]:
     from .backends import get_backend
 
     return get_backend("extractive").summarize(articles, max_chars=max_chars)
+
+
+def _sketches(articles: Sequence[Article]) -> Sketches:
+    from .dedup import sketches  # numpy: never imported before the worker is warmed (``_warm``)
+
+    return sketches(articles)
 
 
 def _facts(articles: Sequence[Article]) -> list[ArticleFacts]:
@@ -651,6 +664,7 @@ def stream_inputs(
     facts: bool = False,
     period: tuple[dt.date | None, dt.date | None] | None = None,
     keep_bodies: KeepBodies = "all",
+    sketches: bool = False,
     chunk: int | None = None,
     method: str | None = None,
 ) -> Iterator[Part]:
@@ -662,6 +676,8 @@ def stream_inputs(
     summarised and searched (the others are only counted by the briefing). ``keep_bodies``: whose
     bodies the articles come back with (``Article.without_body``): ``all``, those ``within`` the
     period, or ``none`` (a briefing that will only be printed, all its work on the texts done).
+    ``sketches``: each part also brings what finding the reprints needs of its texts within the
+    period (``Part.sketches``), so that their bodies need not come back for it.
 
     Raises:
         InputError: a path does not exist or a folder is empty (before any work).
@@ -676,7 +692,7 @@ def stream_inputs(
         return iter(())
     rest = (u for batch in ([first], units) for u in batch)
     return _stream(_jobs(rest, chunk, aliases=aliases, max_chars=max_chars, facts=facts, period=period,
-                         keep_bodies=keep_bodies), workers, method)
+                         keep_bodies=keep_bodies, sketches=sketches), workers, method)
 
 
 def read_inputs(paths: Iterable[str | Path], *, workers: int | None = None,

@@ -36,7 +36,13 @@ from .text import safe_value
 from .types import UNKNOWN_REGION, Article, Briefing, FallbackKind, Period, SkippedFile, Summary
 
 if TYPE_CHECKING:
+    from collections import Counter
+
+    from .compose.briefing import Record
+    from .dedup import Plan, Sketches
     from .parallel import Prepared
+    from .spill import Spill
+    from .types import Region
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -388,7 +394,7 @@ def brief(
     located = with_regions(articles, region_aliases, progress)
     written = prepared is not None and reason is None and _wrote(engine, max_chars, prepared)
     if prepared is not None and (bare := next((a for a in located if not a.text), None)) is not None \
-            and _needs_bodies(written, dedup, overview_engine):  # else the workers did all there was to do
+            and (dedup or _needs_bodies(written, overview_engine)):  # else the workers did all there was to do
         raise ValueError(f"{bare.name}: its body was let go where it was read (keep_bodies), but this "
                          "briefing still needs it (reprints, a model's summary, title or 综述)")
     stories = find_stories(located) if dedup else None
@@ -482,9 +488,10 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
     usable cores. ``keep_bodies=False``: the briefing is to be printed, so its articles come without
     their bodies (``Briefing.without_bodies``), and each body is left out as soon as nothing needs it,
     by the worker that read it: a month of texts is then never held in this process. Every body goes
-    there when the extractive engine writes the summaries, reprints are not merged and no model
-    writes the 综述 (then the workers have done all the work on the texts), and the briefing is
-    composed on disk (``_brief_on_disk``); else the bodies of the articles outside ``since``–``until``.
+    there when the extractive engine writes the summaries and no model writes the 综述 (then the
+    workers have done all the work on the texts, sketching them for merging reprints too), and the
+    briefing is composed on disk (``_brief_on_disk``); else the bodies of the articles outside
+    ``since``–``until``.
 
     Raises:
         InputError: a path is missing, a folder is empty, or no file could be read.
@@ -493,8 +500,7 @@ def brief_paths(paths: Iterable[str | Path], *, progress: Progress | None = None
 
     max_chars = _extractive_budget(options)
     since, until = options.get("since"), options.get("until")
-    dedup = options.get("dedup", _brief_parameters()["dedup"].default)
-    if not keep_bodies and not _needs_bodies(max_chars is not None, dedup, options.get("overview_engine")):
+    if not keep_bodies and not _needs_bodies(max_chars is not None, options.get("overview_engine")):
         return _brief_on_disk(paths, progress, workers, cast(int, max_chars), options)
     with parallel.using(workers) as processes:
         # parallel's reading, also in one process: it reads a large .jsonl file in slices; its workers
@@ -516,7 +522,9 @@ def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, worke
     summary and facts, and the briefing is composed from that spill into another
     (``compose.briefing.briefing_on_disk``). This process holds what groups the stories (a region, a
     date and a position each), the count of each keyword candidate among the texts and the skipped
-    entries, not the stories. ``brief``'s steps that remain here are its period and its order."""
+    entries, not the stories; to merge reprints, also each text's sketch (``dedup.Sketches``, about a
+    kilobyte), its comparison text spilled beside the records, read again only for the texts a
+    candidate pair holds. ``brief``'s steps that remain here are its period and its order."""
     import contextlib
     from collections import Counter
 
@@ -525,16 +533,20 @@ def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, worke
     from .spill import Spill
 
     own = _brief_parameters()
-    title, issue, unit, order = (options.get(k, own[k].default) for k in ("title", "issue", "unit", "order"))
+    title, issue, unit, order, dedup = (options.get(k, own[k].default)
+                                        for k in ("title", "issue", "unit", "order", "dedup"))
     check_order(cast(str, order))  # before any work
     since, until = cast("dt.date | None", options.get("since")), cast("dt.date | None", options.get("until"))
     df: Counter[str] = Counter()  # keywords.document_counts, a text at a time
     skipped: list[SkippedFile] = []
+    sketched: list[Sketches] = []  # without their bodies, which go to ``compared``
+    places: list[Region] = []
     read = excluded = undated = 0
-    with parallel.using(workers) as processes, contextlib.closing(Spill[Record]()) as records:
+    with parallel.using(workers) as processes, contextlib.closing(Spill[Record]()) as records, \
+            contextlib.closing(Spill[str]()) as compared:
         for part in parallel.gather(paths, workers=processes, aliases=options.get("region_aliases"),  # type: ignore[arg-type]
                                     progress=progress, max_chars=max_chars, facts=True, keep_bodies="none",
-                                    period=(since, until) if since or until else None):
+                                    period=(since, until) if since or until else None, sketches=bool(dedup)):
             skipped += part.skipped
             read += len(part.articles)
             for article, summary, found in zip(part.articles, part.summaries or (), part.found(), strict=True):
@@ -542,25 +554,51 @@ def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, worke
                     excluded += 1
                     continue
                 undated += article.date is None
-                df.update(found[0].keys())  # type: ignore[index]
+                if not dedup:  # else counted for the stories' primaries only, once they are known
+                    df.update(found[0].keys())  # type: ignore[index]
+                places.append(article.region)
                 records.add(Record(article, summary, found))  # type: ignore[arg-type]
+            for sketch in part.sketches:
+                for body in sketch.bodies:
+                    compared.add(body)
+                sketched.append(dataclasses.replace(sketch, bodies=()))
         if not read:
             require_articles([], skipped)
         if progress:
             progress("summaries", len(records), len(records))  # written by the workers as they read
+        stories = _planned(sketched, compared, places, records, df) if dedup else None
+        del sketched, places
         period = Period(since, until, excluded=excluded, undated=undated) if since or until else None
         # the stories go into a spill of their own, the briefing's; the records' is removed after
-        return briefing_on_disk(records.view(), df, len(records), spill=Spill(), skipped=skipped, period=period,
+        return briefing_on_disk(records.view(), df, spill=Spill(), skipped=skipped, period=period,
                                 title=cast(str, title), date=cast("dt.date | None", options.get("date")) or
                                 dt.date.today(), issue=cast("str | None", issue), unit=cast("str | None", unit),
-                                order=cast(str, order))
+                                order=cast(str, order), stories=stories)
 
 
-def _needs_bodies(written: bool, dedup: object, overview_engine: object) -> bool:
-    """Whether ``brief`` needs the articles' bodies once they are read: it does unless the reading
-    workers wrote the summaries (``written``: the extractive engine), reprints are not merged and no
-    model writes the 综述."""
-    return not written or bool(dedup) or overview_engine is not None
+def _planned(sketched: list[Sketches], compared: Spill[str], places: Sequence[Region], records: Spill[Record],
+             df: Counter[str]) -> Plan:
+    """The stories of the spilled ``records`` (``dedup.plan`` of their sketches), and ``df`` counted over
+    their primaries (what ``brief`` weighs keywords against: the texts that are summarised)."""
+    from .dedup import index_of, plan
+
+    if (count := sum(len(s.reprinted) for s in sketched)) != len(records):  # one each, in order
+        raise ValueError(f"{count} sketches for {len(records)} articles")
+    stories = plan(index_of(sketched, compared.view(), places))
+    for record in records.view(stories.primaries):
+        df.update(record.facts[0].keys())
+    merged = len(records) - len(stories.primaries)
+    if merged:
+        log.info("%d articles are %d stories: %d reprints merged", len(records), len(stories.primaries), merged)
+    return stories
+
+
+def _needs_bodies(written: bool, overview_engine: object) -> bool:
+    """Whether a briefing needs the articles' bodies once they are read: it does unless the reading
+    workers wrote the summaries (``written``: the extractive engine) and no model writes the 综述.
+    (Reprints are found from the workers' sketches on disk, ``_brief_on_disk``, or in the bodies
+    ``brief`` is given.)"""
+    return not written or overview_engine is not None
 
 
 def _extractive_budget(options: Mapping[str, object]) -> int | None:

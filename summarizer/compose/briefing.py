@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from .. import facts
 from ..errors import ConfigError
@@ -27,6 +27,9 @@ from ..types import (
 )
 from .keywords import chosen, document_counts, text_terms
 from .overview import Completer, compose_overview
+
+if TYPE_CHECKING:
+    from ..dedup import Plan  # numpy: imported where reprints are merged
 
 OTHER_REGION = "其他地区"
 NO_CITY = "未注明城市"
@@ -135,19 +138,30 @@ class Record(NamedTuple):
     facts: ArticleFacts
 
 
-def briefing_on_disk(records: Iterable[Record], df: Counter[str], n: int, *, spill: Spill[BriefingItem],
+def briefing_on_disk(records: Sequence[Record], df: Counter[str], *, spill: Spill[BriefingItem],
                      title: str, date: dt.date, skipped: Sequence[SkippedFile] = (), issue: str | None = None,
-                     unit: str | None = None, period: Period | None = None, order: str = "newest") -> Briefing:
-    """``build_briefing`` of ``n`` articles read one at a time, each story put in ``spill`` as it is made:
-    a month's briefing whose cities hold views of the spill (``spill.Spilled``), not its stories.
+                     unit: str | None = None, period: Period | None = None, order: str = "newest",
+                     stories: Plan | None = None) -> Briefing:
+    """``build_briefing`` of articles read one at a time (``records``, a spill's view), each story put in
+    ``spill`` as it is made: a month's briefing whose cities hold views of the spill
+    (``spill.Spilled``), not its stories. The 综述 is composed without a model.
 
-    ``df`` is ``keywords.document_counts`` of the ``n`` records' keyword candidates, counted as they
-    were read (``pipeline.brief_paths``: the records are read from a spill of their own). Every record
-    is a story (reprints are not merged) and the 综述 is composed without a model.
+    ``stories``: the records' stories (``dedup.plan``); None: every record is a story. ``df`` is
+    ``keywords.document_counts`` of the keyword candidates of the stories' primaries, counted as they
+    were read (``pipeline.brief_paths``).
     """
     check_order(order)
+    n = len(records) if stories is None else len(stories.primaries)
+
+    def item(s: int) -> BriefingItem:
+        if stories is None:
+            return _item(*records[s], df, n)
+        reprints = tuple(records[i].article for i in stories.reprints[s])
+        return _item(*records[stories.primaries[s]], df, n, reprints)
+
+    found = (item(s) for s in range(n)) if stories is None else _nested(item, stories.related_to)
     # safe_value: the renderers' edge (compose.write_briefing) does not reach into a spill
-    items = (safe_value(_item(*record, df, n).without_bodies()) for record in records)
+    items = (safe_value(i.without_bodies()) for i in found)
     return _briefing(items, order=order, store=spill, title=title, date=date, skipped=skipped, issue=issue,
                      unit=unit, period=period)
 
@@ -208,14 +222,20 @@ def _items(articles: Sequence[Article], summaries: Sequence[Summary], stories: S
     df = document_counts(facts_of(i)[0] for i in range(len(articles)))
     items = [_item(article, summary, facts_of(i), df, len(articles), stories[i].reprints if stories else ())
              for i, (article, summary) in enumerate(zip(articles, summaries, strict=True))]
-    if not stories:
-        return items
-    related: dict[int, list[BriefingItem]] = defaultdict(list)
-    for i, story in enumerate(stories):
-        if story.related_to is not None:
-            related[story.related_to].append(items[i])
-    return [dataclasses.replace(item, related=tuple(related[i])) if related[i] else item
-            for i, item in enumerate(items) if stories[i].related_to is None]
+    return list(_nested(items.__getitem__, [s.related_to for s in stories])) if stories else items
+
+
+def _nested(item: Callable[[int], BriefingItem], related_to: Sequence[int | None]) -> Iterator[BriefingItem]:
+    """The item (``item(s)``) of each story that heads its own entry, with the items of the stories
+    related to it (``related_to[s]``: the story ``s`` is shown under, or None) nested under it."""
+    under: dict[int, list[int]] = defaultdict(list)
+    for s, head in enumerate(related_to):
+        if head is not None:
+            under[head].append(s)
+    for s, head in enumerate(related_to):
+        if head is None:
+            found = item(s)
+            yield dataclasses.replace(found, related=tuple(map(item, under[s]))) if under[s] else found
 
 
 def _item(article: Article, summary: Summary, found: ArticleFacts, df: Counter[str], n: int,

@@ -23,12 +23,12 @@ import datetime as dt
 import logging
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..types import Article, Story
+from ..types import Article, Region, Story
 from . import encode, sketch
 from .compare import MARGIN, THRESHOLDS, Thresholds, Verdicts, related
 from .encode import Texts
@@ -36,7 +36,8 @@ from .normalise import comparison_text, story_body
 
 log = logging.getLogger(__name__)
 
-__all__ = ["THRESHOLDS", "Index", "Texts", "Thresholds", "find_stories", "index", "prepare", "stories"]
+__all__ = ["THRESHOLDS", "Index", "Plan", "Sketches", "Texts", "Thresholds", "find_stories", "index", "index_of",
+           "plan", "prepare", "sketches", "stories"]
 
 COMPLETE_SHARE = 0.95  # a version at least this long (of the longest) is as complete; dates decide
 MAX_SHARERS = 8  # a run of text or a number in one city found in more stories than this is common, not an event's
@@ -46,8 +47,32 @@ _TAKEN_RE = re.compile(r"转载|转自|来源\s*[:：|]\s*([^\s，。,|｜】)�
 
 def prepare(articles: Sequence[Article]) -> Texts:
     """What ``compare`` needs of each article, one text per article."""
-    days = np.array([a.date.toordinal() if a.date else -1 for a in articles], dtype=np.int64)
-    return encode.encode([story_body(comparison_text(a)) for a in articles], days)
+    return encode.encode(_bodies(articles), _days(articles))
+
+
+def _bodies(articles: Sequence[Article]) -> list[str]:
+    return [story_body(comparison_text(a)) for a in articles]
+
+
+def _days(articles: Sequence[Article]) -> np.ndarray:
+    return np.array([a.date.toordinal() if a.date else -1 for a in articles], dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Sketches:
+    """Some articles as ``find_stories`` compares them, made where they were read (``sketches``): a
+    month's bodies can then be let go there, and compared from these (``index_of``)."""
+
+    bodies: tuple[str, ...]  # each text as compared (``normalise.story_body``)
+    encoded: tuple[encode.Encoded, ...]  # their arrays, without shingle hashes (``encode.encoded``)
+    days: np.ndarray
+    reprinted: tuple[bool, ...]  # ``_says_reprinted``
+
+
+def sketches(articles: Sequence[Article]) -> Sketches:
+    bodies = _bodies(articles)
+    return Sketches(tuple(bodies), tuple(encode.encoded(bodies)), _days(articles),
+                    tuple(map(_says_reprinted, articles)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +80,32 @@ class Index:
     """A run's articles as ``find_stories`` compares them (``index``), ready to be judged under any
     thresholds (``stories``) — the benchmark tunes thresholds on one index."""
 
-    articles: tuple[Article, ...]
+    articles: tuple[Article, ...]  # () for an index of sketches (``index_of``): ``plan`` it
     text_of: np.ndarray  # for each article, the first article with its comparison text (an exact copy's original)
     lengths: np.ndarray  # length of each article's comparison text
     texts: Texts  # one per article
     pairs: np.ndarray  # LSH candidate pairs of ``texts``, among the first articles of each text
+    reprinted: Sequence[bool]  # each article says it was taken from another outlet (``_says_reprinted``)
+    regions: Sequence[Region]  # each article's
 
 
 def index(articles: Sequence[Article]) -> Index:
     """Steps 1–2: normalise, set exact copies aside, sketch, and find the candidate pairs."""
-    texts = prepare(articles)
+    return _indexed(prepare(articles), [_says_reprinted(a) for a in articles], [a.region for a in articles],
+                    tuple(articles))
+
+
+def index_of(parts: Sequence[Sketches], bodies: Sequence[str], regions: Sequence[Region]) -> Index:
+    """``index`` of the articles ``parts`` sketched, in order, without the articles: ``bodies`` are the
+    parts' bodies (a spill's view: read again only for the texts a candidate pair holds), ``regions``
+    the articles' regions."""
+    days = np.concatenate([p.days for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    texts = encode.join([e for p in parts for e in p.encoded], bodies, days)
+    return _indexed(texts, [r for p in parts for r in p.reprinted], regions, ())
+
+
+def _indexed(texts: Texts, reprinted: Sequence[bool], regions: Sequence[Region],
+             articles: tuple[Article, ...]) -> Index:
     lengths = texts.lengths
     keys = texts.keys.copy()
     empty = lengths == 0
@@ -73,11 +114,28 @@ def index(articles: Sequence[Article]) -> Index:
     text_of = first[inverse.ravel()]  # the first article with the same text
     reps = np.sort(first)
     pairs = reps[sketch.candidate_pairs(texts.signatures[reps], texts.sizes[reps])]
-    return Index(tuple(articles), text_of, lengths, texts, pairs)
+    return Index(articles, text_of, lengths, texts, pairs, reprinted, regions)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A run's stories as positions of its articles, in the order of their first article (``plan``):
+    each story's primary, its reprints, and the story it is shown under (``Story.related_to``)."""
+
+    primaries: list[int]
+    reprints: list[tuple[int, ...]]
+    related_to: list[int | None]
 
 
 def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
     """Steps 3–5: judge the candidate pairs, merge, and group related stories."""
+    found, a = plan(idx, thresholds), idx.articles
+    return [Story(a[p], tuple(a[i] for i in reprints), related_to)
+            for p, reprints, related_to in zip(found.primaries, found.reprints, found.related_to, strict=True)]
+
+
+def plan(idx: Index, thresholds: Thresholds = THRESHOLDS) -> Plan:
+    """``stories`` as positions (``Plan``): what an index of sketches (``index_of``) gives."""
     texts = idx.texts
     verdicts = Verdicts(texts, idx.pairs, thresholds)
     leader = _leaders(texts, verdicts)
@@ -89,13 +147,16 @@ def stories(idx: Index, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
     story_of_article = rank[inverse.ravel()]
     members = np.argsort(story_of_article, kind="stable")
     bounds = np.searchsorted(story_of_article[members], np.arange(len(first) + 1)).tolist()
-    members_l, lengths = members.tolist(), idx.lengths.tolist()
-    found = [_story(idx.articles, members_l[bounds[s]:bounds[s + 1]], lengths) for s in range(len(first))]
-    story_of = story_of_article  # texts are the articles' own
+    members_l, lengths, days = members.tolist(), idx.lengths.tolist(), texts.days.tolist()
+    groups = [members_l[bounds[s]:bounds[s + 1]] for s in range(len(first))]
+    primaries = [_primary(group, lengths, days, idx.reprinted) for group in groups]
     lead = np.empty(len(first), dtype=np.int64)
-    lead[story_of[lead_of]] = lead_of  # the text that stands for each story: its leader
+    lead[story_of_article[lead_of]] = lead_of  # the text that stands for each story: its leader
     merged = verdicts.verdict == Verdicts.YES
-    return _group_related(found, texts, lead, story_of, idx.pairs[~merged], thresholds)
+    related_to = _group_related(groups, primaries, idx.regions, texts, lead, story_of_article, idx.pairs[~merged],
+                                thresholds)
+    return Plan(primaries, [tuple(i for i in g if i != p) for g, p in zip(groups, primaries, strict=True)],
+                related_to)
 
 
 def find_stories(articles: Sequence[Article], *, thresholds: Thresholds = THRESHOLDS) -> list[Story]:
@@ -152,21 +213,18 @@ def _leaders(texts: Texts, verdicts: Verdicts) -> np.ndarray:
     return np.array(leader, dtype=np.int64)
 
 
-def _story(articles: Sequence[Article], group: list[int], lengths: list[int]) -> Story:
-    if len(group) == 1:
-        return Story(articles[group[0]])
-    primary = _primary(articles, group, lengths)
-    return Story(articles[primary], tuple(articles[i] for i in group if i != primary))
-
-
-def _primary(articles: Sequence[Article], group: list[int], lengths: list[int]) -> int:
+def _primary(group: list[int], lengths: list[int], days: list[int], reprinted: Sequence[bool]) -> int:
     """The most complete version: the longest clean body (within ``COMPLETE_SHARE``), then the
-    earliest date, then a text that does not say it was taken from another outlet."""
+    earliest date (``days``: -1 unknown, after every date), then a text that does not say it was
+    taken from another outlet."""
+    if len(group) == 1:
+        return group[0]
     longest = max(lengths[i] for i in group)
     complete = [i for i in group if lengths[i] >= COMPLETE_SHARE * longest]
-    earliest = min(articles[i].date or dt.date.max for i in complete)
-    first = [i for i in complete if (articles[i].date or dt.date.max) == earliest]
-    return min(first, key=lambda i: (len(first) > 1 and _says_reprinted(articles[i]), -lengths[i], i))
+    undated = dt.date.max.toordinal() + 1
+    earliest = min(days[i] if days[i] >= 0 else undated for i in complete)
+    first = [i for i in complete if (days[i] if days[i] >= 0 else undated) == earliest]
+    return min(first, key=lambda i: (len(first) > 1 and reprinted[i], -lengths[i], i))
 
 
 def _says_reprinted(article: Article) -> bool:
@@ -180,17 +238,19 @@ def _says_reprinted(article: Article) -> bool:
     return False
 
 
-def _group_related(found: list[Story], texts: Texts, lead: np.ndarray, story_of: np.ndarray, others: np.ndarray,
-                   t: Thresholds) -> list[Story]:
-    """Each story related to an earlier story that heads no group itself is put under it.
+def _group_related(groups: list[list[int]], primaries: list[int], regions: Sequence[Region], texts: Texts,
+                   lead: np.ndarray, story_of: np.ndarray, others: np.ndarray, t: Thresholds) -> list[int | None]:
+    """Each story related to an earlier story that heads no group itself is put under it: the story
+    each is shown under (``Story.related_to``), or None.
 
-    ``lead[s]`` is the text that stands for story ``s``, ``story_of[text]`` the story a text is in;
-    ``others`` are the candidate pairs of texts that were not merged — judged on those two texts
-    (a copy may share the passage its leader lacks). Besides them, stories whose leads share an
-    anchor shingle (a run of text), and stories in one city whose leads share key numbers.
+    ``groups[s]`` are the articles of story ``s``, ``primaries[s]`` its primary; ``lead[s]`` is the
+    text that stands for story ``s``, ``story_of[text]`` the story a text is in; ``others`` are the
+    candidate pairs of texts that were not merged — judged on those two texts (a copy may share the
+    passage its leader lacks). Besides them, stories whose leads share an anchor shingle (a run of
+    text), and stories in one city whose leads share key numbers.
     """
-    city_of_story = [f"{r.province}{r.city}" if (r := story.primary.region).city else None for story in found]
-    place_of_story = [_places(story) for story in found]
+    city_of_story = [f"{r.province}{r.city}" if (r := regions[p]).city else None for p in primaries]
+    place_of_story = [_places(regions[i] for i in group) for group in groups]
     places = [place_of_story[s] for s in story_of.tolist()]
     # candidates: (later story, earlier story) → the two texts to judge, the first pair found
     sa, sb = story_of[others[:, 0]], story_of[others[:, 1]]
@@ -205,24 +265,23 @@ def _group_related(found: list[Story], texts: Texts, lead: np.ndarray, story_of:
     earlier = np.concatenate((story_of[y], shared[:, 0], numbers[:, 0]))
     tx = np.concatenate((x, lead[shared[:, 1]], lead[numbers[:, 1]]))
     ty = np.concatenate((y, lead[shared[:, 0]], lead[numbers[:, 0]]))
-    _, pick = np.unique(later * len(found) + earlier, return_index=True)  # sorted: by later, then earlier
+    _, pick = np.unique(later * len(groups) + earlier, return_index=True)  # sorted: by later, then earlier
     is_related = related(texts, np.stack((tx[pick], ty[pick]), axis=1), places, t)
-    out = list(found)
+    out: list[int | None] = [None] * len(groups)
     current = -1
     for n, (s, head) in enumerate(zip(later[pick].tolist(), earlier[pick].tolist(), strict=True)):
         if s == current:
             continue  # already grouped under an earlier head
-        if out[head].related_to is None and is_related(n):
-            out[s] = Story(out[s].primary, out[s].reprints, head)
+        if out[head] is None and is_related(n):
+            out[s] = head
             current = s
     return out
 
 
-def _places(story: Story) -> frozenset[tuple[str, str | None]]:
+def _places(regions: Iterable[Region]) -> frozenset[tuple[str, str | None]]:
     """Where a story happened, as its copies' regions say: (province, city or None) of each that
     names one place (not a story of several provinces or of the whole country)."""
-    return frozenset((r.province, r.city) for a in (story.primary, *story.reprints)
-                     if (r := a.region).province and r.scope == "local")
+    return frozenset((r.province, r.city) for r in regions if r.province and r.scope == "local")
 
 
 def _number_city_pairs(texts: Texts, lead: np.ndarray, city_of_story: list[str | None], t: Thresholds) -> np.ndarray:

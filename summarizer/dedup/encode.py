@@ -8,6 +8,7 @@ stays in the CPU cache). At 50,000 articles this is the difference between a sec
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 from collections.abc import Callable, Sequence
@@ -31,11 +32,12 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class Texts:
     """What the comparison needs of each text (``encode``), as arrays over all texts. The shingle
-    hashes stay in the chunks they were made in (joining them would cost a pass over them all); a
-    text's code points and clause starts (``arrays``) are made again when a pair asks for them."""
+    hashes stay in the chunks they were made in (joining them would cost a pass over them all), or,
+    for texts encoded where they were read (``encoded``), are not kept at all; a text's code points
+    and clause starts (``arrays``), and then its hashes, are made again when a pair asks for them."""
 
-    bodies: Sequence[str]  # each text as compared (``normalise.story_body``)
-    hash_chunks: tuple[np.ndarray, ...]  # uint32 shingle hashes, all texts of a chunk end to end
+    bodies: Sequence[str]  # each text as compared (``normalise.story_body``); a spill's view will do
+    hash_chunks: tuple[np.ndarray, ...]  # uint32 shingle hashes, all texts of a chunk end to end; () when not kept
     chunk_of: np.ndarray  # int64: the chunk each text is in
     hash_starts: np.ndarray  # int64: where each text's hashes start in its chunk
     lengths: np.ndarray  # int64: the code points compared per text
@@ -52,6 +54,7 @@ class Texts:
     days: np.ndarray  # each text's date as a day number, -1 when unknown
     _cache: dict[int, Arrays] = field(default_factory=dict, repr=False, compare=False)
     _sets: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _hashes: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -67,6 +70,11 @@ class Texts:
 
     def shingles(self, i: int) -> np.ndarray:
         """The hash of each shingle of text ``i``, in order."""
+        if not self.hash_chunks:  # hashed again from its codes: the same hashes (they span one text)
+            if (found := self._hashes.get(i)) is None:
+                codes = self.arrays(i).codes
+                found = self._hashes[i] = sketch.shingle_hashes(codes, np.array([0, len(codes)]))[0]
+            return found
         start = int(self.hash_starts[i])
         return self.hash_chunks[self.chunk_of[i]][start:start + int(self.sizes[i])]
 
@@ -123,7 +131,21 @@ def _fold_table() -> np.ndarray:
 
 def encode(bodies: Sequence[str], days: np.ndarray) -> Texts:
     """The arrays of ``bodies`` (``normalise.story_body`` of each text); ``days`` their dates."""
-    parts = _map(_chunk, _chunks(bodies))
+    return join(_map(_chunk, _chunks(bodies)), bodies, days)
+
+
+def encoded(bodies: Sequence[str]) -> list[Encoded]:
+    """``bodies`` encoded where they were read (a reading worker: one thread), without their shingle
+    hashes, which weigh four bytes a character: ``join`` makes ``Texts`` of them that hash a text
+    again when a pair asks for it, so a month's texts need not be held to be compared."""
+    return [dataclasses.replace(_chunk(chunk), hashes=None) for chunk in _chunks(bodies)]
+
+
+def join(parts: Sequence[Encoded], bodies: Sequence[str], days: np.ndarray) -> Texts:
+    """``Texts`` of the encoded ``parts`` (``_chunk``s, in order), ``bodies`` their texts, ``days`` their dates.
+    Without the parts' hashes (``encoded``), ``Texts`` keeps none."""
+    if not parts:
+        parts = [_chunk([])]
 
     def stack(name: str) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts])
@@ -133,7 +155,9 @@ def encode(bodies: Sequence[str], days: np.ndarray) -> Texts:
     anchor_texts = np.concatenate([p.anchor_texts + first for p, first in zip(parts, firsts, strict=True)])
     chunk_of = np.repeat(np.arange(len(parts)), [len(p.sizes) for p in parts])
     hash_starts = np.concatenate([np.cumsum(p.sizes) - p.sizes for p in parts])
-    return Texts(bodies, tuple(p.hashes for p in parts), chunk_of, hash_starts, stack("lengths"), stack("sizes"),
+    hashed = all(p.hashes is not None for p in parts)
+    return Texts(bodies, tuple(p.hashes for p in parts) if hashed else (), chunk_of,  # type: ignore[misc]
+                 hash_starts, stack("lengths"), stack("sizes"),
                  sketch.densify(stack("signatures")), stack("keys"), tuple(s for p in parts for s in p.report_starts),
                  stack("contexts"), stack("readings"), stack("key_numbers"), key_offsets,
                  stack("anchors"), anchor_texts, np.asarray(days, dtype=np.int64))
@@ -198,8 +222,10 @@ def _front(joined: str, starts: np.ndarray) -> _Front:
 
 
 @dataclass(frozen=True, slots=True)
-class _Part:
-    hashes: np.ndarray
+class Encoded:
+    """One chunk of texts through every array pass (``_chunk``), one row (or run) per text."""
+
+    hashes: np.ndarray | None  # None: not kept (``encoded``)
     lengths: np.ndarray
     sizes: np.ndarray
     signatures: np.ndarray
@@ -213,7 +239,7 @@ class _Part:
     anchor_texts: np.ndarray
 
 
-def _chunk(bodies: Sequence[str]) -> _Part:
+def _chunk(bodies: Sequence[str]) -> Encoded:
     """One chunk of texts, end to end, through every array pass."""
     n = len(bodies)
     joined = "".join(bodies)
@@ -241,7 +267,7 @@ def _chunk(bodies: Sequence[str]) -> _Part:
         keys[live, 1] = np.add.reduceat(hashes, first, dtype=np.uint64)
         keys[live, 2] = np.bitwise_xor.reduceat(hashes, first)
     anchors, anchor_texts = sketch.anchors(hashes, hash_offsets)
-    return _Part(hashes, np.diff(code_offsets), sizes, sketch.signatures(hashes, hash_offsets), keys, report_starts,
+    return Encoded(hashes, np.diff(code_offsets), sizes, sketch.signatures(hashes, hash_offsets), keys, report_starts,
                  contexts, readings, key_numbers, key_offsets, anchors, anchor_texts)
 
 
