@@ -259,3 +259,35 @@ def test_signatures_estimate_jaccard_and_identical_texts_agree():
     assert abs(est[0] - exact) < 0.12 and est[1] == 1.0
     pairs = sketch.candidate_pairs(texts.signatures, texts.sizes)
     assert [0, 2] in pairs.tolist()
+
+
+def test_stories_planned_from_sketches_made_where_the_texts_were_read_are_find_stories(seed_articles, harbin):
+    """``brief`` on disk: each reading worker sketches its texts (``sketches``: arrays without shingle
+    hashes), the bodies go to a spill, and the stories are planned from those (``index_of``,
+    ``plan``) — the same stories, reprints, primaries and related reports as ``find_stories``, and
+    hashes made again from a text equal to those made with all texts at once."""
+    from summarizer.dedup import index, index_of, plan, sketches
+    from summarizer.spill import Spill
+
+    neijiang = seed(seed_articles, "001")
+    digest = make_article(f"{harbin.text}\n据华西社区传媒消息，{neijiang.text[:300]}", title="物业要闻两则",
+                          path=Path("digest.txt"), date=DAY)
+    taken = copy_of(harbin, "taken.txt", text=f"{harbin.text}\n本文转载自某某网", source="别家网")
+    articles = [digest, *seed_articles, *reprints(harbin), taken, make_article("短", path=Path("tiny.txt"))]
+    found = find_stories(articles)
+    assert any(s.related_to is not None for s in found) and any(len(s.reprints) > 1 for s in found)
+    parts = [sketches(articles[i:i + 3]) for i in range(0, len(articles), 3)]  # a job's texts each
+    bodies = Spill[str]()
+    for part in parts:
+        for body in part.bodies:
+            bodies.add(body)
+    planned = plan(index_of([dataclasses.replace(p, bodies=()) for p in parts], bodies.view(),
+                            [a.region for a in articles]))
+    assert [(articles[p], tuple(articles[i] for i in r), t)
+            for p, r, t in zip(planned.primaries, planned.reprints, planned.related_to, strict=True)] \
+        == [(s.primary, s.reprints, s.related_to) for s in found]
+    whole, sketched = index(articles).texts, index_of(parts, bodies.view(), [a.region for a in articles]).texts
+    assert not sketched.hash_chunks
+    for i in range(len(articles)):
+        assert np.array_equal(whole.shingles(i), sketched.shingles(i))
+    bodies.close()

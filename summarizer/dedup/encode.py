@@ -26,7 +26,9 @@ WORKERS = min(2, os.cpu_count() or 1)  # threads for the chunks (the machines he
 CONTEXT = 3  # a number's context: the letters and digits just before it (报收于 18.98, 共立案 40967)
 NUMBER_WORDS = 16  # a text's numbers as 1,024 bits: a story holds a few dozen, so few share a bit by chance
 _GOLDEN = np.uint32(0x9E3779B1)
+KEPT = 2048  # texts whose arrays a ``Texts`` keeps at once (``_kept``)
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,26 +65,23 @@ class Texts:
         return int(self.sizes[i])
 
     def arrays(self, i: int) -> Arrays:
-        """Text ``i``'s code points, clause starts and shingles (made once)."""
-        if (found := self._cache.get(i)) is None:
-            found = self._cache[i] = arrays_of(self.bodies[i])
-        return found
+        """Text ``i``'s code points, clause starts and shingles (kept for a while: ``_kept``)."""
+        return _kept(self._cache, i, lambda: arrays_of(self.bodies[i]))
 
     def shingles(self, i: int) -> np.ndarray:
         """The hash of each shingle of text ``i``, in order."""
         if not self.hash_chunks:  # hashed again from its codes: the same hashes (they span one text)
-            if (found := self._hashes.get(i)) is None:
+            def hashes() -> np.ndarray:
                 codes = self.arrays(i).codes
-                found = self._hashes[i] = sketch.shingle_hashes(codes, np.array([0, len(codes)]))[0]
-            return found
+                return sketch.shingle_hashes(codes, np.array([0, len(codes)]))[0]
+
+            return _kept(self._hashes, i, hashes)
         start = int(self.hash_starts[i])
         return self.hash_chunks[self.chunk_of[i]][start:start + int(self.sizes[i])]
 
     def shingle_set(self, i: int) -> np.ndarray:
-        """The distinct shingle hashes of text ``i``, sorted (made once)."""
-        if (found := self._sets.get(i)) is None:
-            found = self._sets[i] = sketch.distinct(self.shingles(i))
-        return found
+        """The distinct shingle hashes of text ``i``, sorted (kept for a while: ``_kept``)."""
+        return _kept(self._sets, i, lambda: sketch.distinct(self.shingles(i)))
 
     def opens(self, i: int) -> np.ndarray:
         """For each code of text ``i``: may a clause start there?"""
@@ -91,6 +90,17 @@ class Texts:
     def text(self, i: int, start: int = 0, end: int | None = None) -> str:
         """Codes ``start:end`` of text ``i`` as a string (what a shared run says)."""
         return self.arrays(i).codes[start:end].tobytes().decode("utf-16-le")
+
+
+def _kept(store: dict[int, V], i: int, make: Callable[[], V]) -> V:
+    """``store[i]``, made by ``make`` if it is not there; the store holds the last ``KEPT`` made. A
+    month's candidate pairs ask for the arrays of tens of thousands of texts (12 bytes a character),
+    each pair's in turn: kept for ever, they were a third of a month's memory."""
+    if (found := store.get(i)) is None:
+        if len(store) >= KEPT:
+            del store[next(iter(store))]  # the oldest made
+        found = store[i] = make()
+    return found
 
 
 @dataclass(frozen=True, slots=True)
