@@ -1,10 +1,18 @@
 """A month of news: throughput per stage, peak memory and growth from 1k to 50k articles, workers 1 vs N.
 
     .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,50000] [--workers 1,2] [--serial-up-to 10000]
-        [--stages ingest,extractive,brief,jsonl] [--dedup] [--keep DIR]
+        [--stages ingest,extractive,brief,jsonl] [--dedup] [--copies exact|near|distinct] [--keep DIR]
 
 Builds ``../shared/eval/crud_corpus_dev.jsonl`` (2,564 real 2023 local-news texts; exits cleanly when
-absent, never copied into the repo) repeated to each size as one .jsonl file, each copy with its own id,
+absent, never copied into the repo) repeated to each size as one .jsonl file, each copy with its own id
+and, with ``--copies``, its own text (for ``--dedup``, which merges copies):
+
+- ``exact`` (the default): the same text — every copy is an exact reprint of the first;
+- ``near``: a reprint — the last sentence dropped and a credit line of its own added (一家媒体转载);
+- ``distinct``: another story as far as reprints go — every fourth Chinese character changed, by
+  the copy, so that no run of five characters (a shingle) is shared; the title, numbers and the
+  rest of the text stay (places, keywords and figures are still found);
+
 and runs each (stage, size, workers) in a process of its own, so its memory is its own:
 
 - ``ingest``: reading + regions across the pool (``parallel.read_inputs``), articles/s;
@@ -38,18 +46,39 @@ CORPUS = EVAL / "crud_corpus_dev.jsonl"
 BIN = Path(sys.executable).parent
 
 
-def build_corpus(size: int, folder: Path) -> Path:
-    """The corpus repeated to ``size`` records, each copy with its own id (#k)."""
-    path = folder / f"crud_{size}.jsonl"
+COPIES = ("exact", "near", "distinct")
+
+
+def build_corpus(size: int, folder: Path, copies: str = "exact") -> Path:
+    """The corpus repeated to ``size`` records, each copy with its own id (#k) and, by ``copies``, text."""
+    path = folder / (f"crud_{size}.jsonl" if copies == "exact" else f"crud_{copies}_{size}.jsonl")
     if path.exists():
         return path
     records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     with path.open("w", encoding="utf-8") as out:
         for k in range(size):
             record = dict(records[k % len(records)])
-            record["id"] = f"{record.get('id', k)}#{k // len(records)}"
+            copy = k // len(records)
+            record["id"] = f"{record.get('id', k)}#{copy}"
+            if copy and copies != "exact":
+                record["text"] = (_reprinted if copies == "near" else _disguised)(str(record.get("text", "")), copy)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
+
+
+def _reprinted(text: str, copy: int) -> str:
+    cut = text.rfind("。", 0, len(text) - 1)
+    return (text[:cut + 1] if cut > len(text) // 2 else text) + f"（本文转自第{copy}家媒体，编辑{copy}号）"
+
+
+def _disguised(text: str, copy: int) -> str:
+    chars, seen = list(text), 0
+    for i, c in enumerate(chars):
+        if "\u4e00" <= c <= "\u9fff":
+            seen += 1
+            if seen % 4 == 0:
+                chars[i] = chr(0x4E00 + ord(c) * copy * 7919 % 20000)
+    return "".join(chars)
 
 
 def _tree_rss(root: int) -> int:
@@ -134,7 +163,9 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--serial-up-to", type=int, default=10000, help="run workers=1 only up to this size")
     parser.add_argument("--stages", default="ingest,extractive,brief,jsonl")
-    parser.add_argument("--dedup", action="store_true", help="brief merges reprints (the copies are all reprints)")
+    parser.add_argument("--dedup", action="store_true", help="brief merges reprints (see --copies)")
+    parser.add_argument("--copies", choices=COPIES, default="exact",
+                        help="what the corpus's copies are: exact reprints, near reprints, or distinct stories")
     parser.add_argument("--keep", type=Path, help="build the corpora in this folder and keep them")
     args = parser.parse_args()
     if args.child:
@@ -154,7 +185,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         print(f"{'stage':<11}{'articles':>9}{'workers':>8}{'seconds':>9}{'art/s':>9}{'peak RSS MB':>13}")
         for size in sizes:
-            corpus = build_corpus(size, folder)
+            corpus = build_corpus(size, folder, args.copies)
             for stage in stages:
                 for n in workers:
                     if n == 1 and size > args.serial_up_to and len(workers) > 1:

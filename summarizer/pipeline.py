@@ -584,7 +584,10 @@ def _planned(sketched: list[Sketches], compared: Spill[str], places: Sequence[Re
 
     if (count := sum(len(s.reprinted) for s in sketched)) != len(records):  # one each, in order
         raise ValueError(f"{count} sketches for {len(records)} articles")
-    stories = plan(index_of(sketched, compared.view(), places))
+    idx = index_of(sketched, compared.view(), places)
+    sketched.clear()  # the index holds what it needs of them, joined (a month's sketches held twice, else)
+    stories = plan(idx)
+    del idx
     for record in records.view(stories.primaries):
         df.update(record.facts[0].keys())
     merged = len(records) - len(stories.primaries)
