@@ -554,9 +554,10 @@ def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, worke
                     excluded += 1
                     continue
                 undated += article.date is None
-                if not dedup:  # else counted for the stories' primaries only, once they are known
+                if dedup:  # keywords are then counted over the stories' primaries, once they are known
+                    places.append(article.region)
+                else:
                     df.update(found[0].keys())  # type: ignore[index]
-                places.append(article.region)
                 records.add(Record(article, summary, found))  # type: ignore[arg-type]
             for sketch in part.sketches:
                 for body in sketch.bodies:

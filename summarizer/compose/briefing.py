@@ -147,8 +147,8 @@ def briefing_on_disk(records: Sequence[Record], df: Counter[str], *, spill: Spil
     (``spill.Spilled``), not its stories. The 综述 is composed without a model.
 
     ``stories``: the records' stories (``dedup.plan``); None: every record is a story. ``df`` is
-    ``keywords.document_counts`` of the keyword candidates of the stories' primaries, counted as they
-    were read (``pipeline.brief_paths``).
+    ``keywords.document_counts`` of the keyword candidates of the stories' primaries (every record's
+    without ``stories``), counted by the caller a record at a time (``pipeline.brief_paths``).
     """
     check_order(order)
     n = len(records) if stories is None else len(stories.primaries)
