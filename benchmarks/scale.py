@@ -31,6 +31,7 @@ average is printed before and after, and configurations are compared within one 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -72,13 +73,11 @@ def _reprinted(text: str, copy: int) -> str:
 
 
 def _disguised(text: str, copy: int) -> str:
-    chars, seen = list(text), 0
-    for i, c in enumerate(chars):
-        if "\u4e00" <= c <= "\u9fff":
-            seen += 1
-            if seen % 4 == 0:
-                chars[i] = chr(0x4E00 + ord(c) * copy * 7919 % 20000)
-    return "".join(chars)
+    from summarizer.text import CJK_RE  # the project's one Chinese character class
+
+    seen = itertools.count(1)
+    return CJK_RE.sub(lambda m: chr(0x4E00 + ord(m[0]) * copy * 7919 % 20000) if next(seen) % 4 == 0 else m[0],
+                      text)
 
 
 def _tree_rss(root: int) -> int:

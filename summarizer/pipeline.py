@@ -542,8 +542,9 @@ def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, worke
     sketched: list[Sketches] = []  # without their bodies, which go to ``compared``
     places: list[Region] = []
     read = excluded = undated = 0
-    with parallel.using(workers) as processes, contextlib.closing(Spill[Record]()) as records, \
-            contextlib.closing(Spill[str]()) as compared:
+    with parallel.using(workers) as processes, contextlib.ExitStack() as spills:
+        records = spills.enter_context(contextlib.closing(Spill[Record]()))
+        compared = spills.enter_context(contextlib.closing(Spill[str]())) if dedup else None  # comparison texts
         for part in parallel.gather(paths, workers=processes, aliases=options.get("region_aliases"),  # type: ignore[arg-type]
                                     progress=progress, max_chars=max_chars, facts=True, keep_bodies="none",
                                     period=(since, until) if since or until else None, sketches=bool(dedup)):
@@ -559,15 +560,15 @@ def _brief_on_disk(paths: Iterable[str | Path], progress: Progress | None, worke
                 else:
                     df.update(found[0].keys())  # type: ignore[index]
                 records.add(Record(article, summary, found))  # type: ignore[arg-type]
-            for sketch in part.sketches:
+            for sketch in part.sketches:  # only when merging: ``compared`` is there
                 for body in sketch.bodies:
-                    compared.add(body)
+                    compared.add(body)  # type: ignore[union-attr]
                 sketched.append(dataclasses.replace(sketch, bodies=()))
         if not read:
             require_articles([], skipped)
         if progress:
             progress("summaries", len(records), len(records))  # written by the workers as they read
-        stories = _planned(sketched, compared, places, records, df) if dedup else None
+        stories = _planned(sketched, compared, places, records, df) if compared is not None else None
         del sketched, places
         period = Period(since, until, excluded=excluded, undated=undated) if since or until else None
         # the stories go into a spill of their own, the briefing's; the records' is removed after

@@ -40,6 +40,7 @@ __all__ = ["THRESHOLDS", "Index", "Plan", "Sketches", "Texts", "Thresholds", "fi
            "plan", "prepare", "sketches", "stories"]
 
 COMPLETE_SHARE = 0.95  # a version at least this long (of the longest) is as complete; dates decide
+_UNDATED = dt.date.max.toordinal() + 1  # an unknown date (-1) comes after every date
 MAX_SHARERS = 8  # a run of text or a number in one city found in more stories than this is common, not an event's
 # A text that says where it was taken from: 转载, 转自, 来源：X (X another outlet than its own).
 _TAKEN_RE = re.compile(r"转载|转自|来源\s*[:：|]\s*([^\s，。,|｜】)）]{2,12})")
@@ -221,9 +222,11 @@ def _primary(group: list[int], lengths: list[int], days: list[int], reprinted: S
         return group[0]
     longest = max(lengths[i] for i in group)
     complete = [i for i in group if lengths[i] >= COMPLETE_SHARE * longest]
-    undated = dt.date.max.toordinal() + 1
-    earliest = min(days[i] if days[i] >= 0 else undated for i in complete)
-    first = [i for i in complete if (days[i] if days[i] >= 0 else undated) == earliest]
+    def day(i: int) -> int:
+        return days[i] if days[i] >= 0 else _UNDATED
+
+    earliest = min(map(day, complete))
+    first = [i for i in complete if day(i) == earliest]
     return min(first, key=lambda i: (len(first) > 1 and reprinted[i], -lengths[i], i))
 
 
